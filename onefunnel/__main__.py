@@ -1,0 +1,3 @@
+from onefunnel.cli import main
+
+raise SystemExit(main())

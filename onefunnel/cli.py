@@ -1,0 +1,124 @@
+"""Command line: `python -m onefunnel ingest | goal | metrics | demo` (see README)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+
+from onefunnel.db import DatabaseLocked, connect, db_path, set_goal
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m onefunnel", description="OneFunnel command line")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    def with_db(sp):
+        sp.add_argument("--db", help="database file (default: $ONEFUNNEL_DB or data/onefunnel.duckdb)")
+        return sp
+
+    ing = with_db(sub.add_parser("ingest", help="import export files, in the order given"))
+    ing.add_argument("files", nargs="+")
+
+    goal = with_db(sub.add_parser("goal", help="set the revenue goal of a month"))
+    goal.add_argument("--month", required=True, help="YYYY-MM")
+    goal.add_argument("--amount", required=True, type=float)
+
+    met = with_db(sub.add_parser("metrics", help="every metric of METRICS.md for a period"))
+    met.add_argument("--start", required=True, type=_date)
+    met.add_argument("--end", required=True, type=_date)
+    met.add_argument("--as-of", type=_date)
+    met.add_argument("--goal", type=float, help="revenue goal of the period (overrides monthly goals)")
+    met.add_argument("--sla-hours", type=float)
+    met.add_argument("--json", action="store_true", help="print the JSON contract of METRICS.md")
+
+    demo = with_db(sub.add_parser("demo", help="write and load the demo company"))
+    demo.add_argument("--if-empty", action="store_true", help="only when the database holds no data")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        con = connect(db_path(args.db))
+    except DatabaseLocked as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    try:
+        return COMMANDS[args.command](con, args)
+    finally:
+        con.close()
+
+
+def cmd_ingest(con, args) -> int:
+    from onefunnel.ingest import FileRefused, ingest_file
+
+    failed = 0
+    for name in args.files:
+        try:
+            r = ingest_file(con, name, who="cli")
+        except FileRefused as exc:
+            failed += 1
+            print(f"REFUSED {exc}", file=sys.stderr)
+            continue
+        except OSError as exc:
+            failed += 1
+            print(f"REFUSED {name}: cannot read the file ({exc.strerror})", file=sys.stderr)
+            continue
+        print(f"{r.file_name}: {r.label}, {r.rows_loaded} rows loaded ({r.rows_new} new), "
+              f"{r.rows_rejected} rejected" + (f", {r.rows_skipped} summary rows skipped" if r.rows_skipped else ""))
+        for note in r.notes + [f"{c}: {how}" for c, how in r.readings.items()]:
+            print(f"  - {note}")
+        for rej in r.rejects[:20]:
+            print(f"  rejected line {rej.line}, column {rej.column!r}: {rej.value!r}: {rej.reason}")
+        if len(r.rejects) > 20:
+            print(f"  ... and {len(r.rejects) - 20} more rejected rows")
+    return 1 if failed else 0
+
+
+def cmd_goal(con, args) -> int:
+    try:
+        set_goal(con, args.month, args.amount, who="cli")
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"goal for {args.month}: {args.amount:,.2f}")
+    return 0
+
+
+def cmd_metrics(con, args) -> int:
+    from onefunnel.metrics import metrics_document
+
+    try:
+        doc = metrics_document(con, args.start, args.end, args.as_of, args.sla_hours, args.goal)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(doc, indent=2))
+    else:
+        for k, v in doc["metrics"].items():
+            print(f"{k:32} {v}")
+    return 0
+
+
+def cmd_demo(con, args) -> int:
+    from onefunnel.demo_load import load_demo
+
+    if args.if_empty and con.execute("select count(*) from imports").fetchall()[0][0]:
+        print("the database already holds data; demo not loaded")
+        return 0
+    for line in load_demo(con):
+        print(line)
+    return 0
+
+
+COMMANDS = {"ingest": cmd_ingest, "goal": cmd_goal, "metrics": cmd_metrics, "demo": cmd_demo}

@@ -1,0 +1,131 @@
+"""The embedded database: open the DuckDB file, apply migrations, (re)create the model views.
+
+One read-write process owns a DuckDB file. The app keeps one connection per process and
+gives each browser session its own cursor; a second process that finds the file locked
+gets `DatabaseLocked` with a message a person can act on.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+import duckdb
+
+from onefunnel import DEFAULT_DB, QUERIES_DIR
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+MODEL_DIR = QUERIES_DIR / "model"
+
+
+class DatabaseLocked(RuntimeError):
+    """Another process holds the database file open for writing."""
+
+
+def db_path(explicit: str | os.PathLike | None = None) -> Path:
+    """The database file: the explicit path, else $ONEFUNNEL_DB, else data/onefunnel.duckdb."""
+    return Path(explicit or os.environ.get("ONEFUNNEL_DB") or DEFAULT_DB)
+
+
+def connect(path: str | os.PathLike | None = None) -> duckdb.DuckDBPyConnection:
+    """Open (creating if needed) the database, migrate it and create the model views."""
+    path = db_path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        con = duckdb.connect(str(path))
+    except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():
+            holder = re.search(r"PID (\d+)", str(exc))
+            who = f" (process {holder.group(1)})" if holder else ""
+            raise DatabaseLocked(
+                f"The database {path} is in use by another OneFunnel process{who}. "
+                "Stop that process (the app or a CLI command), or pass --db / ONEFUNNEL_DB "
+                "to use another file."
+            ) from None
+        raise
+    migrate(con)
+    create_model(con)
+    return con
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Apply the migrations not yet applied, each in its own transaction. Returns their names."""
+    con.execute(
+        "create table if not exists schema_migrations ("
+        " version varchar primary key, applied_at timestamp default current_localtimestamp())"
+    )
+    done = {r[0] for r in con.execute("select version from schema_migrations").fetchall()}
+    applied = []
+    for file in sorted(MIGRATIONS_DIR.glob("*.sql")):
+        if file.stem in done:
+            continue
+        con.execute("begin transaction")
+        try:
+            for stmt in duckdb.extract_statements(file.read_text()):
+                con.execute(stmt)
+            con.execute("insert into schema_migrations (version) values (?)", [file.stem])
+            con.execute("commit")
+        except Exception:
+            con.execute("rollback")
+            raise
+        applied.append(file.stem)
+    return applied
+
+
+def create_model(con: duckdb.DuckDBPyConnection) -> None:
+    """(Re)create the views and macros of queries/model/, in file-name order."""
+    for file in sorted(MODEL_DIR.glob("*.sql")):
+        for stmt in duckdb.extract_statements(file.read_text()):
+            try:
+                con.execute(stmt)
+            except duckdb.Error as exc:
+                raise RuntimeError(f"{file.name}: {exc}") from exc
+
+
+# ---- settings -----------------------------------------------------------------------------
+
+def get_setting(con, key: str, default=None):
+    row = con.execute("select value from settings where key = ?", [key]).fetchall()
+    return json.loads(row[0][0]) if row else default
+
+
+def set_setting(con, key: str, value, who: str | None = None) -> None:
+    """Store a setting and log the change (old value, new value, who, when)."""
+    old = get_setting(con, key)
+    if old == value:
+        return
+    new_json = json.dumps(value)
+    con.execute("begin transaction")
+    try:
+        con.execute(
+            "insert or replace into settings (key, value, updated_at, updated_by)"
+            " values (?, ?, current_localtimestamp(), ?)", [key, new_json, who])
+        con.execute(
+            "insert into settings_log (key, old_value, new_value, changed_by) values (?, ?, ?, ?)",
+            [key, None if old is None else json.dumps(old), new_json, who])
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+
+
+def set_goal(con, month: str, amount: float, who: str | None = None) -> None:
+    """Set the revenue goal of a calendar month ('YYYY-MM'); the change is logged."""
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
+        raise ValueError(f"month must be YYYY-MM, got {month!r}")
+    if amount < 0:
+        raise ValueError("a goal cannot be negative")
+    first = f"{month}-01"
+    old = con.execute("select amount from goals where month = ?::date", [first]).fetchall()
+    con.execute("begin transaction")
+    try:
+        con.execute("insert or replace into goals (month, amount) values (?::date, ?)", [first, amount])
+        con.execute(
+            "insert into settings_log (key, old_value, new_value, changed_by) values (?, ?, ?, ?)",
+            [f"goal:{month}", json.dumps(old[0][0]) if old else None, json.dumps(amount), who])
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise

@@ -1,0 +1,350 @@
+"""Reading an uploaded file into a DuckDB table of text cells, whatever its vendor wrote.
+
+Handles the byte level (encoding, BOM, binary files), the layout (delimiter, preamble lines
+above the header, Salesforce footers) and Excel workbooks. The result is a temp table
+`raw` with `rn` (data row number, 1-based) and one VARCHAR column `c<i>` per header column.
+Structural problems (ragged rows, an unterminated quote, no header, no rows) raise
+`FileRefused`, naming the file and the line where it can.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+from charset_normalizer import from_bytes
+
+from onefunnel.ingest.presets import PRESETS, Preset, detect
+
+SNIFF_BYTES = 256 * 1024
+HEADER_SEARCH_LINES = 30
+DELIMITERS = [",", ";", "\t", "|"]
+FOOTER_LINE = re.compile(
+    r'^"?\s*(grand totals?\b|total\b|confidential information|copyright\b|©)', re.IGNORECASE)
+
+
+class FileRefused(Exception):
+    """The whole file is refused: nothing from it is stored."""
+
+    def __init__(self, file_name: str, reason: str, line: int | None = None, column: str | None = None):
+        self.file_name, self.reason, self.line, self.column = file_name, reason, line, column
+        where = ""
+        if line is not None:
+            where += f", line {line}"
+        if column:
+            where += f", column {column}"
+        super().__init__(f"{file_name}{where}: {reason}")
+
+
+@dataclass
+class RawFile:
+    """What was read: the preset, the header and how the bytes were understood."""
+    file_name: str
+    preset: Preset
+    headers: list[str]
+    encoding: str
+    delimiter: str | None          # None for Excel
+    header_line: int               # 1-based line (or Excel row) of the header
+    is_excel: bool = False
+    sheet: str | None = None
+    csv_path: Path | None = None   # the UTF-8 file DuckDB read (for line lookups)
+    footer_lines: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+# ---- bytes -> text ---------------------------------------------------------------------------
+
+def _is_valid_utf8(path: Path) -> bool:
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="strict")
+    with open(path, "rb") as f:
+        try:
+            while chunk := f.read(8 * 1024 * 1024):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return False
+    return True
+
+
+def detect_encoding(path: Path, head: bytes, file_name: str) -> str:
+    """The file's encoding as a Python codec name."""
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    if b"\x00" in head:
+        # UTF-16 without BOM has a NUL in every other byte of ASCII text.
+        even, odd = head[0::2], head[1::2]
+        if odd.count(0) > 0.3 * len(odd) and even.count(0) < 0.05 * len(even):
+            return "utf-16-le"
+        if even.count(0) > 0.3 * len(even) and odd.count(0) < 0.05 * len(odd):
+            return "utf-16-be"
+        at = head.index(b"\x00")
+        raise FileRefused(file_name, f"this is not a text file (binary content at byte {at}); "
+                                     "export it again as CSV or XLSX")
+    if _is_valid_utf8(path):
+        return "utf-8"
+    guess = from_bytes(head, cp_isolation=["cp1252", "iso8859_15", "cp1250", "latin_1"]).best()
+    if guess is None:
+        raise FileRefused(file_name, "the text encoding could not be recognised; save the file as UTF-8")
+    return "cp1252" if guess.encoding in ("cp1252", "latin_1", "iso8859_1") else guess.encoding
+
+
+def to_utf8(path: Path, encoding: str, workdir: Path) -> Path:
+    """A UTF-8 copy of the file (without BOM), or the file itself when already plain UTF-8."""
+    if encoding == "utf-8":
+        return path
+    out = workdir / "utf8.csv"
+    errors = "replace" if encoding == "cp1252" else "strict"   # cp1252 has 5 unassigned bytes
+    with open(path, "r", encoding=encoding, errors=errors, newline="") as src, \
+            open(out, "w", encoding="utf-8", newline="") as dst:
+        shutil.copyfileobj(src, dst, 4 * 1024 * 1024)
+    return out
+
+
+# ---- layout ------------------------------------------------------------------------------------
+
+def _split(line: str, delim: str) -> list[str]:
+    try:
+        return next(csv.reader([line], delimiter=delim, quotechar='"'))
+    except (StopIteration, csv.Error):
+        return []
+
+
+def find_header(lines: list[str], file_name: str) -> tuple[int, str, Preset, list[str]]:
+    """(0-based line index, delimiter, preset, header cells) of the first recognisable header."""
+    for idx, line in enumerate(lines[:HEADER_SEARCH_LINES]):
+        best = None
+        for delim in DELIMITERS:
+            cells = _split(line, delim)
+            if len(cells) < 2:
+                continue
+            preset = detect(cells)
+            if preset and (best is None or len(cells) > len(best[3])):
+                best = (idx, delim, preset, cells)
+        if best:
+            return best
+    first = next((ln for ln in lines if ln.strip()), "")
+    known = ", ".join(sorted({p.label for p in PRESETS}))
+    raise FileRefused(
+        file_name,
+        "no recognisable header in the first lines"
+        + (f" (the first line reads: {first[:120]!r})" if first else " (the file is empty)")
+        + f". Supported formats: {known}. See README 'Templates' for the plain formats.",
+        line=1 if first else None)
+
+
+def strip_footer(path: Path, workdir: Path) -> tuple[Path, int]:
+    """Cut a trailing report footer (Salesforce 'Grand Totals', copyright lines) off the file.
+
+    Returns the file to read and the number of footer lines cut (0 = the file itself)."""
+    size = path.stat().st_size
+    with open(path, "rb") as f:
+        f.seek(max(0, size - 64 * 1024))
+        tail = f.read()
+    lines = tail.split(b"\n")
+    starts, off = [], 0
+    for ln in lines:
+        starts.append(off)
+        off += len(ln) + 1
+    footer, cut, i = 0, None, len(lines) - 1
+    while i >= 0:
+        text = lines[i].decode("utf-8", "replace").strip()
+        if not text:
+            cut = starts[i]
+        elif FOOTER_LINE.match(text) and (_looks_single(text) or not text.lower().lstrip('"').startswith("total")):
+            footer += 1
+            cut = starts[i]
+        else:
+            break
+        i -= 1
+    if footer == 0:
+        return path, 0
+    keep = size - len(tail) + cut
+    out = workdir / "trimmed.csv"
+    if path == out:
+        os.truncate(out, keep)
+    else:
+        with open(path, "rb") as src, open(out, "wb") as dst:
+            remaining = keep
+            while remaining > 0:
+                chunk = src.read(min(remaining, 4 * 1024 * 1024))
+                if not chunk:
+                    break
+                dst.write(chunk)
+                remaining -= len(chunk)
+    return out, footer
+
+
+def _looks_single(text: str) -> bool:
+    """A footer line is one cell: no delimiter outside quotes."""
+    return all(len(_split(text, d)) <= 1 for d in DELIMITERS)
+
+
+
+_LINE = re.compile(r"CSV Error on Line: (\d+)")
+_COLS = re.compile(r"Expected Number of Columns: (\d+) Found: (\d+)")
+
+
+def _refusal_from_duckdb(file_name: str, exc: Exception) -> FileRefused:
+    msg = str(exc)
+    m = _LINE.search(msg)
+    line = int(m.group(1)) if m else None
+    cols = _COLS.search(msg)
+    if cols:
+        reason = (f"this row has {cols.group(2)} fields where the header has {cols.group(1)}; "
+                  "the columns of the file cannot be trusted, so nothing was loaded")
+    elif "unterminated quote" in msg.lower():
+        reason = "a quoted value is never closed (the file may be cut off); nothing was loaded"
+    elif "invalid unicode" in msg.lower():
+        reason = "the text is not valid UTF-8 at this line; nothing was loaded"
+    else:
+        reason = "the file could not be read as CSV: " + msg.splitlines()[0][:200]
+    return FileRefused(file_name, reason, line=line)
+
+
+def read_csv_file(con, path: Path, file_name: str, workdir: Path) -> RawFile:
+    with open(path, "rb") as f:
+        head = f.read(SNIFF_BYTES)
+    if not head.strip():
+        raise FileRefused(file_name, "the file is empty")
+    encoding = detect_encoding(path, head, file_name)
+    utf8 = to_utf8(path, encoding, workdir)
+    with open(utf8, "r", encoding="utf-8-sig", errors="replace", newline="") as f:
+        sample = f.read(SNIFF_BYTES)
+    lines = sample.splitlines()
+    if len(sample) == SNIFF_BYTES and lines:
+        lines = lines[:-1]   # the last line of the sample may be cut
+    idx, delim, preset, headers = find_header(lines, file_name)
+    data, footer = strip_footer(utf8, workdir)
+
+    cols = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(headers)))
+    sql_path = str(data).replace("'", "''")
+    delim_sql = delim.replace("'", "''")
+    try:
+        con.execute(f"""
+            create or replace temp table raw as
+            select row_number() over () as rn, *
+            from read_csv('{sql_path}', delim='{delim_sql}', quote='"', escape='"',
+                          header=false, skip={idx + 1}, columns={{{cols}}},
+                          auto_detect=false, strict_mode=true, null_padding=false,
+                          encoding='utf-8')
+        """)
+    except Exception as exc:  # duckdb raises InvalidInputException and friends
+        raise _refusal_from_duckdb(file_name, exc) from None
+    n = con.execute("select count(*) from raw").fetchall()[0][0]
+    if n == 0:
+        raise FileRefused(file_name, "the file has a header but no data rows", line=idx + 1)
+    notes = []
+    if idx:
+        notes.append(f"skipped {idx} line(s) above the header")
+    if footer:
+        notes.append(f"ignored a {footer}-line report footer")
+    return RawFile(file_name, preset, headers, encoding, delim, idx + 1, csv_path=data,
+                   footer_lines=footer, notes=notes)
+
+
+# ---- Excel --------------------------------------------------------------------------------------
+
+def _cell_text(v) -> str | None:
+    if v is None or (isinstance(v, float) and pd.isna(v)):
+        return None
+    if isinstance(v, pd.Timestamp) or hasattr(v, "isoformat"):
+        try:
+            return pd.Timestamp(v).isoformat(sep=" ")
+        except (TypeError, ValueError):
+            return str(v)
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    s = str(v)
+    return s if s.strip() else None
+
+
+def read_excel_file(con, path: Path, file_name: str) -> RawFile:
+    try:
+        sheets = pd.read_excel(path, sheet_name=None, header=None, dtype=object, engine="calamine")
+    except Exception as exc:
+        raise FileRefused(file_name, f"this workbook could not be opened ({type(exc).__name__}); "
+                                     "save it again from Excel as .xlsx or as CSV") from None
+    for sheet, frame in sheets.items():
+        for idx in range(min(HEADER_SEARCH_LINES, len(frame))):
+            cells = [_cell_text(v) or "" for v in frame.iloc[idx].tolist()]
+            while cells and not cells[-1]:
+                cells.pop()
+            if len(cells) < 2:
+                continue
+            preset = detect(cells)
+            if not preset:
+                continue
+            body = frame.iloc[idx + 1:, :len(cells)]
+            text = pd.DataFrame({f"c{i}": [_cell_text(v) for v in body.iloc[:, i]]
+                                 for i in range(len(cells))}, dtype=object)
+            text.insert(0, "rn", range(1, len(text) + 1))
+            text["excel_row"] = [int(r) + 1 for r in body.index]
+            text = text[text[[f"c{i}" for i in range(len(cells))]].notna().any(axis=1)]
+            if text.empty:
+                raise FileRefused(file_name, f"sheet {sheet!r} has a header but no data rows", line=idx + 1)
+            text["rn"] = range(1, len(text) + 1)
+            con.register("raw_frame", text.astype({f"c{i}": "string" for i in range(len(cells))}))
+            con.execute("create or replace temp table raw as select * from raw_frame")
+            con.unregister("raw_frame")
+            notes = [f"read sheet {sheet!r}"] if len(sheets) > 1 else []
+            if idx:
+                notes.append(f"skipped {idx} row(s) above the header")
+            return RawFile(file_name, preset, cells, "xlsx", None, idx + 1, is_excel=True,
+                           sheet=str(sheet), notes=notes)
+    known = ", ".join(sorted({p.label for p in PRESETS}))
+    raise FileRefused(file_name, f"no sheet has a recognisable header. Supported formats: {known}.")
+
+
+def read_file(con, path: Path, file_name: str, workdir: Path) -> RawFile:
+    """Read any supported file into the temp table `raw`."""
+    with open(path, "rb") as f:
+        magic = f.read(8)
+    if magic.startswith(b"PK\x03\x04") or magic.startswith(b"\xd0\xcf\x11\xe0"):
+        return read_excel_file(con, path, file_name)
+    if file_name.lower().endswith((".xlsx", ".xls", ".xlsm")):
+        raise FileRefused(file_name, "the name says Excel but the content is not a workbook")
+    return read_csv_file(con, path, file_name, workdir)
+
+
+def line_numbers(raw: RawFile, rns: set[int]) -> dict[int, int]:
+    """File line (or Excel row) of the given data row numbers."""
+    if not rns:
+        return {}
+    if raw.is_excel:
+        return {}  # the raw table carries excel_row
+    out = {}
+    with open(raw.csv_path, "r", encoding="utf-8-sig", errors="replace", newline="") as f:
+        for _ in range(raw.header_line):
+            f.readline()
+        reader = csv.reader(f, delimiter=raw.delimiter, quotechar='"')
+        rn = 0
+        last = max(rns)
+        start_line = raw.header_line
+        while rn < last:
+            before = reader.line_num
+            try:
+                row = next(reader)
+            except StopIteration:
+                break
+            if not row:          # blank lines are not rows
+                continue
+            rn += 1
+            if rn in rns:
+                out[rn] = start_line + before + 1
+    return out
+
+
+def workdir() -> tempfile.TemporaryDirectory:
+    return tempfile.TemporaryDirectory(prefix="onefunnel-ingest-")
+

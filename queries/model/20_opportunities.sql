@@ -1,0 +1,45 @@
+-- opportunities: one row per deal (source system + record id), with closed/won decided
+-- by the export's own flags or else the stage_map setting, and the lead link of METRICS.md:
+-- an explicit id reference (first associated contact, a converted lead) else the contact email.
+-- Key: opp_key. lead_key is null for an unlinked opportunity.
+create or replace view opportunities as
+with by_ref as (
+    select o.source_system, o.record_id, arg_max(r.lead_key, r.seq) as lead_key
+    from opportunity_records o
+    join lead_records r
+      on r.record_id = o.lead_ref
+     and (o.lead_ref_system is null or r.source_system = o.lead_ref_system)
+    group by all
+),
+converted as (   -- a lead record that names the opportunity it was converted into
+    select source_system, converted_opportunity_id as record_id, arg_max(lead_key, seq) as lead_key
+    from lead_records
+    where converted_opportunity_id is not null
+    group by all
+),
+by_email as (
+    select o.source_system, o.record_id, l.lead_key
+    from opportunity_records o
+    join leads l on l.lead_key = o.email
+)
+select
+    o.source_system || ':' || o.record_id as opp_key,
+    o.source_system,
+    o.record_id,
+    o.name,
+    o.created_at,
+    o.close_date,
+    o.stage,
+    o.amount,
+    o.probability,
+    coalesce(o.is_won_export, m.is_won, false) as is_won,
+    coalesce(o.is_won_export, m.is_won, false)
+        or coalesce(o.is_closed_export, m.is_closed, false) as is_closed,
+    o.owner,
+    o.source,
+    coalesce(br.lead_key, cv.lead_key, be.lead_key) as lead_key
+from opportunity_records o
+left join stage_map m on lower(trim(o.stage)) = lower(trim(m.stage))
+left join by_ref br using (source_system, record_id)
+left join converted cv using (source_system, record_id)
+left join by_email be using (source_system, record_id);

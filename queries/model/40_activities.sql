@@ -1,0 +1,20 @@
+-- activities: sales actions attached to a lead (explicit lead id, else the email).
+-- Activities that match no lead are left out. Grain: one row per activity.
+create or replace view activities as
+with linked as (
+    select t.email as lead_key, t.activity_at, t.type, t.owner
+    from activity_records t
+    where t.lead_ref is null
+    union all
+    select coalesce(
+               (select arg_max(r.lead_key, r.seq) from lead_records r
+                where r.record_id = t.lead_ref
+                  and (t.lead_ref_system is null or r.source_system = t.lead_ref_system)),
+               t.email),
+           t.activity_at, t.type, t.owner
+    from activity_records t
+    where t.lead_ref is not null
+)
+select a.*
+from linked a
+semi join leads l on l.lead_key = a.lead_key;

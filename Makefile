@@ -1,0 +1,32 @@
+# OneFunnel: `make run` serves the app (demo company on first start), `make test` runs every test.
+PY      := .venv/bin/python
+STAMP   := .venv/.installed-$(shell cksum < requirements.txt | cut -d' ' -f1)
+PORT    ?= 8501
+
+.PHONY: install run test bench browser demo clean
+
+$(STAMP): requirements.txt
+	@test -x $(PY) || python3 -m venv .venv
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements.txt
+	@rm -f .venv/.installed-* && touch $(STAMP)
+
+install: $(STAMP)
+
+browser:
+	@scripts/ensure-chromium
+
+run: install
+	$(PY) -m onefunnel demo --if-empty
+	$(PY) -m streamlit run app.py --server.port $(PORT)
+
+test: install browser
+	$(PY) -m pytest
+
+bench: install
+	$(PY) -m onefunnel.bench
+
+demo: install
+	$(PY) -m onefunnel demo
+
+clean:
+	rm -rf data/onefunnel.duckdb data/onefunnel.duckdb.wal data/demo data/bench test-artifacts

@@ -1,0 +1,51 @@
+"""OneFunnel: the app shell. Wires navigation and the shared sidebar; pages live in pages/."""
+
+import logging
+import traceback
+
+import streamlit as st
+
+from onefunnel import ROOT
+from onefunnel import ui
+
+st.set_page_config(page_title="OneFunnel", page_icon=":material/filter_alt:", layout="wide")
+
+SECTIONS = {
+    "Leadership": [
+        ("pages/goal.py", "Joint goal", ":material/flag:", True),
+        ("pages/funnel.py", "Funnel", ":material/filter_alt:", False),
+    ],
+    "Teams": [
+        ("pages/ownership.py", "Ownership", ":material/account_tree:", False),
+        ("pages/marketing.py", "Marketing", ":material/campaign:", False),
+        ("pages/sales.py", "Sales", ":material/handshake:", False),
+        ("pages/friction.py", "Friction", ":material/warning:", False),
+        ("pages/wins.py", "Wins board", ":material/celebration:", False),
+    ],
+    "Credit": [
+        ("pages/attribution.py", "Attribution", ":material/pie_chart:", False),
+        ("pages/spend.py", "Spend & ROI", ":material/payments:", False),
+    ],
+    "Data": [
+        ("pages/data.py", "Upload & history", ":material/upload_file:", False),
+        ("pages/definitions.py", "Definitions", ":material/menu_book:", False),
+    ],
+}
+
+pages = {}
+has_default = any(default and (ROOT / path).exists() for s in SECTIONS.values() for path, _, _, default in s)
+for section, entries in SECTIONS.items():
+    present = [st.Page(path, title=title, icon=icon, default=default or (not has_default and path == "pages/data.py"))
+               for path, title, icon, default in entries if (ROOT / path).exists()]
+    if present:
+        pages[section] = present
+
+page = st.navigation(pages)
+st.session_state["_view"] = ui.sidebar()
+
+try:
+    page.run()
+except Exception:  # no stack trace reaches the browser; the server log keeps it
+    logging.getLogger("onefunnel").error("page %s failed:\n%s", page.title, traceback.format_exc())
+    st.error("Something went wrong while drawing this page. The details are in the server log; "
+             "try another period, or reload the page.", icon=":material/error:")

@@ -1,0 +1,133 @@
+"""Data: upload exports, check what was detected before storing, import, and see the history."""
+
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from onefunnel import ui
+from onefunnel.ingest import FileRefused, ingest_file, preview
+
+st.title("Upload & history")
+st.caption("Drop the files your tools export. OneFunnel recognises the format from the headers, "
+           "shows what it read, and stores nothing until you confirm.")
+
+con = ui.cursor()
+
+# ---- results of the last import (kept across the rerun that follows it) --------------------------
+for result in st.session_state.pop("import_results", []):
+    if result["ok"]:
+        msg = (f"**{result['file']}** — {result['label']}: {result['loaded']:,} rows loaded "
+               f"({result['new']:,} new), {result['rejected']:,} rejected")
+        (st.warning if result["rejected"] else st.success)(msg, icon=":material/check_circle:")
+    else:
+        st.error(f"**{result['file']}** was refused: {result['message']}", icon=":material/block:")
+
+# ---- upload and preview --------------------------------------------------------------------------------
+uploads = st.file_uploader("Exports (CSV or Excel)", type=["csv", "txt", "tsv", "xlsx", "xls"],
+                           accept_multiple_files=True, key=f"uploads-{st.session_state.get('upload_round', 0)}",
+                           help="HubSpot contacts/deals, Salesforce reports or Data Loader exports, "
+                                "Pipedrive deals, Google Ads / LinkedIn / Meta spend, or the templates "
+                                "described on the Definitions page.")
+
+
+def staged_path(upload) -> Path:
+    """Write an upload to a staging file once (uploads live in RAM)."""
+    cache = st.session_state.setdefault("staged_files", {})
+    if upload.file_id not in cache:
+        tmp = Path(tempfile.mkdtemp(prefix="onefunnel-upload-")) / Path(upload.name).name
+        tmp.write_bytes(upload.getbuffer())
+        cache[upload.file_id] = str(tmp)
+    return Path(cache[upload.file_id])
+
+
+def checked(upload):
+    """The preview of an upload (or the refusal), computed once per uploaded file."""
+    cache = st.session_state.setdefault("previews", {})
+    if upload.file_id not in cache:
+        try:
+            cache[upload.file_id] = preview(con, staged_path(upload), upload.name)
+        except FileRefused as exc:
+            cache[upload.file_id] = exc
+    return cache[upload.file_id]
+
+
+def rejects_frame(rejects) -> pd.DataFrame:
+    return pd.DataFrame([{"line": r.line, "column": r.column, "value": r.value, "reason": r.reason}
+                         for r in rejects], columns=["line", "column", "value", "reason"])
+
+
+if uploads:
+    ready = []
+    with st.spinner("Reading the files…"):
+        checks = [(u, checked(u)) for u in uploads]
+    for upload, result in checks:
+        with st.container(border=True):
+            if isinstance(result, FileRefused):
+                st.error(f"**{upload.name}** cannot be imported: {result}", icon=":material/block:")
+                continue
+            ready.append((upload, result))
+            st.markdown(f"**{upload.name}** — detected **{result.preset.label}** "
+                        f"({result.preset.kind} records)")
+            c = st.columns(4)
+            c[0].metric("Rows read", f"{result.rows_read:,}")
+            c[1].metric("Will load", f"{result.rows_ok:,}")
+            c[2].metric("Rejected", f"{result.rows_rejected:,}")
+            c[3].metric("Summary rows skipped", f"{result.rows_skipped:,}")
+            notes = list(result.notes) + [f"{col}: {how}" for col, how in result.readings.items()]
+            if result.duplicate_of:
+                notes.append(f"identical to import #{result.duplicate_of}; importing it again changes no number")
+            for note in notes:
+                st.caption(f"• {note}")
+            with st.expander("Columns and first rows"):
+                st.dataframe(pd.DataFrame({"field": list(result.columns), "from column": list(result.columns.values())}),
+                             hide_index=True)
+                st.dataframe(result.sample, hide_index=True)
+            if result.rejects:
+                with st.expander(f"{result.rows_rejected:,} rejected rows (line, column, value, reason)"):
+                    frame = rejects_frame(result.rejects)
+                    st.dataframe(frame, hide_index=True)
+                    ui.download_csv(frame, f"{Path(upload.name).stem}-rejects.csv", "Download rejected rows",
+                                    key=f"rej-{upload.file_id}")
+    if ready:
+        if st.button(f"Import {len(ready)} file{'s' if len(ready) > 1 else ''}", type="primary",
+                     icon=":material/database_upload:", key="confirm_import"):
+            results = []
+            bar = st.progress(0.0, text="Importing…")
+            for n, (upload, _) in enumerate(ready):
+                def progress(f, msg, n=n):
+                    bar.progress(min((n + f) / len(ready), 1.0), text=f"{upload.name}: {msg}")
+                try:
+                    r = ingest_file(con, staged_path(upload), upload.name, who="app", progress=progress)
+                    results.append({"ok": True, "file": upload.name, "label": r.label, "loaded": r.rows_loaded,
+                                    "new": r.rows_new, "rejected": r.rows_rejected})
+                except FileRefused as exc:
+                    results.append({"ok": False, "file": upload.name, "message": str(exc)})
+            bar.progress(1.0, text="Import finished")
+            st.session_state["import_results"] = results
+            st.session_state.pop("previews", None)
+            st.session_state.pop("staged_files", None)
+            st.session_state["upload_round"] = st.session_state.get("upload_round", 0) + 1
+            st.rerun()
+
+# ---- history ----------------------------------------------------------------------------------------------
+ui.section("Import history", "Every file stored, newest first. Re-importing a record replaces it by its id.")
+history = con.execute("""
+    select import_id as "#", file_name as file, format, record_kind as records,
+           rows_read, rows_loaded, rows_new, rows_rejected, rows_skipped, imported_at, imported_by
+    from imports order by import_id desc""").df()
+if history.empty:
+    ui.empty_workspace()
+else:
+    st.dataframe(history, hide_index=True, column_config={
+        "imported_at": st.column_config.DatetimeColumn("imported", format="YYYY-MM-DD HH:mm")})
+    with_rejects = history[history["rows_rejected"] > 0]
+    if not with_rejects.empty:
+        choice = st.selectbox("Rejected rows of an import", with_rejects["#"].tolist(),
+                              format_func=lambda i: f"#{i} {history.set_index('#').loc[i, 'file']}",
+                              key="rejects_of")
+        frame = con.execute("select line, column_name as column, value, reason from import_rejects "
+                            "where import_id = ? order by line", [choice]).df()
+        st.dataframe(frame, hide_index=True)
+        ui.download_csv(frame, f"import-{choice}-rejects.csv", "Download rejected rows", key="hist-rejects")

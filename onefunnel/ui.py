@@ -80,6 +80,16 @@ def query(name: str, **params) -> pd.DataFrame:
     return _cached(name, tuple(sorted(params.items())), data_version(), str(db_path()))
 
 
+def who() -> str:
+    """The name recorded in change logs: the signed-in user, else the name typed on an edit form."""
+    try:
+        if st.user.is_logged_in:
+            return str(st.user.get("email") or st.user.get("name"))
+    except Exception:  # st.user needs auth configured; without it there is no signed-in user
+        pass
+    return st.session_state.get("who") or "app user"
+
+
 def has_data() -> bool:
     con = cursor()
     return bool(con.execute("select count(*) from imports").fetchall()[0][0])

@@ -42,3 +42,38 @@ def con(tmp_path):
     c = connect(tmp_path / "test.duckdb")
     yield c
     c.close()
+
+
+def load_files(db, *paths, goals: dict | None = None, settings: dict | None = None):
+    """Import files (in order) into the database at `db` in-process, set goals/settings, close it."""
+    from onefunnel.db import connect, set_goal, set_setting
+    from onefunnel.ingest import ingest_file
+
+    c = connect(db)
+    try:
+        results = [ingest_file(c, p, who="test") for p in paths]
+        for month, amount in (goals or {}).items():
+            set_goal(c, month, amount, who="test")
+        for key, value in (settings or {}).items():
+            set_setting(c, key, value, who="test")
+    finally:
+        c.close()
+    return results
+
+
+@pytest.fixture
+def app_env(tmp_path, monkeypatch):
+    """An empty database for AppTest runs, a pinned 'today', and fresh Streamlit caches.
+
+    Load data with load_files(app_env, ...) before creating the AppTest (the app holds the
+    file open while it runs)."""
+    import streamlit as st
+
+    db = tmp_path / "app.duckdb"
+    monkeypatch.setenv("ONEFUNNEL_DB", str(db))
+    monkeypatch.setenv("ONEFUNNEL_TODAY", "2026-09-30")
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield db
+    st.cache_resource.clear()
+    st.cache_data.clear()

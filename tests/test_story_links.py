@@ -79,7 +79,14 @@ def test_import_order_not_dates_decides_the_other_fields(tmp_path):
     c.equal(sorted(rows, key=str), ["Dana Reyes"], "lead owners listed")
     c.credit_map(out["attribution"]["linear"]["by_channel"], {"Webinar": money(1000)},
                  "attribution.linear.by_channel")
-    c.values(out["metrics"], {"leads_created": 1, "mqls": 1, "sqls": 1})
+    c.values(out["metrics"], {"leads_created": 1, "mqls": 1, "sqls": 1}, "June")
+    db = tmp_path / "merge.duckdb"
+    # created_at is still min(06-05, 06-02) = 06-02 although the 06-05 file came last
+    c.values(metrics(db, "2026-06-03", "2026-06-30")["metrics"], {"leads_created": 0},
+             "06-03..06-30")
+    # sql_at 06-15 exists only in merge_leads_second; the later file's empty cell keeps it
+    c.values(metrics(db, "2026-06-11", "2026-06-30")["metrics"], {"mqls": 0, "sqls": 1},
+             "06-11..06-30")
     c.done()
 
 

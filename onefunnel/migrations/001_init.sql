@@ -160,4 +160,7 @@ insert into settings (key, value, updated_by) values
     ('sla_hours', '24', 'default'),
     ('fiscal_year_start_month', '1', 'default'),
     ('stall_days', '14', 'default'),
-    ('stage_owners', '{"Lead": "marketing", "MQL": "marketing", "SQL": "sales", "Opportunity": "sales", "Won": "shared"}', 'default');
+    ('stage_owners', '{"Lead": "marketing", "MQL": "marketing", "SQL": "sales", "Opportunity": "sales", "Won": "shared"}', 'default'),
+    ('stage_owner_people', '{}', 'default'),          -- optional named person per stage
+    ('metric_owners', '{}', 'default'),               -- overrides of definitions.METRICS owner per metric key
+    ('metric_targets', '{"sla_compliance": 0.9, "mql_to_sql_rate": 0.4, "lead_to_mql_rate": 0.3, "win_rate": 0.3, "mql_response_hours_median": 24}', 'default');

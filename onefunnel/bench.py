@@ -1,0 +1,196 @@
+"""`make bench`: speed and memory at scale, printed as figures and ratios (never asserted).
+
+Generates (once, cached in data/bench/) a company of 1,000,000 leads as a HubSpot contacts
+CSV, 5,000,000 template touches and the matching Salesforce opportunity report, then in a
+fresh process measures: our ingest against a plain DuckDB read_csv of the same files, the
+full metrics of one quarter (cold and warm), the attribution queries, and peak memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import duckdb
+
+from onefunnel import ROOT
+
+BENCH_DIR = ROOT / "data" / "bench"
+QUARTER = (dt.date(2026, 7, 1), dt.date(2026, 9, 30))
+
+
+def generate(out: Path, leads: int, touches: int) -> list[Path]:
+    """Write the three exports with DuckDB (seconds, not minutes). Deterministic."""
+    out.mkdir(parents=True, exist_ok=True)
+    contacts, opps, touch_file = out / "hubspot_contacts.csv", out / "salesforce_opportunities.csv", out / "touches.csv"
+    stamp = out / f"done-{leads}-{touches}"
+    if stamp.exists():
+        return [contacts, opps, touch_file]
+    con = duckdb.connect()
+    con.execute("set preserve_insertion_order = true")
+    con.execute(f"""
+        create table people as
+        select i,
+               'person' || i || '@company' || (i % 50000) || '.example' as email,
+               timestamp '2025-01-01' + to_minutes((hash(i) % (700 * 24 * 60))::bigint) as created_at,
+               ['Organic Search', 'Paid Search', 'Paid Social', 'Email Marketing', 'Referrals',
+                'Direct Traffic', 'Offline Sources'][(1 + hash(i * 7) % 7)::bigint] as source,
+               'campaign-' || (hash(i * 13) % 40) as campaign,
+               ['Dana Reyes', 'Marcus Webb', 'Priya Natarajan', 'Tom Becker', 'Elena Sokolova'][(1 + hash(i * 3) % 5)::bigint] as owner,
+               (hash(i * 17) % 100)::integer as r
+        from range(1, {leads} + 1) t(i)""")
+    con.execute(f"""
+        copy (
+            select i as "Record ID", 'First' || i as "First Name", 'Last' || i as "Last Name",
+                   case when r < 35 then strftime(created_at + interval 2 day, '%Y-%m-%d %H:%M') end
+                       as "Became a Marketing Qualified Lead Date",
+                   case when r < 15 then strftime(created_at + interval 5 day, '%Y-%m-%d %H:%M') end
+                       as "Became a Sales Qualified Lead Date",
+                   'Company ' || (i % 50000) as "Company Name",
+                   owner as "Contact owner",
+                   strftime(created_at, '%Y-%m-%d %H:%M') as "Create Date",
+                   email as "Email",
+                   case when r < 15 then 'Sales Qualified Lead' when r < 35 then 'Marketing Qualified Lead'
+                        else 'Lead' end as "Lifecycle Stage",
+                   source as "Original Source",
+                   campaign as "Original Source Drill-Down 1"
+            from people order by i
+        ) to '{contacts}' (header true, quote '"', force_quote *)""")
+    # opportunities for the SQL leads (15%), about a third won, US dates, Salesforce footer
+    con.execute(f"""
+        copy (
+            select owner as "Opportunity Owner", 'Company ' || (i % 50000) as "Account Name",
+                   'Deal ' || i as "Opportunity Name",
+                   case when r < 5 then 'Closed Won' when r < 10 then 'Closed Lost' else 'Negotiation/Review' end as "Stage",
+                   (5000 + hash(i * 19) % 95000)::varchar as "Amount",
+                   case when r < 5 then '100' when r < 10 then '0' else '60' end as "Probability (%)",
+                   strftime(created_at + to_days((20 + hash(i * 23) % 70)::integer), '%-m/%-d/%Y') as "Close Date",
+                   strftime(created_at + interval 6 day, '%-m/%-d/%Y') as "Created Date",
+                   source as "Lead Source",
+                   case when r < 5 then '1' else '0' end as "Won",
+                   case when r < 10 then '1' else '0' end as "Closed",
+                   '006' || lpad(i::varchar, 15, '0') as "Opportunity ID",
+                   email as "Email"
+            from people where r < 15 order by i
+        ) to '{opps}.body' (header true, quote '"', force_quote *)""")
+    with open(f"{opps}.body", "rb") as src, open(opps, "wb") as dst:
+        while chunk := src.read(1 << 22):
+            dst.write(chunk)
+        n = con.execute("select count(*) from people where r < 15").fetchall()[0][0]
+        dst.write(f'\n"Grand Totals ({n} records)"\n\n"Confidential Information - Do Not Distribute"\n'
+                  f'"Copyright (c) 2000-2026 salesforce.com, inc. All rights reserved."\n'.encode())
+    os.remove(f"{opps}.body")
+    per = max(1, touches // leads)
+    con.execute(f"""
+        copy (
+            select p.email,
+                   strftime(p.created_at + to_hours((k * 37 + hash(p.i * k) % 300)::integer), '%Y-%m-%d %H:%M:%S') as touched_at,
+                   ['Email Marketing', 'Paid Social', 'Paid Search', 'Events', 'Organic Search'][(1 + hash(p.i + k) % 5)::bigint] as channel,
+                   'campaign-' || (hash(p.i * 31 + k) % 40) as campaign
+            from people p, range(1, {per} + 1) r(k)
+        ) to '{touch_file}' (header true)""")
+    con.close()
+    stamp.touch()
+    return [contacts, opps, touch_file]
+
+
+def _median_time(fn, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def measure(files: list[Path], repeat: int) -> dict:
+    """Runs in its own process so peak memory is ours, not the generator's."""
+    from onefunnel.db import connect
+    from onefunnel.ingest import ingest_file
+    from onefunnel.metrics import metrics_document
+    from onefunnel.queries import run
+
+    out: dict = {"files": {}}
+    with tempfile.TemporaryDirectory() as tmp:
+        plain = duckdb.connect(str(Path(tmp) / "plain.duckdb"))
+        for f in files:
+            t = time.perf_counter()
+            plain.execute(f"create or replace table t as select * from read_csv('{f}', ignore_errors=true)")
+            out["files"][f.name] = {"plain_read_s": time.perf_counter() - t,
+                                    "rows": plain.execute("select count(*) from t").fetchall()[0][0],
+                                    "mb": f.stat().st_size / 1e6}
+        plain.close()
+
+        con = connect(Path(tmp) / "bench.duckdb")
+        for f in files:
+            t = time.perf_counter()
+            r = ingest_file(con, f, who="bench")
+            out["files"][f.name].update(ingest_s=time.perf_counter() - t, loaded=r.rows_loaded,
+                                        rejected=r.rows_rejected)
+        start, end = QUARTER
+        t = time.perf_counter()
+        metrics_document(con, start, end)
+        out["metrics_cold_s"] = time.perf_counter() - t
+        out["metrics_warm_s"] = _median_time(lambda: metrics_document(con, start, end), repeat)
+        params = {"start": start, "end": end}
+        for q in ("period_metrics", "attribution_by_channel", "attribution_by_campaign", "roi_by_channel"):
+            extra = {"as_of": end, "sla_hours": 24.0, "goal": None} if q == "period_metrics" else {}
+            out[f"{q}_warm_s"] = _median_time(lambda q=q, extra=extra: run(con, q, **params, **extra), repeat)
+        con.close()
+    out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return out
+
+
+def report(r: dict) -> str:
+    lines = ["", "OneFunnel benchmark (one run; medians of warm repeats)", ""]
+    lines.append(f"{'file':32} {'rows':>10} {'MB':>7} {'plain read s':>13} {'ingest s':>9} {'ratio':>6}")
+    tot_plain = tot_ingest = 0.0
+    for name, f in r["files"].items():
+        tot_plain += f["plain_read_s"]
+        tot_ingest += f["ingest_s"]
+        lines.append(f"{name:32} {f['rows']:>10,} {f['mb']:>7.0f} {f['plain_read_s']:>13.2f} "
+                     f"{f['ingest_s']:>9.2f} {f['ingest_s'] / f['plain_read_s']:>5.2f}x")
+    lines.append(f"{'all files':32} {'':>10} {'':>7} {tot_plain:>13.2f} {tot_ingest:>9.2f} "
+                 f"{tot_ingest / tot_plain:>5.2f}x   (target <= 1.5x)")
+    lines.append("")
+    lines.append(f"metrics for one quarter ({QUARTER[0]}..{QUARTER[1]}): cold {r['metrics_cold_s']:.2f} s, "
+                 f"warm {r['metrics_warm_s']:.2f} s   (target < 1.5 s warm)")
+    for k in ("period_metrics", "attribution_by_channel", "attribution_by_campaign", "roi_by_channel"):
+        lines.append(f"  {k:28} {r[k + '_warm_s']:.3f} s warm")
+    lines.append(f"peak memory (RSS) of ingest + metrics: {r['peak_rss_mb']:.0f} MB   (target < 2048 MB)")
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(prog="python -m onefunnel.bench")
+    p.add_argument("--leads", type=int, default=1_000_000)
+    p.add_argument("--touches", type=int, default=5_000_000)
+    p.add_argument("--repeat", type=int, default=5)
+    p.add_argument("--measure", nargs="*", help=argparse.SUPPRESS)
+    args = p.parse_args(argv)
+    if args.measure:
+        print(json.dumps(measure([Path(f) for f in args.measure], args.repeat)))
+        return 0
+    t = time.perf_counter()
+    files = generate(BENCH_DIR / f"{args.leads}", args.leads, args.touches)
+    print(f"data ready in {time.perf_counter() - t:.1f} s: " + ", ".join(f.name for f in files))
+    proc = subprocess.run([sys.executable, "-m", "onefunnel.bench", "--repeat", str(args.repeat),
+                           "--measure", *map(str, files)], capture_output=True, text=True, cwd=ROOT)
+    if proc.returncode:
+        print(proc.stdout, proc.stderr, file=sys.stderr)
+        return proc.returncode
+    print(report(json.loads(proc.stdout.strip().splitlines()[-1])))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,74 @@
+"""The database file and the CLI around it: migrations, the lock message, goals, errors."""
+
+import json
+
+from onefunnel.db import connect, get_setting, set_goal, set_setting
+from tests.conftest import run_cli
+
+
+def test_migrations_apply_once_and_are_recorded(tmp_path):
+    db = tmp_path / "m.duckdb"
+    con = connect(db)
+    versions = [r[0] for r in con.execute("select version from schema_migrations order by 1").fetchall()]
+    assert versions and versions[0] == "001_init"
+    con.close()
+    con = connect(db)   # second open: nothing re-applied, nothing fails
+    assert [r[0] for r in con.execute("select version from schema_migrations order by 1").fetchall()] == versions
+    con.close()
+
+
+def test_a_second_process_gets_a_clear_message_when_the_file_is_locked(tmp_path):
+    db = tmp_path / "locked.duckdb"
+    holder = connect(db)          # this process holds the file read-write
+    try:
+        proc = run_cli("metrics", "--db", db, "--start", "2026-01-01", "--end", "2026-01-31", "--json", check=False)
+    finally:
+        holder.close()
+    assert proc.returncode == 2
+    assert "in use by another OneFunnel process" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_goal_command_sets_and_logs_the_goal(tmp_path):
+    db = tmp_path / "g.duckdb"
+    run_cli("goal", "--db", db, "--month", "2026-07", "--amount", "31000")
+    run_cli("goal", "--db", db, "--month", "2026-07", "--amount", "62000")
+    out = json.loads(run_cli("metrics", "--db", db, "--start", "2026-07-01", "--end", "2026-07-31", "--json").stdout)
+    assert out["metrics"]["revenue_goal"] == 62000        # the whole month: 62000 x 31/31
+    con = connect(db)
+    log = con.execute("select old_value, new_value, changed_by from settings_log where key = 'goal:2026-07' "
+                      "order by changed_at").fetchall()
+    con.close()
+    assert [(json.loads(o) if o else None, json.loads(n), who) for o, n, who in log] == [
+        (None, 31000, "cli"), (31000, 62000, "cli")]
+
+
+def test_goal_command_refuses_a_bad_month(tmp_path):
+    proc = run_cli("goal", "--db", tmp_path / "g.duckdb", "--month", "2026-13", "--amount", "1", check=False)
+    assert proc.returncode == 2 and "YYYY-MM" in proc.stderr
+
+
+def test_metrics_refuses_a_period_that_ends_before_it_starts(tmp_path):
+    proc = run_cli("metrics", "--db", tmp_path / "e.duckdb", "--start", "2026-02-01", "--end", "2026-01-01",
+                   "--json", check=False)
+    assert proc.returncode == 2 and "before it starts" in proc.stderr
+
+
+def test_settings_changes_are_logged_with_who(con):
+    set_setting(con, "sla_hours", 8, who="dana")
+    set_setting(con, "sla_hours", 8, who="dana")     # unchanged: not logged twice
+    assert get_setting(con, "sla_hours") == 8
+    rows = con.execute("select old_value, new_value, changed_by from settings_log where key = 'sla_hours'").fetchall()
+    assert [(json.loads(o), json.loads(n), w) for o, n, w in rows] == [(24, 8, "dana")]
+    set_goal(con, "2026-01", 100.0, who="eli")
+    assert con.execute("select amount from goals").fetchall() == [(100.0,)]
+
+
+def test_empty_database_gives_zero_counts_and_null_rates(tmp_path):
+    out = json.loads(run_cli("metrics", "--db", tmp_path / "empty.duckdb", "--start", "2026-07-01",
+                             "--end", "2026-09-30", "--json").stdout)
+    m = out["metrics"]
+    assert m["leads_created"] == 0 and m["won_revenue"] == 0 and m["revenue_goal"] == 0
+    assert m["lead_to_mql_rate"] is None and m["win_rate"] is None and m["goal_attainment"] is None
+    assert out["attribution"]["linear"] == {"by_channel": {}, "by_campaign": {}}
+    assert out["by_owner"] == {"opportunity_owners": [], "lead_owners": []}

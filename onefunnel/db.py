@@ -34,7 +34,11 @@ def connect(path: str | os.PathLike | None = None) -> duckdb.DuckDBPyConnection:
     path = db_path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        con = duckdb.connect(str(path))
+        con = duckdb.connect(str(path), config={
+            # large imports spill to disk instead of growing the process (see README, Benchmark)
+            "memory_limit": os.environ.get("ONEFUNNEL_MEMORY_LIMIT", "1GB"),
+            "temp_directory": str(path.parent / f".{path.name}.tmp"),
+        })
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
             holder = re.search(r"PID (\d+)", str(exc))

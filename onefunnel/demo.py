@@ -4,38 +4,61 @@
 files real tools export, so the demo exercises the same import path a user's data
 takes. HubSpot holds the contacts throughout and the deals of 2025; sales moved to
 Salesforce for deals created from 2026-01-01. Output depends only on the seed: the
-anchor is DEMO_END (never today), all randomness comes from one `random.Random(seed)`,
-and nothing iterates over a set or hash order. `demo_goals()` gives the monthly revenue
-goals; each quarter's winners are drawn until won revenue reaches a planned share of
-its goal, so the attainment story holds for any seed.
+anchor is DEMO_END (never today), all randomness comes from one `random.Random(seed)`
+(the LinkedIn and Meta files draw from a second stream derived from the seed, so ad
+spend never moves the funnel), and nothing iterates over a set or hash order.
+`demo_goals()` gives the monthly revenue goals; each quarter's winners are drawn until
+won revenue reaches a planned share of its goal, so the attainment story holds for any
+seed.
 
 Files, in import order: hubspot_contacts.csv, hubspot_deals.csv,
-salesforce_opportunities.csv, google_ads_campaigns.csv, touches.csv, activities.csv.
+salesforce_opportunities.csv, google_ads_campaigns.csv, linkedin_campaigns.csv,
+meta_ads.csv, touches.csv, activities.csv. `demo_load` also lists NON_MARKETING_SOURCES
+(`Offline Sources`) as non-marketing sources, so sales-created contacts get no origin touch.
 
 Patterns a user should find:
 - Poor lead quality: channel `Paid Social` (campaigns `linkedin-lead-gen`,
   `meta-ebook-ads`) grows to the largest source of leads and MQLs, but sales rejects
   most of them (MQL->SQL ~10% vs ~55% elsewhere; Disqualification Reason `Student`,
-  `No budget`, `Competitor`, `Personal email`) and it wins almost no revenue.
+  `No budget`, `Competitor`, `Personal email`) and it wins almost no revenue. It is also
+  the most expensive channel: LinkedIn (`linkedin-lead-gen`, `linkedin-retargeting`) and
+  Meta (`meta-ebook-ads`) spend 2-4.5x Google Ads, so its cost per MQL is 1.3-2.8x Paid
+  Search's in every quarter and its ROI (linear credit / spend) is below 0.4 where Paid
+  Search's is 1-3.
+- Sourced vs influenced: ~30% of opportunities are sales-sourced. Reps create prospects
+  by hand (Original Source `Offline Sources`, Drill-Down 1 `CRM_UI`, Lead Status
+  `Attempted to Contact`); they never get an MQL date, ~60% reach SQL, and their deals
+  win a little less often (outbound deals are somewhat larger). Marketing still reaches
+  some of them (newsletter, webinars, retargeting, pricing page, brand search, the
+  `customer-stories` emails during an open deal, roundtable invitations), so
+  marketing_sourced_revenue < marketing_influenced_revenue < won_revenue. Event
+  attendees are imported as `Offline Sources` too, but carry an `Events` touch of their
+  event on the day before the import, and they are marketing-sourced once they MQL.
 - Slow follow-up: rep `Marcus Webb` makes his first activity 30-80 hours after mql_at
   (SLA 24 h); the other reps answer in 1-8 hours. MQLs of the last days before
   DEMO_END partly have no activity yet (SLA pending).
 - Big deals: leads touched by campaign `enterprise-roundtable` (channel `Events`,
-  breakfast sessions every three weeks) win deals 3-5x the average size.
+  breakfast sessions every three weeks) win deals 3-5x the average size; sales also
+  invites its own prospects, so some roundtable deals are sales-sourced.
 - Quarter behind goal: 2026-Q2 wins only ~70% of its goal (smaller deals won);
   the other quarters land within ~8% of goal; 2026-Q4 is in progress at DEMO_END.
-- Realistic rates: lead->MQL ~37%, MQL->SQL ~43%, SQL->opp ~65%, win rate ~30%,
-  sales cycles 20-90 days; open deals closing up to two months after DEMO_END and
-  some stalled open deals whose close date has passed.
+- Realistic rates: lead->MQL ~34% (sales-created contacts count as leads that never
+  MQL), MQL->SQL ~42%, SQL->opp ~65%, win rate ~28%, sales cycles 20-90 days; open deals
+  closing up to two months after DEMO_END and some stalled open deals whose close date
+  has passed.
 Parsing traps on purpose: a Salesforce account name with a comma, an opportunity name
 with a quoted newline and one with inner quotes, a few opportunities repeated once per
 contact role, mixed-case emails in Salesforce and touches, a few HubSpot deals with two
-contact ids, touches from unknown people, activities before mql_at, Google Ads
-numbers with thousands commas, `--` cells and `Total:` rows.
+contact ids, touches from unknown people, activities before mql_at, event touches a day
+before the contact exists, Google Ads numbers with thousands commas, `--` cells and
+`Total:` rows; LinkedIn as UTF-16 (BOM) with tabs, CRLF, a five-line report block above
+the header and US dates; Meta with every cell quoted, the currency in the `Amount spent
+(USD)` header and an account-total first row with a blank campaign name.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime
 import math
@@ -55,12 +78,23 @@ POOR_QUALITY_CHANNEL = "Paid Social"
 BIG_DEAL_CAMPAIGN = "enterprise-roundtable"
 BIG_DEAL_CHANNEL = "Events"
 BEHIND_QUARTER = "2026-Q2"
+# Sales outbound: contacts a rep creates by hand in the CRM (HubSpot Original Source
+# `Offline Sources`, Drill-Down 1 `CRM_UI`). They never become MQLs.
+SALES_SOURCE = "Offline Sources"
+SALES_CAMPAIGN = "CRM_UI"
+# Lead sources that are not a marketing interaction: no origin touch (demo_load sets them).
+# Event attendees, also imported as `Offline Sources`, carry an `Events` touch of their own.
+NON_MARKETING_SOURCES = [SALES_SOURCE]
+LINKEDIN_CAMPAIGNS = ["linkedin-lead-gen", "linkedin-retargeting"]
+META_CAMPAIGNS = ["meta-ebook-ads"]
 
 FILE_NAMES = [
     "hubspot_contacts.csv",
     "hubspot_deals.csv",
     "salesforce_opportunities.csv",
     "google_ads_campaigns.csv",
+    "linkedin_campaigns.csv",
+    "meta_ads.csv",
     "touches.csv",
     "activities.csv",
 ]
@@ -70,14 +104,14 @@ _ATTAINMENT = {"2025-Q1": 0.96, "2025-Q2": 1.05, "2025-Q3": 0.94, "2025-Q4": 1.0
                "2026-Q1": 0.98, "2026-Q2": 0.69, "2026-Q3": 1.04, "2026-Q4": 0.92}
 # Monthly revenue goals: a plan growing with the funnel, which starts empty in January 2025.
 _GOALS = {
-    "2025-01": 10000.0, "2025-02": 25000.0, "2025-03": 50000.0,
-    "2025-04": 90000.0, "2025-05": 105000.0, "2025-06": 115000.0,
-    "2025-07": 125000.0, "2025-08": 130000.0, "2025-09": 135000.0,
-    "2025-10": 135000.0, "2025-11": 140000.0, "2025-12": 145000.0,
-    "2026-01": 165000.0, "2026-02": 170000.0, "2026-03": 175000.0,
-    "2026-04": 175000.0, "2026-05": 180000.0, "2026-06": 185000.0,
-    "2026-07": 185000.0, "2026-08": 190000.0, "2026-09": 195000.0,
-    "2026-10": 200000.0, "2026-11": 205000.0, "2026-12": 210000.0,
+    "2025-01": 15000.0, "2025-02": 35000.0, "2025-03": 70000.0,
+    "2025-04": 120000.0, "2025-05": 140000.0, "2025-06": 155000.0,
+    "2025-07": 170000.0, "2025-08": 175000.0, "2025-09": 180000.0,
+    "2025-10": 180000.0, "2025-11": 190000.0, "2025-12": 195000.0,
+    "2026-01": 225000.0, "2026-02": 230000.0, "2026-03": 235000.0,
+    "2026-04": 235000.0, "2026-05": 245000.0, "2026-06": 250000.0,
+    "2026-07": 250000.0, "2026-08": 255000.0, "2026-09": 265000.0,
+    "2026-10": 270000.0, "2026-11": 275000.0, "2026-12": 285000.0,
 }
 
 
@@ -128,6 +162,11 @@ _DQ_REASONS_SOCIAL = [("Student", 3), ("No budget", 4), ("Competitor", 2), ("Per
                       ("Not a fit", 1)]
 _DQ_REASONS = [("No budget", 3), ("Not a fit", 4), ("Bad timing", 3), ("Unresponsive", 3),
                ("Competitor", 1)]
+# Sales outbound: contacts created per working day (at start, at end), the share that books a
+# discovery call (SQL), and why the others are dropped.
+_OUTBOUND_PER_DAY = (0.5, 1.2)
+_P_SQL_OUTBOUND = 0.6
+_DQ_REASONS_OUTBOUND = [("Unresponsive", 4), ("Not a fit", 3), ("Bad timing", 3), ("No budget", 2)]
 _HS_STAGES = [("Appointment Scheduled", 0.2), ("Qualified To Buy", 0.4), ("Presentation Scheduled", 0.6),
               ("Decision Maker Bought-In", 0.8), ("Contract Sent", 0.9)]
 _SF_STAGES = [("Prospecting", 10), ("Qualification", 20), ("Needs Analysis", 30),
@@ -279,6 +318,7 @@ class _Lead:
         self.deals: list[_Deal] = []
         self.hs_deal_ids: list[str] = []
         self.record_id = 0
+        self.outbound = False        # created by a rep while prospecting (sales-sourced)
 
 
 class _Deal:
@@ -399,8 +439,47 @@ class _World:
                     self.add_lead(base + datetime.timedelta(minutes=i // 40), "Offline Sources", campaign)
             day += datetime.timedelta(days=1)
 
+    def outbound_leads(self):
+        """Sales prospecting: a rep creates the contact by hand after a first reply (no MQL)."""
+        rng = self.rng
+        span = (DEMO_END - DEMO_START).days
+        day = DEMO_START
+        while day <= DEMO_END:
+            t = (day - DEMO_START).days / span
+            lam = _OUTBOUND_PER_DAY[0] + (_OUTBOUND_PER_DAY[1] - _OUTBOUND_PER_DAY[0]) * t
+            if (day.month == 12 and day.day >= 20) or (day.month == 1 and day.day <= 2):
+                lam *= 0.3
+            if day.weekday() < 5:
+                for _ in range(_poisson(rng, lam)):
+                    created = _minute(_work_time(rng, day, 8.5, 17.5))
+                    if created > EXPORT_AT:
+                        continue
+                    lead = self.add_lead(created, SALES_SOURCE, SALES_CAMPAIGN)
+                    lead.outbound = True
+                    lead.owner = rng.choice(REPS)
+            day += datetime.timedelta(days=1)
+
+    def qualify_outbound(self, lead: _Lead):
+        rng = self.rng
+        follow = _office_hours(rng, lead.created + _hours(rng.uniform(0.05, 1.5)))
+        if follow > EXPORT_AT:
+            return
+        lead.follow_up = follow      # the rep logs the call or email that made them create the contact
+        if rng.random() < _P_SQL_OUTBOUND:
+            sql = _minute(_work_time(rng, (lead.created + _days(rng.triangular(1, 21, 5))).date(), 9, 18))
+            if sql <= EXPORT_AT:
+                lead.sql = sql
+        elif rng.random() < 0.6:
+            disq = _minute(_work_time(rng, (follow + _days(rng.triangular(3, 40, 10))).date(), 8, 18))
+            if disq <= EXPORT_AT:
+                lead.disq = disq
+                lead.disq_reason = _pick(rng, _DQ_REASONS_OUTBOUND)
+
     def qualify(self, lead: _Lead):
         rng = self.rng
+        if lead.outbound:
+            self.qualify_outbound(lead)
+            return
         if rng.random() >= _P_MQL[lead.source]:
             return
         if rng.random() < 0.3:      # demo request: MQL within minutes
@@ -467,10 +546,10 @@ class _World:
             product, cycle = "Enterprise Plan", rng.triangular(40, 90, 70)
             p_win = 0.45
         else:
-            median = 9000 if lead.source == "Paid Social" else 17000
+            median = 9000 if lead.source == "Paid Social" else 20000 if lead.outbound else 17000
             amount = min(60000, max(5000, round(rng.lognormvariate(math.log(median), 0.5), -2)))
             product, cycle = rng.choice(_PRODUCTS), rng.triangular(20, 90, 38)
-            p_win = {"Paid Social": 0.12, "Referrals": 0.42}.get(lead.source, 0.31)
+            p_win = 0.27 if lead.outbound else {"Paid Social": 0.12, "Referrals": 0.42}.get(lead.source, 0.31)
         deal = _Deal(lead, created, float(amount), lead.owner, product)
         self.settle(deal, cycle, p_win)
         lead.deals.append(deal)
@@ -569,9 +648,18 @@ class _World:
             newsletters.append(day)
             month = datetime.date(month.year + month.month // 12, month.month % 12 + 1, 1)
         webinars = [(c, d) for c, d, _ in _EVENTS]
+        event_days = {c: d for c, d, _ in _EVENTS}
         for lead in self.leads:
-            if lead.source == "Offline Sources" and lead.campaign == "CRM_UI":
+            if lead.outbound:
+                self._outbound_touches(lead, newsletters, webinars)
                 continue
+            if lead.source == SALES_SOURCE and lead.campaign == SALES_CAMPAIGN:
+                continue
+            if lead.campaign in event_days:     # attended the day before the list was imported
+                day = event_days[lead.campaign]
+                start = 16.0 if "webinar" in lead.campaign else rng.uniform(9, 16.5)
+                add((lead, datetime.datetime.combine(day, datetime.time()) + _hours(start + rng.uniform(0, 0.5)),
+                     "Events", lead.campaign))
             c = lead.created
             for day in newsletters:
                 if day > c.date() and rng.random() < 0.05:
@@ -611,6 +699,31 @@ class _World:
             ("T.Baptiste@Quaylink.com", datetime.datetime(2026, 10, 7, 16, 4, 9), "Events", "fall-webinar-2026"),
         ]:
             add((email, at, channel, campaign))
+
+    def _outbound_touches(self, lead: _Lead, newsletters, webinars):
+        """Marketing reaches some prospects that sales found: influence without sourcing."""
+        rng = self.rng
+        add = self.touches.append
+        c = lead.created
+        if rng.random() < 0.4:       # the rep adds the prospect to the newsletter list
+            for day in newsletters:
+                if c.date() < day <= c.date() + datetime.timedelta(days=150) and rng.random() < 0.25:
+                    add((lead, _work_time(rng, day, 10, 20), "Email Marketing", "monthly-newsletter"))
+        for campaign, day in webinars:
+            if c.date() < day and rng.random() < 0.05:
+                add((lead, datetime.datetime.combine(day, datetime.time(16)) + _hours(rng.uniform(0, 0.3)),
+                     "Events", campaign))
+        if rng.random() < 0.15:      # visited the website after the rep's email, then saw an ad
+            for _ in range(rng.randint(1, 2)):
+                add((lead, c + _days(rng.uniform(2, 60)), "Paid Social", "linkedin-retargeting"))
+        if rng.random() < 0.1:
+            add((lead, c + _days(rng.uniform(1, 40)), "Organic Search", "pricing-page"))
+        if rng.random() < 0.08:
+            add((lead, c + _days(rng.uniform(1, 60)), "Paid Search", "search-brand"))
+        for deal in lead.deals:      # marketing supports the open deal: after it opened, before it closes
+            if deal.kind == "New Business" and rng.random() < 0.35:
+                add((lead, deal.created + (deal.close - deal.created) * rng.uniform(0.1, 0.8),
+                     "Email Marketing", "customer-stories"))
 
     # sales activities
 
@@ -652,6 +765,7 @@ class _World:
 
     def run(self):
         self.create_leads()
+        self.outbound_leads()
         self.leads.sort(key=lambda x: x.created)
         for lead in self.leads:
             self.qualify(lead)
@@ -727,6 +841,8 @@ def _lifecycle(lead: _Lead, deals: list[_Deal]) -> tuple[str, str]:
         return "Sales Qualified Lead", "Connected"
     if lead.mql:
         return "Marketing Qualified Lead", "In Progress" if lead.follow_up else "New"
+    if lead.outbound:
+        return "Lead", "Attempted to Contact"
     return "Lead", "New" if EXPORT_AT - lead.created < datetime.timedelta(days=14) else ""
 
 
@@ -818,10 +934,11 @@ def _write_google_ads(world: _World, path: pathlib.Path):
             key = (lead.campaign, lead.created.date())
             conversions[key] = conversions.get(key, 0) + 1
     # campaign -> (clicks/day at start, at end, CPC low, CPC high, CTR low, CTR high)
-    model = {"search-brand": (24, 40, 1.6, 3.2, 0.08, 0.14),
-             "search-nonbrand-bi": (42, 95, 6.0, 11.5, 0.025, 0.045),
-             "search-competitor": (14, 30, 9.0, 14.5, 0.015, 0.03)}
+    model = {"search-brand": (18, 30, 1.4, 2.8, 0.08, 0.14),
+             "search-nonbrand-bi": (24, 50, 4.5, 8.0, 0.025, 0.045),
+             "search-competitor": (8, 16, 7.0, 11.0, 0.015, 0.03)}
     first_day = {c: first for c, _, first in _CAMPAIGNS["Paid Search"]}
+    trade_shows = [d for c, d, _ in _EVENTS if "webinar" not in c]
     span = (DEMO_END - DEMO_START).days
     rows, totals = [], [0.0, 0, 0, 0]
     day = DEMO_START
@@ -832,10 +949,14 @@ def _write_google_ads(world: _World, path: pathlib.Path):
                 continue
             c0, c1, cpc_lo, cpc_hi, ctr_lo, ctr_hi = model[campaign]
             lam = (c0 + (c1 - c0) * t) * (0.5 if day.weekday() >= 5 else 1.0)
+            push = 1.0
+            if campaign == "search-nonbrand-bi" and any(abs((day - d).days) <= 1 for d in trade_shows):
+                push = 1.6       # trade-show push: 3.5x the clicks at 1.6x the bid (days over 1,000 USD)
+                lam *= 3.5
             conv = conversions.get((campaign, day), 0)
             clicks = max(_poisson(rng, lam), conv)
             impr = max(clicks, round(max(clicks, lam) / rng.uniform(ctr_lo, ctr_hi)))
-            cost = round(clicks * rng.uniform(cpc_lo, cpc_hi), 2)
+            cost = round(clicks * rng.uniform(cpc_lo, cpc_hi) * push, 2)
             rows.append([campaign, day.isoformat(), "USD", _gnum(cost, 2), _gnum(clicks, 0), _gnum(impr, 0),
                          f"{100 * clicks / impr:.2f}%", _gnum(cost / clicks, 2) if clicks else "--",
                          _gnum(conv, 2)])
@@ -861,14 +982,99 @@ def _write_google_ads(world: _World, path: pathlib.Path):
         w.writerow(["Total: Campaigns", "--"] + total)
 
 
+def _paid_social_leads(world: _World) -> dict[tuple, int]:
+    """(campaign, day) -> Paid Social leads created: what the ad platforms report as leads."""
+    out: dict[tuple, int] = {}
+    for lead in world.leads:
+        if lead.source == POOR_QUALITY_CHANNEL:
+            key = (lead.campaign, lead.created.date())
+            out[key] = out.get(key, 0) + 1
+    return out
+
+
+# campaign -> (daily budget at start, at end, CPC low, CPC high, CTR low, CTR high, first day)
+_SOCIAL_MODEL = {
+    "linkedin-lead-gen": (300.0, 1400.0, 7.5, 12.5, 0.004, 0.007, DEMO_START),
+    "linkedin-retargeting": (70.0, 210.0, 5.0, 9.0, 0.006, 0.011, DEMO_START),
+    "meta-ebook-ads": (240.0, 640.0, 0.9, 2.2, 0.008, 0.016, datetime.date(2025, 9, 1)),
+}
+_LINKEDIN_IDS = {"linkedin-lead-gen": ("Lead generation", "248193017"),
+                 "linkedin-retargeting": ("Website retargeting", "248193544")}
+
+
+def _social_day(rng: random.Random, campaign: str, day: datetime.date, leads: int):
+    """(cost, clicks, impressions) of one campaign on one day: it spends about its daily budget."""
+    b0, b1, cpc_lo, cpc_hi, ctr_lo, ctr_hi, _ = _SOCIAL_MODEL[campaign]
+    t = (day - DEMO_START).days / (DEMO_END - DEMO_START).days
+    cost = round((b0 + (b1 - b0) * t) * (0.6 if day.weekday() >= 5 else 1.0) * rng.uniform(0.85, 1.12), 2)
+    clicks = max(leads, round(cost / rng.uniform(cpc_lo, cpc_hi)))
+    impressions = max(clicks, round(clicks / rng.uniform(ctr_lo, ctr_hi)))
+    return cost, clicks, impressions
+
+
+def _write_linkedin(world: _World, path: pathlib.Path, rng: random.Random):
+    """LinkedIn Campaign Manager: UTF-16 with BOM, tab-separated, a report block above the header."""
+    leads = _paid_social_leads(world)
+    header = ["Start Date (in UTC)", "Account Name", "Campaign Group Name", "Campaign Name", "Campaign ID",
+              "Campaign Type", "Campaign Status", "Currency", "Total Spent", "Impressions", "Clicks",
+              "Click Through Rate", "Average CPM", "Average CPC", "Leads"]
+    lines = ["Campaign Performance Report (in UTC)",
+             f"Report Start: {_us_date(DEMO_START)}, 12:00:00 AM",
+             f"Report End: {_us_date(DEMO_END)}, 11:59:59 PM",
+             f"Date Generated: {_us_date(EXPORT_AT.date())}, 6:00:00 PM",
+             f"Account: {COMPANY} (508734219)",
+             "\t".join(header)]
+    day = DEMO_START
+    while day <= DEMO_END:
+        for campaign in LINKEDIN_CAMPAIGNS:
+            n = leads.get((campaign, day), 0)
+            cost, clicks, impr = _social_day(rng, campaign, day, n)
+            group, cid = _LINKEDIN_IDS[campaign]
+            lines.append("\t".join([
+                _us_date(day), COMPANY, group, campaign, cid, "Sponsored Content", "Active", "USD",
+                f"{cost:.2f}", str(impr), str(clicks), f"{clicks / impr:.4f}", f"{1000 * cost / impr:.2f}",
+                f"{cost / clicks:.2f}", str(n)]))
+        day += datetime.timedelta(days=1)
+    with open(path, "wb") as f:
+        f.write(codecs.BOM_UTF16_LE + "".join(line + "\r\n" for line in lines).encode("utf-16-le"))
+
+
+def _write_meta(world: _World, path: pathlib.Path, rng: random.Random):
+    """Meta Ads Manager: every cell quoted, currency in the header, the account total first."""
+    leads = _paid_social_leads(world)
+    header = ["Reporting starts", "Reporting ends", "Campaign name", "Campaign delivery", "Results",
+              "Result indicator", "Reach", "Impressions", "Cost per results", "Amount spent (USD)",
+              "Link clicks", "Ends"]
+    first = _SOCIAL_MODEL["meta-ebook-ads"][6]
+    rows, total = [], [0.0, 0, 0, 0, 0]
+    day = first
+    while day <= DEMO_END:
+        for campaign in META_CAMPAIGNS:
+            n = leads.get((campaign, day), 0)
+            cost, clicks, impr = _social_day(rng, campaign, day, n)
+            reach = round(impr / rng.uniform(1.2, 1.6))
+            rows.append([day.isoformat(), day.isoformat(), campaign, "active",
+                         str(n), "actions:onsite_conversion.lead_grouped", str(reach), str(impr),
+                         f"{cost / n:.2f}" if n else "", f"{cost:.2f}", str(clicks), "Ongoing"])
+            total = [total[0] + cost, total[1] + n, total[2] + reach, total[3] + impr, total[4] + clicks]
+        day += datetime.timedelta(days=1)
+    cost, n, reach, impr, clicks = round(total[0], 2), total[1], total[2], total[3], total[4]
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f, quoting=csv.QUOTE_ALL, lineterminator="\n")
+        w.writerow(header)
+        w.writerow([first.isoformat(), DEMO_END.isoformat(), "", "", str(n), "", str(reach), str(impr),
+                    f"{cost / n:.2f}", f"{cost:.2f}", str(clicks), ""])
+        w.writerows(rows)
+
+
 def _write_touches(world: _World, path: pathlib.Path):
     rows = []
     for who, at, channel, campaign in world.touches:
         if at > EXPORT_AT:
             continue
         if isinstance(who, _Lead):
-            if at <= who.created:
-                continue
+            if at <= who.created and not (channel == "Events" and at > who.created - datetime.timedelta(days=2)):
+                continue     # only an event attendance comes before the contact (imported the day after)
             email = who.email
             if who.record_id % 97 == 3:   # typed with capitals in a spreadsheet
                 email = email[0].upper() + email[1:]
@@ -907,6 +1113,9 @@ def write_demo_exports(out_dir: pathlib.Path, seed: int = 7) -> list[pathlib.Pat
     _write_hubspot_deals(world, paths[1])
     _write_salesforce(world, paths[2])
     _write_google_ads(world, paths[3])
-    _write_touches(world, paths[4])
-    _write_activities(world, paths[5])
+    spend_rng = random.Random(seed * 7919 + 1)    # own stream: ad spend does not move the funnel
+    _write_linkedin(world, paths[4], spend_rng)
+    _write_meta(world, paths[5], spend_rng)
+    _write_touches(world, paths[6])
+    _write_activities(world, paths[7])
     return paths

@@ -34,7 +34,9 @@ def exports(tmp_path_factory):
     started = time.perf_counter()
     paths = demo.write_demo_exports(out)
     elapsed = time.perf_counter() - started
-    return {"paths": paths, "seconds": elapsed, "text": {p.name: p.read_text(encoding="utf-8") for p in paths}}
+    encoding = {"linkedin_campaigns.csv": "utf-16"}    # the BOM tells the byte order
+    text = {p.name: p.read_bytes().decode(encoding.get(p.name, "utf-8")) for p in paths}
+    return {"paths": paths, "seconds": elapsed, "text": text}
 
 
 def _hs_time(s):
@@ -79,6 +81,34 @@ def funnel(exports):
     return {"leads": leads, "deals": deals, "touches": touches, "activities": activities}
 
 
+def _quarter(d):
+    return f"{d.year}-Q{(d.month - 1) // 3 + 1}"
+
+
+def _linkedin_rows(exports):
+    lines = exports["text"]["linkedin_campaigns.csv"].split("\r\n")
+    return list(csv.DictReader(lines[5:-1], delimiter="\t"))
+
+
+def _meta_rows(exports):
+    return list(csv.DictReader(exports["text"]["meta_ads.csv"].splitlines()))
+
+
+def _spend_by_channel(exports, start, end):
+    """Ad cost per channel with its day in [start, end]: Google Ads = Paid Search, LinkedIn + Meta = Paid Social."""
+    spend = Counter()
+    for r in csv.reader(exports["text"]["google_ads_campaigns.csv"].splitlines()[3:]):
+        if not r[0].startswith("Total: ") and start <= dt.date.fromisoformat(r[1]) <= end:
+            spend["Paid Search"] += float(r[3].replace(",", ""))
+    for r in _linkedin_rows(exports):
+        if start <= _us_date(r["Start Date (in UTC)"]) <= end:
+            spend["Paid Social"] += float(r["Total Spent"])
+    for r in _meta_rows(exports)[1:]:
+        if start <= dt.date.fromisoformat(r["Reporting starts"]) <= end:
+            spend["Paid Social"] += float(r["Amount spent (USD)"])
+    return spend
+
+
 # --- determinism and size ---------------------------------------------------------
 
 def test_same_seed_writes_identical_bytes(tmp_path):
@@ -103,7 +133,17 @@ def test_another_seed_gives_other_data(tmp_path, exports):
 
 def test_fast_and_small(exports):
     assert exports["seconds"] < 5
-    assert sum(p.stat().st_size for p in exports["paths"]) < 5_000_000
+    assert sum(p.stat().st_size for p in exports["paths"]) < 6_000_000
+
+
+def test_spend_files_do_not_move_the_funnel(tmp_path, exports, monkeypatch):
+    """The ad-spend writers draw from their own stream: without them the other files stay byte-identical."""
+    monkeypatch.setattr(demo, "_write_linkedin", lambda world, path, rng: path.write_bytes(b""))
+    monkeypatch.setattr(demo, "_write_meta", lambda world, path, rng: path.write_bytes(b""))
+    paths = demo.write_demo_exports(tmp_path)
+    for mine, theirs in zip(paths, exports["paths"]):
+        if mine.name not in ("linkedin_campaigns.csv", "meta_ads.csv"):
+            assert mine.read_bytes() == theirs.read_bytes(), mine.name
 
 
 # --- file layouts -------------------------------------------------------------------
@@ -187,6 +227,60 @@ def test_google_ads_layout(exports):
     assert abs(total_cost - float(totals[0][3].replace(",", ""))) < 0.01
 
 
+def test_linkedin_layout(exports):
+    raw = exports["paths"][demo.FILE_NAMES.index("linkedin_campaigns.csv")].read_bytes()
+    assert raw.startswith(b"\xff\xfe") and raw[3:4] == b"\x00"    # UTF-16 LE with BOM
+    text = exports["text"]["linkedin_campaigns.csv"]
+    assert text.endswith("\r\n") and "\n" not in text.replace("\r\n", "")
+    lines = text.split("\r\n")[:-1]
+    assert lines[0] == "Campaign Performance Report (in UTC)"
+    assert lines[1].startswith("Report Start: 1/1/2025") and lines[2].startswith("Report End: 11/20/2026")
+    assert all("\t" not in line for line in lines[:5])     # the report block above the header
+    assert lines[5].split("\t") == [
+        "Start Date (in UTC)", "Account Name", "Campaign Group Name", "Campaign Name", "Campaign ID",
+        "Campaign Type", "Campaign Status", "Currency", "Total Spent", "Impressions", "Clicks",
+        "Click Through Rate", "Average CPM", "Average CPC", "Leads"]
+    assert all(len(line.split("\t")) == 15 for line in lines[5:])
+    rows = _linkedin_rows(exports)
+    assert len(rows) == len(lines) - 6
+    assert sorted({r["Campaign Name"] for r in rows}) == demo.LINKEDIN_CAMPAIGNS
+    days = [r["Start Date (in UTC)"] for r in rows]
+    assert all(not part.startswith("0") for d in days for part in d.split("/"))      # 1/5/2025, not 01/05
+    assert any(int(d.split("/")[1]) > 12 for d in days)     # US order, decidable from the column
+    assert _us_date(days[0]) == dt.date(2025, 1, 1) and _us_date(days[-1]) == demo.DEMO_END
+    for r in rows:
+        assert float(r["Total Spent"]) > 0 and int(r["Clicks"]) <= int(r["Impressions"])
+        assert r["Currency"] == "USD" and r["Account Name"] == demo.COMPANY
+
+
+def test_linkedin_leads_are_the_paid_social_contacts(exports, funnel):
+    """The Leads column counts the HubSpot Paid Social contacts of that campaign created that day."""
+    contacts = Counter((c["Original Source Drill-Down 1"], _hs_time(c["Create Date"]).date())
+                       for c in funnel["leads"].values() if c["Original Source"] == "Paid Social")
+    reported = Counter()
+    for r in _linkedin_rows(exports):
+        reported[(r["Campaign Name"], _us_date(r["Start Date (in UTC)"]))] += int(r["Leads"])
+    assert +reported == Counter({k: n for k, n in contacts.items() if k[0] == "linkedin-lead-gen"})
+
+
+def test_meta_layout(exports, funnel):
+    text = exports["text"]["meta_ads.csv"]
+    lines = text.splitlines()
+    assert lines[0] == ('"Reporting starts","Reporting ends","Campaign name","Campaign delivery","Results",'
+                        '"Result indicator","Reach","Impressions","Cost per results","Amount spent (USD)",'
+                        '"Link clicks","Ends"')
+    assert all(line.startswith('"') and line.endswith('"') for line in lines)    # every cell quoted
+    total, *rows = _meta_rows(exports)
+    assert total["Campaign name"] == "" and total["Reporting ends"] == demo.DEMO_END.isoformat()
+    assert {r["Campaign name"] for r in rows} == set(demo.META_CAMPAIGNS)
+    assert all(r["Reporting starts"] == r["Reporting ends"] for r in rows)          # one row a day
+    assert rows[0]["Reporting starts"] == total["Reporting starts"] == "2025-09-01"
+    assert abs(sum(float(r["Amount spent (USD)"]) for r in rows) - float(total["Amount spent (USD)"])) < 0.01
+    assert sum(int(r["Results"]) for r in rows) == int(total["Results"]) == sum(
+        1 for c in funnel["leads"].values() if c["Original Source Drill-Down 1"] == "meta-ebook-ads")
+    assert any(r["Cost per results"] == "" for r in rows)   # no result that day
+
+
 def test_template_headers(exports):
     assert exports["text"]["touches.csv"].splitlines()[0] == "email,touched_at,channel,campaign"
     assert exports["text"]["activities.csv"].splitlines()[0] == "email,at,type,owner"
@@ -214,7 +308,10 @@ def test_stage_dates_are_consistent(funnel):
                                                       "Became a Sales Qualified Lead Date"))
         assert created.date() <= demo.DEMO_END
         assert not mql or created <= mql
-        assert not sql or (mql and mql <= sql)
+        if sql and not mql:     # a prospect sales created and qualified itself
+            assert (c["Original Source"], c["Original Source Drill-Down 1"]) == ("Offline Sources", "CRM_UI")
+            assert created < sql
+        assert not sql or not mql or mql <= sql
     for d in funnel["deals"]:
         lead = funnel["leads"][d["email"]]
         sql = _hs_time(lead["Became a Sales Qualified Lead Date"])
@@ -317,3 +414,120 @@ def test_one_recent_quarter_is_behind_goal(funnel):
     assert 0.65 <= attainment.pop("2026-Q2") <= 0.75
     assert attainment.pop("2026-Q4") < 0.75     # in progress
     assert all(0.85 <= a <= 1.15 for a in attainment.values())
+
+
+# --- sourced vs influenced, and what the paid channels cost ----------------------------
+# By hand from METRICS.md: an opportunity is marketing-sourced when its lead's MQL date is
+# <= the opportunity's creation; a won deal is marketing-influenced when its lead has a touch
+# dated <= its close date. Every lead's creation is an origin touch, except for the sources
+# demo_load lists as non-marketing (demo.NON_MARKETING_SOURCES).
+
+def _sourced(funnel, deal):
+    mql = _hs_time(funnel["leads"][deal["email"]]["Became a Marketing Qualified Lead Date"])
+    return mql is not None and mql.date() <= deal["created"]
+
+
+@pytest.fixture(scope="module")
+def touch_days(funnel):
+    days = defaultdict(list)
+    for t in funnel["touches"]:
+        days[t["email"].lower()].append(dt.date.fromisoformat(t["touched_at"][:10]))
+    return days
+
+
+def _influenced(funnel, touch_days, deal):
+    lead = funnel["leads"][deal["email"]]
+    if lead["Original Source"] not in demo.NON_MARKETING_SOURCES:
+        return True     # its origin touch (created before the deal) counts
+    return any(day <= deal["close"] for day in touch_days[deal["email"]])
+
+
+def test_about_a_third_of_opportunities_are_sales_sourced(funnel):
+    deals = funnel["deals"]
+    sales = [d for d in deals if not _sourced(funnel, d)]
+    assert 0.25 <= len(sales) / len(deals) <= 0.35
+    for d in sales:     # all of them prospects a rep created by hand, qualified by sales, never an MQL
+        lead = funnel["leads"][d["email"]]
+        assert (lead["Original Source"], lead["Original Source Drill-Down 1"]) == ("Offline Sources", "CRM_UI")
+        assert lead["Became a Sales Qualified Lead Date"] and not lead["Became a Marketing Qualified Lead Date"]
+    by_quarter = defaultdict(list)
+    for d in deals:
+        by_quarter[_quarter(d["created"])].append(not _sourced(funnel, d))
+    shares = {q: sum(v) / len(v) for q, v in by_quarter.items()}
+    assert all(0.15 <= s <= 0.45 for s in shares.values()), shares
+
+
+def test_sales_created_contacts_never_become_mqls(funnel):
+    created_by_sales = [c for c in funnel["leads"].values() if c["Original Source Drill-Down 1"] == "CRM_UI"]
+    assert 300 <= len(created_by_sales) <= 900
+    assert not any(c["Became a Marketing Qualified Lead Date"] for c in created_by_sales)
+    assert all(c["Lead Status"] for c in created_by_sales)
+
+
+@pytest.mark.parametrize("start,end", [(dt.date(2025, 1, 1), demo.DEMO_END),
+                                       (dt.date(2026, 7, 1), dt.date(2026, 9, 30))])
+def test_influence_reaches_beyond_sourcing(funnel, touch_days, start, end):
+    won = [d for d in funnel["deals"] if d["won"] and start <= d["close"] <= end]
+    won_revenue = sum(d["amount"] for d in won)
+    sourced = sum(d["amount"] for d in won if _sourced(funnel, d))
+    influenced = sum(d["amount"] for d in won if _influenced(funnel, touch_days, d))
+    assert sourced < influenced < won_revenue
+    # and only a part of the sales-sourced deals saw marketing
+    sales_won = [d for d in won if not _sourced(funnel, d)]
+    share = sum(_influenced(funnel, touch_days, d) for d in sales_won) / len(sales_won)
+    assert 0.3 <= share <= 0.9
+
+
+def test_event_attendees_carry_their_event_touch(funnel):
+    events = {t["email"].lower(): t for t in funnel["touches"] if t["channel"] == "Events"}
+    attendees = [c for c in funnel["leads"].values()
+                 if c["Original Source"] == "Offline Sources" and c["Original Source Drill-Down 1"] != "CRM_UI"]
+    assert len(attendees) >= 300
+    for c in attendees:
+        mine = [t for t in funnel["touches"] if t["email"].lower() == c["Email"].lower()
+                and t["campaign"] == c["Original Source Drill-Down 1"]] if c["Email"].lower() in events else []
+        assert mine and all(t["channel"] == "Events" for t in mine)
+        first = min(dt.datetime.fromisoformat(t["touched_at"]) for t in mine)
+        assert first.date() == _hs_time(c["Create Date"]).date() - dt.timedelta(days=1)
+
+
+def test_paid_social_costs_more_per_mql_and_returns_less(exports, funnel):
+    """Every full quarter: Paid Social's cost per MQL is at least 1.2x Paid Search's, and it wins
+    under a fifth of the revenue per dollar that Paid Search wins (deals of leads from that source)."""
+    for q_start in [dt.date(2025, m, 1) for m in (4, 7, 10)] + [dt.date(2026, m, 1) for m in (1, 4, 7)]:
+        q_end = (q_start.replace(day=28) + dt.timedelta(days=70)).replace(day=1) - dt.timedelta(days=1)
+        spend = _spend_by_channel(exports, q_start, q_end)
+        mqls = Counter(c["Original Source"] for c in funnel["leads"].values()
+                       if q_start <= (_hs_time(c["Became a Marketing Qualified Lead Date"])
+                                      or dt.datetime(1, 1, 1)).date() <= q_end)
+        per_mql = {ch: spend[ch] / mqls[ch] for ch in ("Paid Social", "Paid Search")}
+        assert per_mql["Paid Social"] >= 1.2 * per_mql["Paid Search"], (q_start, per_mql)
+    everything = _spend_by_channel(exports, dt.date(2025, 1, 1), demo.DEMO_END)
+    assert 2 <= everything["Paid Social"] / everything["Paid Search"] <= 5
+    revenue = Counter()
+    for d in funnel["deals"]:
+        if d["won"]:
+            revenue[funnel["leads"][d["email"]]["Original Source"]] += d["amount"]
+    assert revenue["Paid Social"] / everything["Paid Social"] < 0.2 * revenue["Paid Search"] / everything["Paid Search"]
+
+
+# --- importing ----------------------------------------------------------------------
+
+def test_every_file_imports_without_rejects(exports, con):
+    from onefunnel.demo_load import mark_non_marketing
+    from onefunnel.ingest import ingest_file
+
+    results = [ingest_file(con, p, who="test") for p in exports["paths"]]
+    assert [(r.file_name, r.rows_rejected) for r in results] == [(p.name, 0) for p in exports["paths"]]
+    labels = {r.file_name: r.label for r in results}
+    assert labels["linkedin_campaigns.csv"] == "LinkedIn Campaign Manager report"
+    assert labels["meta_ads.csv"] == "Meta Ads Manager report"
+    meta = results[demo.FILE_NAMES.index("meta_ads.csv")]
+    assert meta.rows_skipped == 1 and meta.rows_loaded == len(_meta_rows(exports)) - 1
+    assert results[demo.FILE_NAMES.index("linkedin_campaigns.csv")].rows_loaded == len(_linkedin_rows(exports))
+
+    mark_non_marketing(con, demo.NON_MARKETING_SOURCES, who="test")
+    mark_non_marketing(con, demo.NON_MARKETING_SOURCES, who="test")    # a second time changes nothing
+    assert con.execute("select source from non_marketing_sources").fetchall() == [("Offline Sources",)]
+    assert con.execute("select new_value, changed_by from settings_log where key = 'non_marketing_sources'"
+                       ).fetchall() == [('["Offline Sources"]', "test")]

@@ -17,7 +17,7 @@ browser:
 
 run: install
 	$(PY) -m onefunnel demo --if-empty
-	$(PY) -m streamlit run app.py --server.port $(PORT)
+	$(PY) -m onefunnel.serve --server.port $(PORT)
 
 test: install browser
 	$(PY) -m pytest

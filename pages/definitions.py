@@ -1,0 +1,214 @@
+"""Definitions: the common language. Every stage and metric with its definition, owner and target, the
+settings behind the numbers (editable, every change logged with who and when), and the upload templates.
+"""
+
+import calendar
+
+import pandas as pd
+import streamlit as st
+
+from onefunnel import settings_tables, ui
+from onefunnel.db import get_setting, set_setting
+from onefunnel.definitions import METRICS, STAGES
+
+TEAMS = ["marketing", "sales", "shared"]
+UNITS = {"int": "count", "money": "$", "pct": "%", "share": "%", "hours": "hours", "days": "days", "ratio": "×"}
+TEMPLATES = {
+    "Leads": ("leads.csv", "lead_id,email,created_at,company,source,campaign,owner,mql_at,sql_at,disqualified_at,"
+                           "disqualify_reason,status",
+              "L-1,ada@example.com,2026-07-01 09:00,Example Ltd,Paid Search,brand,Dana Reyes,2026-07-02 10:00,,,,"),
+    "Opportunities": ("opportunities.csv", "opportunity_id,name,created_at,close_date,stage,amount,probability,"
+                                           "is_closed,is_won,owner,source,email,lead_id",
+                      "O-1,Example Ltd - Platform,2026-07-05,2026-08-20,Closed Won,12000,100,true,true,Dana Reyes,,"
+                      "ada@example.com,L-1"),
+    "Touches": ("touches.csv", "email,touched_at,channel,campaign", "ada@example.com,2026-06-28 14:00,Events,roundtable"),
+    "Activities": ("activities.csv", "email,at,type,owner", "ada@example.com,2026-07-02 11:30,call,Dana Reyes"),
+    "Spend": ("spend.csv", "date,channel,campaign,cost", "2026-07-01,Paid Search,brand,250.00"),
+}
+
+st.title("Definitions")
+st.caption("One meaning for every word and number in OneFunnel, and the settings behind them. "
+           "Edit a table and press its Save button; every change is kept with who made it and when.")
+
+con = ui.cursor()
+st.text_input("Your name, for the change log", key="who", placeholder="e.g. Dana Reyes",
+              help="Kept with every change you save on this page.")
+
+
+def saved(message: str) -> None:
+    st.session_state["definitions_saved"] = message
+    st.session_state["definitions_round"] = st.session_state.get("definitions_round", 0) + 1
+    st.rerun()
+
+
+note = st.session_state.pop("definitions_saved", None)
+if note:
+    st.success(note, icon=":material/check_circle:")
+rnd = st.session_state.get("definitions_round", 0)   # fresh editors after a save
+
+# ---- stages ------------------------------------------------------------------------------------------------
+ui.section("The funnel's stages", "Lead → MQL → SQL → Opportunity → Won. The owner team answers for the stage; "
+           "a named person is optional.")
+stage_owners = get_setting(con, "stage_owners", {}) or {}
+stage_people = get_setting(con, "stage_owner_people", {}) or {}
+stages = pd.DataFrame([{"stage": s, "definition": d, "owner": stage_owners.get(s, "shared"),
+                        "person": stage_people.get(s, "")} for s, d in STAGES])
+stages_edit = st.data_editor(stages, hide_index=True, key=f"stages_editor_{rnd}", disabled=["stage", "definition"],
+                             placeholder="",
+                             column_config={
+                                 "stage": "Stage",
+                                 "definition": st.column_config.TextColumn("Definition", width="large"),
+                                 "owner": st.column_config.SelectboxColumn("Owner team", options=TEAMS, required=True),
+                                 "person": st.column_config.TextColumn("Owner (person)", help="Optional."),
+                             })
+if st.button("Save stage owners", key="save_stages", icon=":material/save:"):
+    owners_new = {r.stage: r.owner for r in stages_edit.itertuples()}
+    people_new = {r.stage: str(r.person).strip() for r in stages_edit.itertuples()
+                  if isinstance(r.person, str) and r.person.strip()}
+    set_setting(con, "stage_owners", owners_new, ui.who())
+    set_setting(con, "stage_owner_people", people_new, ui.who())
+    saved("Stage owners saved.")
+
+# ---- metrics ------------------------------------------------------------------------------------------------
+ui.section("Metrics", "Every number the dashboard shows, what it means, which team owns it and its target. "
+           "Percent targets are entered as percent (90 = 90%). The Teams pages compare against these targets.")
+metric_owners = get_setting(con, "metric_owners", {}) or {}
+targets = get_setting(con, "metric_targets", {}) or {}
+
+
+def shown_target(key):
+    t = targets.get(key)
+    if t is None:
+        return None
+    return t * 100 if METRICS[key].fmt in ("pct", "share") else t
+
+
+metrics = pd.DataFrame([{"label": mt.label, "key": k, "definition": mt.definition, "unit": UNITS[mt.fmt],
+                         "owner": metric_owners.get(k, mt.owner), "target": shown_target(k)}
+                        for k, mt in METRICS.items()])
+metrics_edit = st.data_editor(metrics, hide_index=True, key=f"metrics_editor_{rnd}", height=460, placeholder="–",
+                              disabled=["label", "key", "definition", "unit"],
+                              column_config={
+                                  "label": "Metric", "key": st.column_config.TextColumn("Key", help="Its name in the CLI's JSON."),
+                                  "definition": st.column_config.TextColumn("Definition", width="large"),
+                                  "unit": "Unit",
+                                  "owner": st.column_config.SelectboxColumn("Owner team", options=TEAMS, required=True),
+                                  "target": st.column_config.NumberColumn("Target", help="Empty = no target."),
+                              })
+if st.button("Save metric owners and targets", key="save_metrics", icon=":material/save:"):
+    owners_new = {r.key: r.owner for r in metrics_edit.itertuples() if r.owner != METRICS[r.key].owner}
+    targets_new = {}
+    for r in metrics_edit.itertuples():
+        if r.target is None or pd.isna(r.target):
+            continue
+        targets_new[r.key] = float(r.target) / 100 if METRICS[r.key].fmt in ("pct", "share") else float(r.target)
+    set_setting(con, "metric_owners", owners_new, ui.who())
+    set_setting(con, "metric_targets", targets_new, ui.who())
+    saved("Metric owners and targets saved.")
+
+# ---- general settings -------------------------------------------------------------------------------------------
+ui.section("Settings", "The follow-up SLA, when an open deal counts as stalled, and when the fiscal year starts "
+           "(quarters and years in the period picker follow it).")
+c1, c2, c3 = st.columns(3)
+sla = c1.number_input("Follow-up SLA (hours)", min_value=1.0, max_value=24.0 * 30, step=1.0,
+                      value=float(get_setting(con, "sla_hours", 24)), key=f"sla_hours_{rnd}",
+                      help="An MQL must get a first sales activity within this many hours. " +
+                           METRICS["sla_compliance"].definition)
+stall = c2.number_input("Stalled after (days)", min_value=1, max_value=365, step=1,
+                        value=int(get_setting(con, "stall_days", 14)), key=f"stall_days_{rnd}",
+                        help="An open deal with no change for this many days counts as stalled (Teams pages).")
+fy = c3.selectbox("Fiscal year starts in", list(range(1, 13)), format_func=lambda m: calendar.month_name[m],
+                  index=int(get_setting(con, "fiscal_year_start_month", 1)) - 1, key=f"fy_{rnd}")
+if st.button("Save settings", key="save_settings", icon=":material/save:"):
+    set_setting(con, "sla_hours", float(sla) if float(sla) != int(sla) else int(sla), ui.who())
+    set_setting(con, "stall_days", int(stall), ui.who())
+    set_setting(con, "fiscal_year_start_month", int(fy), ui.who())
+    saved("Settings saved.")
+
+# ---- settings tables ------------------------------------------------------------------------------------------------
+ui.section("Which stage names mean closed and won",
+           "An opportunity is closed or won by its export's own flags when it has them, else by this table "
+           "(names compared ignoring case and spaces at the ends). A won stage is always closed.")
+stage_map = settings_tables.read_table(con, "stage_map")
+stage_map_edit = st.data_editor(stage_map, hide_index=True, num_rows="dynamic", key=f"stage_map_editor_{rnd}",
+                                column_config={
+                                    "stage": st.column_config.TextColumn("Stage name", required=True),
+                                    "is_closed": st.column_config.CheckboxColumn("Closed", default=True),
+                                    "is_won": st.column_config.CheckboxColumn("Won", default=False),
+                                })
+seen = ui.query("definitions_stage_names")
+unmapped = seen[~seen["mapped"]]
+if not unmapped.empty:
+    st.caption("Stage names in your data that are not in this table (read as open unless the export says otherwise): "
+               + ", ".join(f"{r.stage} ({r.opportunities})" for r in unmapped.itertuples()))
+
+
+def save_table(table: str, rows: pd.DataFrame, what: str) -> None:
+    try:
+        changed = settings_tables.save_table(con, table, rows, ui.who())
+    except ValueError as exc:
+        st.error(str(exc), icon=":material/error:")
+        return
+    saved(f"{what} saved." if changed else f"{what}: nothing changed.")
+
+
+if st.button("Save stage names", key="save_stage_map", icon=":material/save:"):
+    save_table("stage_map", stage_map_edit, "Stage names")
+
+ui.section("Channels", "Rename source values so that the same channel from different tools meets "
+           "(e.g. Salesforce 'Web' and HubSpot 'Organic Search'). A value not listed is its own channel.")
+sources = ui.query("definitions_sources")
+a, b = st.columns(2)
+with a:
+    channel_map = settings_tables.read_table(con, "channel_map")
+    channel_map_edit = st.data_editor(channel_map, hide_index=True, num_rows="dynamic", key=f"channel_map_editor_{rnd}",
+                                      column_config={
+                                          "source": st.column_config.SelectboxColumn(
+                                              "Source value", options=sorted(set(sources["source"]) | set(channel_map["source"])),
+                                              required=True),
+                                          "channel": st.column_config.TextColumn("Counts as channel", required=True),
+                                      })
+    if st.button("Save channel map", key="save_channel_map", icon=":material/save:"):
+        save_table("channel_map", channel_map_edit, "Channel map")
+with b:
+    nms = settings_tables.read_table(con, "non_marketing_sources")
+    nms_edit = st.data_editor(nms, hide_index=True, num_rows="dynamic", key=f"nms_editor_{rnd}",
+                              column_config={"source": st.column_config.SelectboxColumn(
+                                  "Not a marketing source", options=sorted(set(sources["source"]) | set(nms["source"])),
+                                  required=True,
+                                  help="Leads from these sources (e.g. Outbound, Partner) get no origin touch, so "
+                                       "they count as neither marketing-influenced nor credited to a channel.")})
+    if st.button("Save non-marketing sources", key="save_nms", icon=":material/save:"):
+        save_table("non_marketing_sources", nms_edit, "Non-marketing sources")
+if not sources.empty:
+    with st.expander("Source values in your data"):
+        st.dataframe(sources, hide_index=True, column_config={
+            "source": "Source value", "records": st.column_config.NumberColumn("Records", format="%d"),
+            "channel": "Counts as", "non_marketing": st.column_config.CheckboxColumn("Not marketing")})
+
+# ---- change log -----------------------------------------------------------------------------------------------
+ui.section("Recent changes", "Settings, goals and the tables above: who changed what, and when.")
+log = ui.query("definitions_settings_log", limit=50)
+if log.empty:
+    st.caption("No change yet: every setting has its default value.")
+else:
+    st.dataframe(log, hide_index=True, key="settings_log", placeholder="–", column_config={
+        "changed_at": st.column_config.DatetimeColumn("When", format="MMM D, YYYY HH:mm"),
+        "changed_by": "Who", "setting": "Setting",
+        "old_value": st.column_config.TextColumn("From", width="medium"),
+        "new_value": st.column_config.TextColumn("To", width="medium")})
+
+# ---- templates -------------------------------------------------------------------------------------------------
+ui.section("Upload templates", "Besides the exports of HubSpot, Salesforce, Pipedrive, Google Ads, LinkedIn and "
+           "Meta, the Data page reads these plain CSV files (UTF-8, comma-separated, header row as shown; "
+           "dates as YYYY-MM-DD or YYYY-MM-DD HH:MM). Only the columns you have are needed, plus the key "
+           "(an email or an id).")
+for name, (file_name, header, example) in TEMPLATES.items():
+    with st.container(border=True):
+        h1, h2 = st.columns([4, 1], vertical_alignment="center")
+        h1.markdown(f"**{name}** · `{file_name}`")
+        h2.download_button("Template", data=(header + "\n" + example + "\n").encode("utf-8"), file_name=file_name,
+                           mime="text/csv", icon=":material/download:", key=f"template_{file_name}")
+        st.code(header + "\n" + example, language="text", wrap_lines=True)
+st.page_link("pages/data.py", label="Upload files on the Data page", icon=":material/upload:",
+             query_params=st.query_params.to_dict())

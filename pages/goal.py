@@ -1,0 +1,237 @@
+"""Joint goal: are we on track for the goal both teams share, and what would it take to close the gap.
+
+Every number here comes from queries/period_metrics.sql (one row per period); the pacing chart, the
+wins and the monthly goals come from goal_*.sql.
+"""
+
+import pandas as pd
+import streamlit as st
+
+from onefunnel import charts, ui
+from onefunnel.db import get_setting, set_goal
+from onefunnel.definitions import METRICS, help_text
+
+view = ui.view()
+st.title("Joint goal")
+st.caption(f"{view.label}: {ui.fmt_date(view.start)} – {ui.fmt_date(view.end)}"
+           + (f" · numbers as of {ui.fmt_date(view.as_of)}" if view.as_of < view.end else ""))
+
+if not ui.has_data():
+    ui.empty_workspace()
+    st.stop()
+
+con = ui.cursor()
+m = ui.query("period_metrics", **view.params()).iloc[0]
+prev = ui.query("period_metrics", **view.compare_params()).iloc[0] if view.compare else None
+
+
+def v(key, row=m):
+    """A metric's value as plain Python (None for null)."""
+    if row is None:
+        return None
+    x = row[key]
+    return None if pd.isna(x) else x
+
+
+SALES_SOURCED_HELP = ("Won revenue − marketing-sourced revenue: deals whose lead was not an MQL before the "
+                      "opportunity was created, or that have no linked lead. Owner: sales.")
+SALES_SOURCED_PIPE_HELP = ("Pipeline created − marketing-sourced pipeline: opportunities created in the period whose "
+                           "lead was not an MQL before, or that have no linked lead. Owner: sales.")
+FORECAST_RANGE_HELP = ("From the won revenue so far (nothing more closes) to won revenue + open pipeline "
+                       "(every open deal with a close date in the period closes); the dashed line is the forecast.")
+
+# ---- headline ------------------------------------------------------------------------------------------
+goal, won, gap = v("revenue_goal"), v("won_revenue"), v("pace_gap")
+if not goal:
+    st.warning("No revenue goal is set for the months of this period. Set the monthly goals below "
+               "(they are pro-rated by day when a period covers part of a month).", icon=":material/flag:")
+elif view.as_of >= view.end:
+    st.markdown(f"### The period is over: {ui.fmt_money(won)} won of a {ui.fmt_money(goal)} goal "
+                f"({ui.fmt_pct(v('goal_attainment'))}).")
+elif gap is not None and gap >= 0:
+    st.markdown(f"### :green[Ahead of pace by {ui.fmt_money(gap)}] · {ui.fmt_money(won)} won of "
+                f"{ui.fmt_money(goal)} with {ui.fmt_pct(v('elapsed_share'))} of the period gone")
+else:
+    st.markdown(f"### :red[Behind pace by {ui.fmt_money(-(gap or 0))}] · {ui.fmt_money(won)} won of "
+                f"{ui.fmt_money(goal)} with {ui.fmt_pct(v('elapsed_share'))} of the period gone")
+
+row1 = st.columns(4)
+for col, key in zip(row1, ["revenue_goal", "won_revenue", "goal_attainment", "pace_gap"]):
+    ui.metric(key, v(key), v(key, prev), container=col)
+row2 = st.columns(4)
+for col, key in zip(row2, ["forecast", "open_pipeline", "weighted_pipeline", "expected_to_date"]):
+    ui.metric(key, v(key), v(key, prev), container=col)
+st.page_link("pages/definitions.py", label="Where every number comes from: Definitions", icon=":material/menu_book:",
+             query_params=st.query_params.to_dict())
+
+# ---- pacing -----------------------------------------------------------------------------------------------
+ui.section("Pacing", "Cumulative won revenue against the cumulative goal, day by day. "
+           + FORECAST_RANGE_HELP)
+daily = ui.query("goal_daily_pacing", **view.params())
+fig = charts.pacing_chart(daily, view.as_of, view.end, won or 0.0, v("forecast"),
+                          (won or 0.0) + (v("open_pipeline") or 0.0), goal or 0.0)
+st.plotly_chart(fig, theme=None, config=charts.PLOTLY_CONFIG, key="pacing_chart")
+
+# ---- reverse funnel ------------------------------------------------------------------------------------------
+ui.section("What it takes to close the gap",
+           "The reverse funnel: the remaining revenue divided back through the last 180 days' average deal "
+           "and conversion rates (each step rounded up).")
+remaining = v("remaining_to_goal") or 0.0
+STEPS = [("required_won_deals", "won_deals", "won deals", "trailing_avg_deal_size"),
+         ("required_opps", "opps_created", "opportunities", "trailing_win_rate"),
+         ("required_sqls", "sqls", "SQLs", "trailing_sql_to_opp_rate"),
+         ("required_mqls", "mqls", "MQLs", "trailing_mql_to_sql_rate"),
+         ("required_leads", "leads_created", "leads", "trailing_lead_to_mql_rate")]
+if not goal:
+    st.info("Set a goal to see what it takes to reach it.", icon=":material/flag:")
+elif remaining == 0:
+    st.success(f"The goal is reached: {ui.fmt_money(won)} won against {ui.fmt_money(goal)}. "
+               "Nothing more is needed this period.", icon=":material/celebration:")
+else:
+    needed = [(v(req), noun) for req, _, noun, _ in STEPS]
+    known = [(n, noun) for n, noun in needed if n is not None]
+    if not known:
+        st.markdown(f"#### To close the remaining {ui.fmt_money(remaining)}: the last 180 days won no deal, "
+                    "so there is no average deal size to work back from.")
+    else:
+        (n0, noun0), rest = known[0], known[1:]
+        sentence = f"#### To close the remaining {ui.fmt_money(remaining)} you need about {ui.fmt_int(n0)} more {noun0}"
+        if rest:
+            sentence += ", from " + ", ".join(f"{ui.fmt_int(n)} {noun}" for n, noun in rest)
+        sentence += ", at the last 180 days' rates."
+        st.markdown(sentence)
+        missing = [noun for n, noun in needed if n is None]
+        if missing:
+            st.caption(f"No figure for {', '.join(missing)}: the last 180 days have no conversion at that step "
+                       "to work back from.")
+    elapsed = v("elapsed_share") or 0.0
+    rows = []
+    for req, produced, noun, rate in STEPS:
+        so_far = v(produced)
+        more_at_pace = (so_far / elapsed * (1 - elapsed)) if elapsed and so_far is not None else None
+        need = v(req)
+        rows.append({"Stage": noun[:1].upper() + noun[1:],
+                     "Needed (more)": need,
+                     "Produced so far": so_far,
+                     "More at this pace by period end": round(more_at_pace) if more_at_pace is not None else None,
+                     "Covered at this pace": (None if need is None or more_at_pace is None
+                                              else "yes" if more_at_pace >= need else "no"),
+                     "Rate used (last 180 days)": (ui.fmt_money(v(rate)) + " per deal" if rate == "trailing_avg_deal_size"
+                                                   else ui.fmt_pct(v(rate)))})
+    st.dataframe(pd.DataFrame(rows), hide_index=True, key="reverse_funnel_table",
+                 column_config={
+                     "Needed (more)": st.column_config.NumberColumn(
+                         format="%d", help="Rounded up; " + help_text("required_won_deals").split(".")[0]
+                         + ", then divided back through each trailing rate."),
+                     "Produced so far": st.column_config.NumberColumn(
+                         format="%d", help="This period's volume: won deals, opportunities created, SQLs, MQLs, "
+                                           "leads created (Volume metrics)."),
+                     "More at this pace by period end": st.column_config.NumberColumn(
+                         format="%d", help="Produced so far ÷ share of the period elapsed × share remaining."),
+                     "Rate used (last 180 days)": st.column_config.TextColumn(
+                         help="Trailing 180 days before the period: average deal, win rate, SQL → opportunity, "
+                              "MQL → SQL, lead → MQL."),
+                 })
+    cycle = v("sales_cycle_days")
+    if cycle is not None:
+        st.caption(f"Mind the lag: a deal won this period took a median of {ui.fmt_days(cycle)} from opportunity "
+                   "to close, so leads and MQLs added now mostly close in later periods.")
+
+# ---- sourcing --------------------------------------------------------------------------------------------------
+ui.section("Both teams' part of one number",
+           "Marketing-sourced: the lead was an MQL on or before the opportunity was created. Sales-sourced: "
+           "the rest. Influenced: the lead had a marketing touch on or before the close date.")
+msr, mspipe = v("marketing_sourced_revenue") or 0.0, v("marketing_sourced_pipeline") or 0.0
+pipe = v("pipeline_created") or 0.0
+ssr, sspipe = (won or 0.0) - msr, pipe - mspipe
+prev_ssr = (v("won_revenue", prev) - v("marketing_sourced_revenue", prev)) if prev is not None else None
+prev_sspipe = (v("pipeline_created", prev) - v("marketing_sourced_pipeline", prev)) if prev is not None else None
+order = ["sales", "marketing"] if view.team == "sales" else ["marketing", "sales"]
+rev_cards, pipe_cards = st.columns(3), st.columns(3)
+ui.metric("marketing_sourced_revenue", msr, v("marketing_sourced_revenue", prev), container=rev_cards[order.index("marketing")])
+rev_cards[order.index("sales")].metric(
+    "Sales-sourced revenue", ui.fmt_money(ssr), help=SALES_SOURCED_HELP, border=True,
+    delta=None if prev_ssr is None else ("+" if ssr >= prev_ssr else "") + ui.fmt_money(ssr - prev_ssr))
+ui.metric("marketing_influenced_revenue", v("marketing_influenced_revenue"), v("marketing_influenced_revenue", prev),
+          container=rev_cards[2])
+ui.metric("marketing_sourced_pipeline", mspipe, v("marketing_sourced_pipeline", prev), container=pipe_cards[order.index("marketing")])
+pipe_cards[order.index("sales")].metric(
+    "Sales-sourced pipeline", ui.fmt_money(sspipe), help=SALES_SOURCED_PIPE_HELP, border=True,
+    delta=None if prev_sspipe is None else ("+" if sspipe >= prev_sspipe else "") + ui.fmt_money(sspipe - prev_sspipe))
+ui.metric("pipeline_created", pipe, v("pipeline_created", prev), container=pipe_cards[2])
+st.plotly_chart(charts.sourcing_chart([("Won revenue", msr, ssr), ("Pipeline created", mspipe, sspipe)]),
+                theme=None, config=charts.PLOTLY_CONFIG, key="sourcing_chart")
+
+# ---- wins ----------------------------------------------------------------------------------------------------------
+ui.section("Wins of the period", "Every deal won in the period, by the team that sourced it.")
+wins = ui.query("goal_period_wins", **view.params())
+WIN_COLUMNS = {
+    "deal": st.column_config.TextColumn("Deal"),
+    "amount": st.column_config.NumberColumn("Amount", format="dollar", help=help_text("won_revenue")),
+    "owner": st.column_config.TextColumn("Owner", help="The opportunity owner."),
+    "channel": st.column_config.TextColumn("Sourcing channel",
+                                           help="The lead's original source (after the channel map), "
+                                                "else the deal's own source."),
+    "close_date": st.column_config.DateColumn("Closed", format="MMM D, YYYY"),
+    "is_influenced": st.column_config.CheckboxColumn("Influenced", help=help_text("marketing_influenced_revenue")),
+}
+if wins.empty:
+    st.info("No deal was won in this period yet.", icon=":material/hourglass_empty:")
+else:
+    cols = st.columns(2)
+    for col, team in zip(cols, order):
+        part = wins[wins["sourced_by"] == team]
+        with col:
+            st.markdown(f"#### :{'violet' if team == 'marketing' else 'blue'}[{team.capitalize()}-sourced] · "
+                        f"{ui.fmt_int(len(part))} deal{'' if len(part) == 1 else 's'} · {ui.fmt_money(part['amount'].sum())}")
+            st.dataframe(part[list(WIN_COLUMNS)], hide_index=True, column_config=WIN_COLUMNS,
+                         key=f"wins_{team}")
+    ui.download_csv(wins.drop(columns=["opp_key"]), f"wins_{view.start}_{view.end}.csv",
+                    label="Download the wins (CSV)", key="wins_csv")
+
+# ---- monthly goals ----------------------------------------------------------------------------------------------
+ui.section("Monthly goals", "Goals are set per calendar month; a period counts each month's goal by its days in "
+           "the period. Edit a goal in the table and save: the change log keeps who changed what and when.")
+fy = int(get_setting(con, "fiscal_year_start_month", 1))
+months = ui.query("goal_months", **view.params(), fy_start_month=fy)
+editor_key = f"goal_editor_{st.session_state.get('goal_editor_round', 0)}"
+months["goal_in_period"] = months["goal_in_period"].round(0)
+edited = st.data_editor(
+    months[["month_key", "goal", "days_in_period", "goal_in_period"]], hide_index=True, key=editor_key,
+    placeholder="not set",
+    height=36 * (len(months) + 1) + 4,
+    disabled=["month_key", "days_in_period", "goal_in_period"],
+    column_config={
+        "month_key": st.column_config.TextColumn("Month"),
+        "goal": st.column_config.NumberColumn("Goal", format="dollar", min_value=0, step=1000,
+                                              help="The revenue goal of the whole calendar month; empty = not set."),
+        "days_in_period": st.column_config.NumberColumn("Days in this period"),
+        "goal_in_period": st.column_config.NumberColumn("Counts toward this period", format="dollar",
+                                                        help=help_text("revenue_goal")),
+    })
+c1, c2 = st.columns([2, 1], vertical_alignment="bottom")
+c1.text_input("Your name, for the change log", key="who", placeholder="e.g. Dana Reyes")
+if c2.button("Save goals", icon=":material/save:", key="save_goals", type="primary"):
+    changed = []
+    for before, after in zip(months.itertuples(), edited.itertuples()):
+        old, new = before.goal, after.goal
+        if pd.isna(new) or (not pd.isna(old) and float(old) == float(new)):
+            continue
+        set_goal(con, before.month_key, float(new), ui.who())
+        changed.append(f"{before.month_key}: {ui.fmt_money(new)}")
+    st.session_state["goal_editor_round"] = st.session_state.get("goal_editor_round", 0) + 1
+    st.session_state["goal_saved"] = changed
+    st.rerun()
+saved = st.session_state.pop("goal_saved", None)
+if saved:
+    st.success("Saved " + ", ".join(saved) + ".", icon=":material/check_circle:")
+elif saved is not None:
+    st.info("No goal changed.")
+changes = ui.query("goal_changes", limit=10)
+if not changes.empty:
+    with st.expander("Recent goal changes"):
+        st.dataframe(changes, hide_index=True, key="goal_changes", column_config={
+            "changed_at": st.column_config.DatetimeColumn("When", format="MMM D, YYYY HH:mm"),
+            "changed_by": "Who", "month": "Month",
+            "old_goal": st.column_config.NumberColumn("From", format="dollar"),
+            "new_goal": st.column_config.NumberColumn("To", format="dollar")})

@@ -1,0 +1,108 @@
+-- funnel_stage_records: the records behind one stage of the funnel (what a click on a stage lists).
+-- Grain: one row per record counted in stage $stage. Key: record_key.
+-- Params: $start, $end (P, inclusive); $counting = 'period' | 'cohort'; $stage = 'Lead' | 'MQL' | 'SQL' |
+-- 'Opportunity' | 'Won'; $dimension = 'none' | 'channel' | 'campaign' | 'owner' and $dim_value (a breakdown
+-- cell: only records whose dimension equals it; ignored when $dimension = 'none').
+--
+-- Stage membership (the same rules as funnel_breakdown.sql; keep the two in step):
+--   period counting = the Volume metrics of METRICS.md, each stage on its own date in P:
+--     Lead = leads with created_at in P; MQL = mql_at in P; SQL = sql_at in P (one row per lead);
+--     Opportunity = opportunities with created_at in P; Won = is_won and close_date in P (one row per
+--     opportunity, unlinked ones included).
+--   cohort counting = the leads created in P and how far they got at any time (before or after $end),
+--     each stage by its own evidence, like the Conversion metrics (so Lead -> MQL = lead_to_mql_rate):
+--     Lead = created_at in P; MQL = has an mql_at; SQL = has an sql_at; Opportunity = linked to at least one
+--     opportunity (of any date); Won = linked to at least one won opportunity. One row per lead; its amount
+--     is the sum of its opportunities (Opportunity) or of its won opportunities (Won).
+-- Dimensions: channel = the lead's source renamed by channel_map (for an unlinked opportunity: its own
+--   source), campaign = the lead's campaign, owner = the lead owner for lead rows and the opportunity owner
+--   for opportunity rows; an empty value is '(none)'.
+with lead_dims as (
+    select l.*,
+           coalesce(nullif(coalesce(cm.channel, l.source), ''), '(none)') as channel,
+           coalesce(nullif(l.campaign, ''), '(none)') as campaign_name,
+           coalesce(nullif(l.owner, ''), '(none)') as owner_name,
+           coalesce(l.email, l.lead_key) as record
+    from leads l
+    left join channel_map cm on cm.source = l.source
+),
+opp_dims as (
+    select o.*,
+           coalesce(ld.channel, nullif(coalesce(cm.channel, o.source), ''), '(none)') as channel,
+           coalesce(ld.campaign_name, '(none)') as campaign_name,
+           coalesce(nullif(o.owner, ''), '(none)') as owner_name,
+           coalesce(o.name, o.record_id) as record
+    from opportunities o
+    left join lead_dims ld on ld.lead_key = o.lead_key
+    left join channel_map cm on cm.source = o.source
+),
+lead_opps as (   -- per lead: its opportunities (any date) and won opportunities
+    select lead_key,
+           count(*) as opps, sum(amount) as opp_amount, min(created_at) as first_opp_at,
+           string_agg(coalesce(name, record_id), '; ' order by created_at) as deals,
+           count(*) filter (where is_won) as won, sum(amount) filter (where is_won) as won_amount,
+           min(close_date) filter (where is_won) as first_won_on,
+           string_agg(coalesce(name, record_id), '; ' order by created_at) filter (where is_won) as won_deals
+    from opportunities
+    where lead_key is not null
+    group by 1
+),
+period_members as (
+    select 'Lead' as stage, 'lead' as record_type, lead_key as record_key, record, company, channel,
+           campaign_name, owner_name, created_at as stage_at, null::double as amount, status as detail
+    from lead_dims where created_at::date between $start::date and $end::date
+    union all
+    select 'MQL', 'lead', lead_key, record, company, channel, campaign_name, owner_name, mql_at, null, status
+    from lead_dims where mql_at::date between $start::date and $end::date
+    union all
+    select 'SQL', 'lead', lead_key, record, company, channel, campaign_name, owner_name, sql_at, null, status
+    from lead_dims where sql_at::date between $start::date and $end::date
+    union all
+    select 'Opportunity', 'opportunity', opp_key, record, null, channel, campaign_name, owner_name,
+           created_at, amount, stage
+    from opp_dims where created_at::date between $start::date and $end::date
+    union all
+    select 'Won', 'opportunity', opp_key, record, null, channel, campaign_name, owner_name,
+           close_date::timestamp, amount, stage
+    from opp_dims where is_won and close_date between $start::date and $end::date
+),
+cohort as (
+    select ld.*, lo.opps, lo.opp_amount, lo.first_opp_at, lo.deals, lo.won, lo.won_amount, lo.first_won_on,
+           lo.won_deals
+    from lead_dims ld
+    left join lead_opps lo using (lead_key)
+    where ld.created_at::date between $start::date and $end::date
+),
+cohort_members as (
+    select 'Lead' as stage, 'lead' as record_type, lead_key as record_key, record, company, channel,
+           campaign_name, owner_name, created_at as stage_at, null::double as amount, status as detail
+    from cohort
+    union all
+    select 'MQL', 'lead', lead_key, record, company, channel, campaign_name, owner_name, mql_at, null, status
+    from cohort where mql_at is not null
+    union all
+    select 'SQL', 'lead', lead_key, record, company, channel, campaign_name, owner_name, sql_at, null, status
+    from cohort where sql_at is not null
+    union all
+    select 'Opportunity', 'lead', lead_key, record, company, channel, campaign_name, owner_name,
+           first_opp_at, opp_amount, deals
+    from cohort where opps > 0
+    union all
+    select 'Won', 'lead', lead_key, record, company, channel, campaign_name, owner_name,
+           first_won_on::timestamp, won_amount, won_deals
+    from cohort where won > 0
+),
+members as (
+    select * from period_members where $counting = 'period'
+    union all
+    select * from cohort_members where $counting = 'cohort'
+)
+select record, company, channel, campaign_name as campaign, owner_name as owner, stage_at, amount,
+       detail, record_type, record_key
+from members
+where stage = $stage
+  and ($dimension = 'none'
+       or ($dimension = 'channel' and channel = $dim_value)
+       or ($dimension = 'campaign' and campaign_name = $dim_value)
+       or ($dimension = 'owner' and owner_name = $dim_value))
+order by stage_at desc nulls last, record;

@@ -1,0 +1,140 @@
+"""Friction: the standup page. Where the hand-over between marketing and sales is failing today:
+MQLs waiting past the follow-up SLA, MQLs sales rejected, stalled opportunities, and the same
+counts week by week. Every list filters by owner and downloads as an Excel-safe CSV.
+
+"Right now" is the end of the view's as-of day. Numbers: queries/friction_*.sql.
+"""
+
+import pandas as pd
+import streamlit as st
+
+from onefunnel import charts, charts_teams, ui
+from onefunnel.db import get_setting
+
+view = ui.view()
+st.title("Friction")
+st.caption(f"{view.label}: {ui.fmt_date(view.start)} – {ui.fmt_date(view.end)} · "
+           f"right now = end of {ui.fmt_date(view.as_of)}")
+
+if not ui.has_data():
+    ui.empty_workspace()
+    st.stop()
+
+params = view.params()
+sla_hours = params["sla_hours"]
+stall_days = int(get_setting(ui.cursor(), "stall_days", 14))
+
+waiting = ui.query("friction_sla_breaches", **params)
+rejected = ui.query("friction_rejected_mqls", start=view.start, end=view.end)
+stalled = ui.query("friction_stalled_opportunities", as_of=view.as_of, stall_days=stall_days)
+weekly = ui.query("friction_weekly", **params, stall_days=stall_days)
+
+owners = sorted(set(waiting["owner"]) | set(rejected["owner"]) | set(stalled["owner"]))
+chosen = st.multiselect("Owner", owners, key="friction_owner", placeholder="Everyone",
+                        help="Lead owner for MQLs, opportunity owner for deals. Empty = everyone.")
+
+
+def mine(df: pd.DataFrame) -> pd.DataFrame:
+    return df[df["owner"].isin(chosen)] if chosen else df
+
+
+waiting, rejected, stalled = mine(waiting), mine(rejected), mine(stalled)
+
+c1, c2, c3 = st.columns(3)
+c1.metric("MQLs waiting past the SLA", f"{len(waiting):,}", border=True,
+          help=f"MQLs of the period with no activity yet, more than {sla_hours:g} h after the MQL date at the end "
+               f"of {ui.fmt_date(view.as_of)}, not yet accepted or rejected. Owner: sales.")
+c2.metric("MQLs rejected in the period", f"{len(rejected):,}", border=True,
+          help="Leads with an MQL date that sales disqualified in the period. Owners: marketing (lead quality) "
+               "and sales (the verdict).")
+c3.metric("Stalled opportunities", f"{len(stalled):,}", border=True,
+          help=f"Open at the end of {ui.fmt_date(view.as_of)} and past their close date, or with no activity on "
+               f"their lead for {stall_days} days or more (setting stall_days). Owner: sales.")
+
+
+def section_waiting():
+    ui.section("MQLs breaching the follow-up SLA right now",
+               f"No activity yet, more than {sla_hours:g} h after becoming MQL (oldest first). Leads already "
+               "accepted or rejected are not waiting. They all count in the period's SLA breaches.")
+    if waiting.empty:
+        st.success("No MQL is waiting past the SLA.", icon=":material/check_circle:")
+        return
+    table = waiting[["company", "email", "owner", "source", "campaign", "mql_at", "hours_waiting",
+                     "hours_over_sla"]]
+    st.dataframe(table, hide_index=True, width="stretch", key="friction_waiting_table", column_config={
+        "company": "Lead", "email": "Email", "owner": "Owner", "source": "Source", "campaign": "Campaign",
+        "mql_at": st.column_config.DatetimeColumn("MQL since", format="MMM D, HH:mm"),
+        "hours_waiting": st.column_config.NumberColumn("Hours waiting", format="%.0f h"),
+        "hours_over_sla": st.column_config.NumberColumn("Over the SLA by", format="%.0f h"),
+    })
+    ui.download_csv(table, f"mqls_waiting_past_sla_{view.as_of}.csv", key="dl_friction_waiting")
+
+
+def section_rejected():
+    ui.section("MQLs rejected in the period", "Leads with an MQL date that sales disqualified in the period, "
+               "latest first, with the reason and where they came from.")
+    if rejected.empty:
+        st.success("Sales rejected no MQL in this period.", icon=":material/check_circle:")
+        return
+    top = rejected.groupby("reason").size().sort_values(ascending=False)
+    st.caption("Reasons: " + " · ".join(f"{r} {n}" for r, n in top.items()))
+    table = rejected[["company", "email", "owner", "source", "channel", "campaign", "mql_at", "disqualified_at",
+                      "reason", "was_accepted"]]
+    st.dataframe(table, hide_index=True, width="stretch", key="friction_rejected_table", column_config={
+        "company": "Lead", "email": "Email", "owner": "Owner", "source": "Source", "channel": "Channel",
+        "campaign": "Campaign",
+        "mql_at": st.column_config.DatetimeColumn("MQL", format="MMM D, YYYY"),
+        "disqualified_at": st.column_config.DatetimeColumn("Rejected", format="MMM D, YYYY"),
+        "reason": "Reason",
+        "was_accepted": st.column_config.CheckboxColumn("Was SQL", help="Sales accepted it first."),
+    })
+    ui.download_csv(table, f"mqls_rejected_{view.start}_{view.end}.csv", key="dl_friction_rejected")
+
+
+def section_stalled():
+    ui.section("Stalled opportunities", f"Open deals past their close date, or with no activity on their lead "
+               f"for {stall_days} days or more (the stall_days setting). Largest first.")
+    if stalled.empty:
+        st.success("No opportunity is stalled.", icon=":material/check_circle:")
+        return
+    table = stalled[["name", "owner", "stage", "amount", "close_date", "days_past_close", "last_activity_at",
+                     "idle_days", "reason"]]
+    st.dataframe(table, hide_index=True, width="stretch", key="friction_stalled_table", column_config={
+        "name": "Opportunity", "owner": "Owner", "stage": "Stage",
+        "amount": st.column_config.NumberColumn("Amount", format="dollar"),
+        "close_date": st.column_config.DateColumn("Close date", format="MMM D, YYYY"),
+        "days_past_close": st.column_config.NumberColumn("Days past close", format="%d d"),
+        "last_activity_at": st.column_config.DatetimeColumn("Last activity", format="MMM D, YYYY"),
+        "idle_days": st.column_config.NumberColumn("Days idle", format="%d d"),
+        "reason": "Why it is listed",
+    })
+    ui.download_csv(table, f"stalled_opportunities_{view.as_of}.csv", key="dl_friction_stalled")
+
+
+def section_trend():
+    ui.section("Week by week", "Is it getting better? SLA breaches among each week's MQLs, MQLs rejected in the "
+               "week, and opportunities stalled at the week's end (for all owners).")
+    if weekly.empty:
+        st.info("The period has not started yet.")
+        return
+    st.plotly_chart(charts_teams.friction_weekly_chart(weekly), theme=None, config=charts.PLOTLY_CONFIG,
+                    key="friction_weekly_chart")
+    if len(weekly) >= 2:
+        last, before = weekly.iloc[-1], weekly.iloc[-2]
+        parts = []
+        for col, name in (("sla_breaches", "SLA breaches"), ("rejected_mqls", "rejected MQLs"),
+                          ("stalled_opps", "stalled deals")):
+            diff = int(last[col]) - int(before[col])
+            parts.append(f"{name} {int(last[col])} ({diff:+d})")
+        st.caption(f"Week of {ui.fmt_date(last['week_start'])} against the week before: " + " · ".join(parts))
+
+
+# The marketing lens starts with the rejections (lead quality); sales and everyone with the waiting MQLs.
+order = ([section_rejected, section_waiting, section_stalled] if view.team == "marketing"
+         else [section_waiting, section_stalled, section_rejected] if view.team == "sales"
+         else [section_waiting, section_rejected, section_stalled])
+if view.team != "everyone":
+    st.caption(f"Team lens **{ui.TEAMS[view.team]}**: your team's lists come first.")
+for draw in order:
+    draw()
+section_trend()

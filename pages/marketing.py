@@ -1,0 +1,139 @@
+"""Marketing view: leads, MQLs, conversion, cost and sourced revenue per channel and campaign, and
+sales' verdict on marketing's MQLs (accepted, rejected and why, won): the loop that tells marketing
+which leads are worth making.
+
+Numbers: queries/period_metrics.sql (headline), marketing_funnel.sql, marketing_lead_quality.sql,
+marketing_rejection_reasons.sql. A lead's channel is its source renamed by the channel_map setting,
+which is also how spend channels meet lead sources.
+"""
+
+import pandas as pd
+import streamlit as st
+
+from onefunnel import charts, charts_teams, ui
+from onefunnel.definitions import METRICS
+
+view = ui.view()
+st.title("Marketing")
+st.caption(f"{view.label}: {ui.fmt_date(view.start)} – {ui.fmt_date(view.end)}"
+           + (f" · numbers as of {ui.fmt_date(view.as_of)}" if view.as_of < view.end else ""))
+
+if not ui.has_data():
+    ui.empty_workspace()
+    st.stop()
+
+params = view.params()
+m = ui.query("period_metrics", **params).iloc[0]
+prev = ui.query("period_metrics", **view.compare_params()).iloc[0] if view.compare else None
+
+
+def v(key, row=m):
+    if row is None:
+        return None
+    x = row[key]
+    return None if pd.isna(x) else x
+
+
+LOWER_BETTER = {"cost_per_lead", "cost_per_mql"}
+
+# ---- headline ------------------------------------------------------------------------------------------
+row1 = st.columns(4)
+for col, key in zip(row1, ["leads_created", "mqls", "lead_to_mql_rate", "mql_to_sql_rate"]):
+    ui.metric(key, v(key), v(key, prev), container=col)
+row2 = st.columns(4)
+for col, key in zip(row2, ["cost_per_lead", "cost_per_mql", "marketing_sourced_pipeline",
+                           "marketing_sourced_revenue"]):
+    ui.metric(key, v(key), v(key, prev), container=col, higher_is_better=key not in LOWER_BETTER)
+
+level = st.segmented_control("Break down by", ["channel", "campaign"], default="channel", key="mkt_level",
+                             required=True, bind="query-params",
+                             help="Channel = the lead's source, renamed by the channel map (Definitions page).") \
+    or "channel"
+
+funnel = ui.query("marketing_funnel", start=view.start, end=view.end)
+quality = ui.query("marketing_lead_quality", start=view.start, end=view.end)
+reasons = ui.query("marketing_rejection_reasons", start=view.start, end=view.end)
+funnel = funnel[funnel["level"] == level].copy()
+quality = quality[quality["level"] == level].copy()
+reasons = reasons[reasons["level"] == level].copy()
+for df in (funnel, quality, reasons):
+    df["label"] = df["channel"] if level == "channel" else df["channel"] + " · " + df["campaign"].astype(str)
+
+
+def section_funnel():
+    ui.section(f"Funnel by {level}",
+               "Leads and MQLs of the period with the cohort rates of METRICS.md, cost per lead and per MQL "
+               "(spend of the channel/campaign in the period; '–' where no spend was uploaded for it), and the "
+               "marketing-sourced pipeline and revenue of its leads.")
+    if funnel.empty:
+        st.info("No leads, MQLs, sourced deals or spend in this period. Pick a longer period in the sidebar.")
+        return
+    if level == "channel":
+        st.plotly_chart(charts_teams.channel_volume_chart(funnel[funnel["channel"] != "(none)"]
+                                                          if (funnel["leads_created"] > 0).any() else funnel),
+                        theme=None, config=charts.PLOTLY_CONFIG, key="mkt_volume_chart")
+    no_leads_spend = funnel[funnel["has_spend"] & (funnel["leads_created"] == 0)]
+    if not no_leads_spend.empty:
+        st.caption("Spend that meets no lead source: " + ", ".join(no_leads_spend["label"].astype(str))
+                   + ". Map spend channels and lead sources to one channel on the Definitions page (channel map).")
+    table = funnel[["label", "leads_created", "mqls", "lead_to_mql_rate", "mql_to_sql_rate", "spend",
+                    "cost_per_lead", "cost_per_mql", "marketing_sourced_pipeline",
+                    "marketing_sourced_revenue"]].copy()
+    table.loc[~funnel["has_spend"], "spend"] = None
+    cols = {k: st.column_config.NumberColumn(METRICS[k].label, help=METRICS[k].definition,
+                                             format=("percent" if METRICS[k].fmt == "pct" else
+                                                     "dollar" if METRICS[k].fmt == "money" else "localized"))
+            for k in table.columns if k in METRICS}
+    cols["label"] = st.column_config.TextColumn(level.capitalize())
+    st.dataframe(table, hide_index=True, width="stretch", column_config=cols, key="mkt_funnel_table")
+    ui.download_csv(table.rename(columns={"label": level}), f"marketing_by_{level}_{view.start}_{view.end}.csv",
+                    key="dl_mkt_funnel")
+
+
+def section_quality():
+    ui.section("Lead quality: what sales did with the MQLs",
+               f"Of each {level}'s MQLs of the period: accepted by sales (became SQL, at any time), rejected "
+               "(disqualified, with the reason), won (the lead has a won deal), still undecided. Accepted = the "
+               "MQL → SQL rate. Accepted and rejected can overlap (accepted, then disqualified later).")
+    if quality.empty:
+        st.info("No MQLs in this period yet.")
+        return
+    top = quality.head(12)
+    st.plotly_chart(charts_teams.lead_quality_chart(top), theme=None, config=charts.PLOTLY_CONFIG,
+                    key="mkt_quality_chart")
+    worst = quality[quality["mqls"] >= 5].sort_values("rejected_rate", ascending=False).head(1)
+    if not worst.empty and worst.iloc[0]["rejected_rate"] >= 0.5:
+        w = worst.iloc[0]
+        st.warning(f"Sales rejected {ui.fmt_pct(w['rejected_rate'])} of the {int(w['mqls'])} MQLs from "
+                   f"**{w['label']}** (accepted {ui.fmt_pct(w['accepted_rate'])}).", icon=":material/thumb_down:")
+    table = quality[["label", "mqls", "accepted", "rejected", "won", "undecided", "accepted_rate", "rejected_rate",
+                     "won_rate"]]
+    st.dataframe(table, hide_index=True, width="stretch", key="mkt_quality_table", column_config={
+        "label": st.column_config.TextColumn(level.capitalize()),
+        "mqls": st.column_config.NumberColumn("MQLs", help=METRICS["mqls"].definition),
+        "accepted": st.column_config.NumberColumn("Accepted (SQL)"),
+        "rejected": st.column_config.NumberColumn("Rejected"),
+        "won": st.column_config.NumberColumn("Won"),
+        "undecided": st.column_config.NumberColumn("Undecided"),
+        "accepted_rate": st.column_config.NumberColumn("Accepted %", format="percent",
+                                                       help=METRICS["mql_to_sql_rate"].definition),
+        "rejected_rate": st.column_config.NumberColumn("Rejected %", format="percent"),
+        "won_rate": st.column_config.NumberColumn("Won %", format="percent"),
+    })
+    ui.download_csv(table.rename(columns={"label": level}), f"lead_quality_by_{level}_{view.start}_{view.end}.csv",
+                    key="dl_mkt_quality")
+    if not reasons.empty:
+        st.markdown("**Why sales rejected them**")
+        st.plotly_chart(charts_teams.rejection_reasons_chart(reasons), theme=None, config=charts.PLOTLY_CONFIG,
+                        key="mkt_reasons_chart")
+        ui.download_csv(reasons[["label", "reason", "rejected"]].rename(columns={"label": level}),
+                        f"rejection_reasons_by_{level}_{view.start}_{view.end}.csv", label="Download reasons",
+                        key="dl_mkt_reasons")
+
+
+# The sales lens reads the feedback loop first; marketing and everyone start with the funnel.
+sections = [section_quality, section_funnel] if view.team == "sales" else [section_funnel, section_quality]
+if view.team == "sales":
+    st.caption("Team lens **Sales**: the lead-quality feedback comes first.")
+for draw in sections:
+    draw()

@@ -1,0 +1,109 @@
+"""Sales view: per rep, the MQLs received and how fast they were followed up (SLA met / breached /
+pending), then SQL -> opportunity, win rate, cycle, average deal and won revenue; and follow-up speed
+by the hour and weekday MQLs arrive, so routing gaps show up.
+
+Numbers: queries/period_metrics.sql (headline), sales_by_rep.sql (same per-owner rules as
+owners_leads.sql / owners_opportunities.sql), sales_response_by_hour.sql.
+"""
+
+import pandas as pd
+import streamlit as st
+
+from onefunnel import charts, charts_teams, ui
+from onefunnel.definitions import METRICS
+
+view = ui.view()
+st.title("Sales")
+st.caption(f"{view.label}: {ui.fmt_date(view.start)} – {ui.fmt_date(view.end)}"
+           + (f" · numbers as of {ui.fmt_date(view.as_of)}" if view.as_of < view.end else ""))
+
+if not ui.has_data():
+    ui.empty_workspace()
+    st.stop()
+
+params = view.params()
+sla_hours = params["sla_hours"]
+m = ui.query("period_metrics", **params).iloc[0]
+prev = ui.query("period_metrics", **view.compare_params()).iloc[0] if view.compare else None
+
+
+def v(key, row=m):
+    if row is None:
+        return None
+    x = row[key]
+    return None if pd.isna(x) else x
+
+
+# ---- headline ------------------------------------------------------------------------------------------
+row1 = st.columns(4)
+for col, key in zip(row1, ["mqls", "sla_compliance", "mql_response_hours_median", "sla_breaches"]):
+    ui.metric(key, v(key), v(key, prev), container=col,
+              higher_is_better=key not in ("mql_response_hours_median", "sla_breaches"))
+row2 = st.columns(4)
+for col, key in zip(row2, ["sql_to_opp_rate", "win_rate", "avg_deal_size", "won_revenue"]):
+    ui.metric(key, v(key), v(key, prev), container=col)
+st.caption(f"SLA: first activity within {sla_hours:g} hours of the MQL date (setting on the Definitions page). "
+           f"{ui.fmt_int(v('sla_pending'))} MQLs are still within the SLA at the end of {ui.fmt_date(view.as_of)}.")
+
+reps = ui.query("sales_by_rep", **params)
+owners = reps["owner"].tolist()
+
+
+def section_reps():
+    ui.section("Per rep", "MQLs received are the rep's own leads (lead owner) with an MQL date in the period; "
+               "deals are the rep's opportunities closed in the period. '(none)' = no owner.")
+    if reps.empty:
+        st.info("No MQLs, SQLs or closed deals in this period. Pick a longer period in the sidebar.")
+        return
+    answered = reps[reps["mqls"] > 0]
+    if not answered.empty:
+        st.plotly_chart(charts_teams.rep_response_chart(answered, sla_hours), theme=None,
+                        config=charts.PLOTLY_CONFIG, key="sales_rep_chart")
+    table = reps[["owner", "mqls", "mql_response_hours_median", "mql_response_hours_p90", "sla_met",
+                  "sla_breaches", "sla_pending", "sla_compliance", "sql_to_opp_rate", "win_rate",
+                  "sales_cycle_days", "avg_deal_size", "won_deals", "won_revenue"]]
+
+    def col(key, label=None):
+        fmt = METRICS[key].fmt
+        return st.column_config.NumberColumn(
+            label or METRICS[key].label, help=METRICS[key].definition,
+            format={"pct": "percent", "money": "dollar", "hours": "%.1f h", "days": "%.1f d"}.get(fmt, "localized"))
+
+    st.dataframe(table, hide_index=True, width="stretch", key="sales_rep_table", column_config={
+        "owner": st.column_config.TextColumn("Rep"),
+        "mqls": col("mqls", "MQLs received"),
+        **{k: col(k) for k in table.columns if k in METRICS and k != "mqls"},
+    })
+    ui.download_csv(table, f"sales_by_rep_{view.start}_{view.end}.csv", key="dl_sales_reps")
+
+
+def section_hours():
+    ui.section("Follow-up speed by hour and weekday",
+               "Median hours to the first activity, by when the MQL arrived. Orange and red cells are slower "
+               "than the SLA: MQLs arriving then wait (nights, weekends, or a rep's queue).")
+    who = st.selectbox("Rep", ["Everyone"] + owners, key="sales_hour_owner")
+    hours = ui.query("sales_response_by_hour", **params, owner=None if who == "Everyone" else who)
+    if hours.empty:
+        st.info("No MQLs in this period for this selection.")
+        return
+    st.plotly_chart(charts_teams.response_heatmap(hours, sla_hours), theme=None, config=charts.PLOTLY_CONFIG,
+                    key="sales_heatmap")
+    slow = hours[hours["mqls"] > 0].assign(share=lambda d: d["sla_breaches"] / d["mqls"])
+    by_day = hours.groupby("weekday")[["mqls", "sla_breaches"]].sum()
+    worst = by_day.assign(share=by_day["sla_breaches"] / by_day["mqls"]).sort_values("share", ascending=False)
+    if not worst.empty and worst.iloc[0]["share"] > 0:
+        day = charts_teams.WEEKDAYS[int(worst.index[0]) - 1]
+        st.caption(f"Most breaches by arrival day: **{day}** ({int(worst.iloc[0]['sla_breaches'])} of "
+                   f"{int(worst.iloc[0]['mqls'])} MQLs breached).")
+    ui.download_csv(slow.drop(columns="share"), f"follow_up_by_hour_{view.start}_{view.end}.csv",
+                    key="dl_sales_hours")
+
+
+# The marketing lens looks at the hand-over speed first; sales and everyone start with the reps.
+if view.team == "marketing":
+    st.caption("Team lens **Marketing**: follow-up speed of your MQLs comes first.")
+    section_hours()
+    section_reps()
+else:
+    section_reps()
+    section_hours()

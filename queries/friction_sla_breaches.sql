@@ -1,0 +1,30 @@
+-- friction_sla_breaches: MQLs breaching the follow-up SLA right now, i.e. at the end of the as_of
+-- day (as_of_end = as_of + 1 day, 00:00). Cohort: MQLs with mql_at in P (the same MQLs as the
+-- sla_breaches metric), whose mql_sla status is 'breached' and that still had no response at
+-- as_of_end, with mql_at + sla_hours < as_of_end. (With as_of = today this is exactly the
+-- breached MQLs without any response; with an earlier as_of a response after as_of_end does not
+-- count yet.) A lead sales already accepted (sql_at) or rejected (disqualified_at) before
+-- as_of_end is not waiting any more: it still counts in sla_breaches but is not listed here.
+-- hours_waiting = hours from mql_at to as_of_end.
+-- Grain: one row per waiting MQL. Key: lead_key. Order: oldest first.
+-- Params: $start, $end (inclusive), $as_of, $sla_hours.
+select s.lead_key,
+       l.email,
+       l.company,
+       coalesce(s.owner, '(none)') as owner,
+       coalesce(nullif(s.source, ''), '(none)') as source,
+       coalesce(nullif(s.campaign, ''), '(none)') as campaign,
+       s.mql_at,
+       (epoch(($as_of::date + 1)::timestamp) - epoch(s.mql_at)) / 3600.0 as hours_waiting,
+       (epoch(($as_of::date + 1)::timestamp) - epoch(s.mql_at)) / 3600.0 - $sla_hours as hours_over_sla,
+       l.sql_at,
+       l.disqualified_at
+from mql_sla($sla_hours, $as_of) s
+join leads l using (lead_key)
+where s.mql_at::date between $start::date and $end::date
+  and s.sla_status = 'breached'
+  and (s.first_response_at is null or s.first_response_at >= ($as_of::date + 1)::timestamp)
+  and (l.sql_at is null or l.sql_at >= ($as_of::date + 1)::timestamp)
+  and (l.disqualified_at is null or l.disqualified_at >= ($as_of::date + 1)::timestamp)
+  and epoch(s.mql_at) + $sla_hours * 3600.0 < epoch(($as_of::date + 1)::timestamp)
+order by s.mql_at, s.lead_key;

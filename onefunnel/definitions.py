@@ -45,6 +45,8 @@ _M = [
     # Sourcing, goal, forecast
     ("marketing_sourced_pipeline", "Marketing-sourced pipeline", "Amount of the opportunities created in the period whose lead was an MQL on or before the opportunity's creation.", "marketing", "money"),
     ("marketing_sourced_revenue", "Marketing-sourced revenue", "Won revenue of the period whose lead was an MQL on or before the opportunity's creation.", "marketing", "money"),
+    ("sales_sourced_revenue", "Sales-sourced revenue", "Won revenue − marketing-sourced revenue: won deals whose lead was not an MQL on or before the opportunity's creation, or that have no linked lead.", "sales", "money"),
+    ("sales_sourced_pipeline", "Sales-sourced pipeline", "Pipeline created − marketing-sourced pipeline: opportunities created in the period whose lead was not an MQL on or before their creation, or that have no linked lead.", "sales", "money"),
     ("marketing_influenced_revenue", "Marketing-influenced revenue", "Won revenue of the period whose lead had a marketing touch on or before the close date.", "marketing", "money"),
     ("revenue_goal", "Revenue goal", "Sum over months of the monthly goal × (days of the month in the period / days in the month).", "shared", "money"),
     ("goal_attainment", "Attainment", "Won revenue / revenue goal.", "shared", "pct"),

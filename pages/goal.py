@@ -33,10 +33,6 @@ def v(key, row=m):
     return None if pd.isna(x) else x
 
 
-SALES_SOURCED_HELP = ("Won revenue − marketing-sourced revenue: deals whose lead was not an MQL before the "
-                      "opportunity was created, or that have no linked lead. Owner: sales.")
-SALES_SOURCED_PIPE_HELP = ("Pipeline created − marketing-sourced pipeline: opportunities created in the period whose "
-                           "lead was not an MQL before, or that have no linked lead. Owner: sales.")
 FORECAST_RANGE_HELP = ("From the won revenue so far (nothing more closes) to won revenue + open pipeline "
                        "(every open deal with a close date in the period closes); the dashed line is the forecast.")
 
@@ -142,23 +138,15 @@ ui.section("Both teams' part of one number",
            "Marketing-sourced: the lead was an MQL on or before the opportunity was created. Sales-sourced: "
            "the rest. Influenced: the lead had a marketing touch on or before the close date.")
 msr, mspipe = v("marketing_sourced_revenue") or 0.0, v("marketing_sourced_pipeline") or 0.0
-pipe = v("pipeline_created") or 0.0
-ssr, sspipe = (won or 0.0) - msr, pipe - mspipe
-prev_ssr = (v("won_revenue", prev) - v("marketing_sourced_revenue", prev)) if prev is not None else None
-prev_sspipe = (v("pipeline_created", prev) - v("marketing_sourced_pipeline", prev)) if prev is not None else None
+ssr, sspipe = v("sales_sourced_revenue") or 0.0, v("sales_sourced_pipeline") or 0.0
 order = ["sales", "marketing"] if view.team == "sales" else ["marketing", "sales"]
 rev_cards, pipe_cards = st.columns(3), st.columns(3)
-ui.metric("marketing_sourced_revenue", msr, v("marketing_sourced_revenue", prev), container=rev_cards[order.index("marketing")])
-rev_cards[order.index("sales")].metric(
-    "Sales-sourced revenue", ui.fmt_money(ssr), help=SALES_SOURCED_HELP, border=True,
-    delta=None if prev_ssr is None else ("+" if ssr >= prev_ssr else "") + ui.fmt_money(ssr - prev_ssr))
+for key, team, cards in (("marketing_sourced_revenue", "marketing", rev_cards), ("sales_sourced_revenue", "sales", rev_cards),
+                         ("marketing_sourced_pipeline", "marketing", pipe_cards), ("sales_sourced_pipeline", "sales", pipe_cards)):
+    ui.metric(key, v(key), v(key, prev), container=cards[order.index(team)])
 ui.metric("marketing_influenced_revenue", v("marketing_influenced_revenue"), v("marketing_influenced_revenue", prev),
           container=rev_cards[2])
-ui.metric("marketing_sourced_pipeline", mspipe, v("marketing_sourced_pipeline", prev), container=pipe_cards[order.index("marketing")])
-pipe_cards[order.index("sales")].metric(
-    "Sales-sourced pipeline", ui.fmt_money(sspipe), help=SALES_SOURCED_PIPE_HELP, border=True,
-    delta=None if prev_sspipe is None else ("+" if sspipe >= prev_sspipe else "") + ui.fmt_money(sspipe - prev_sspipe))
-ui.metric("pipeline_created", pipe, v("pipeline_created", prev), container=pipe_cards[2])
+ui.metric("pipeline_created", v("pipeline_created"), v("pipeline_created", prev), container=pipe_cards[2])
 st.plotly_chart(charts.sourcing_chart([("Won revenue", msr, ssr), ("Pipeline created", mspipe, sspipe)]),
                 theme=None, config=charts.PLOTLY_CONFIG, key="sourcing_chart")
 

@@ -141,6 +141,8 @@ select
     spent.spend / nullif(p.mqls, 0)          as cost_per_mql,
     spent.spend / nullif(p.won_deals, 0)     as marketing_cac,
     -- context for pages (not in the CLI contract)
+    p.won_revenue - p.marketing_sourced_revenue as sales_sourced_revenue,
+    p.pipeline_created - p.marketing_sourced_pipeline as sales_sourced_pipeline,
     reverse.remaining as remaining_to_goal,
     t.won_deals as trailing_won_deals, t.avg_deal_size as trailing_avg_deal_size,
     t.win_rate as trailing_win_rate, t.sql_to_opp_rate as trailing_sql_to_opp_rate,

@@ -88,7 +88,16 @@ def wait_idle(page, timeout=30000):
 
 
 def screenshot(page, name: str) -> Path:
+    """A full-page screenshot in test-artifacts/. Streamlit scrolls inside its main block, so the
+    viewport grows to the content's height first (and is restored after)."""
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
+    height = page.evaluate("Math.max(...[...document.querySelectorAll("
+                           "'[data-testid=stMain], [data-testid=stMainBlockContainer]')].map(e => e.scrollHeight), 0)")
+    size = page.viewport_size
+    if height and height + 80 > size["height"]:
+        page.set_viewport_size({"width": size["width"], "height": int(height) + 80})
+        wait_idle(page)
     page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size(size)
     return path

@@ -20,18 +20,6 @@ def app(start_app, tmp_path):
     return start_app(db, today=TODAY)
 
 
-def full_page(page, name):
-    """Streamlit scrolls inside its main block, so grow the viewport to the content before the screenshot."""
-    height = page.evaluate("Math.max(...[...document.querySelectorAll("
-                           "'[data-testid=stMain], [data-testid=stMainBlockContainer]')].map(e => e.scrollHeight))")
-    size = page.viewport_size
-    page.set_viewport_size({"width": size["width"], "height": int(height) + 80})
-    wait_idle(page)
-    path = screenshot(page, name)
-    page.set_viewport_size(size)
-    return path
-
-
 def card(page, label):
     """The value shown on the metric card with this label."""
     return page.get_by_test_id("stMetric").filter(has=page.get_by_text(label, exact=True)) \
@@ -56,14 +44,14 @@ def test_shared_url_opens_the_same_view_with_its_numbers(page, app):
     expect(sidebar.get_by_role("combobox", name="Period")).to_have_value("This quarter")
     expect(sidebar.get_by_role("combobox", name="Compare with")).to_have_value("No comparison")
     expect(sidebar.get_by_role("radio", name="Sales")).to_be_checked()
-    full_page(page, "leadership-goal")
+    screenshot(page, "leadership-goal")
 
     # a link added by the page keeps the view's parameters
     page.get_by_role("link", name=re.compile("Definitions")).first.click()
     wait_idle(page)
     expect(page.get_by_role("heading", name="Definitions")).to_be_visible()
     assert "compare=No+comparison" in page.url and "team=Sales" in page.url
-    full_page(page, "leadership-definitions")
+    screenshot(page, "leadership-definitions")
 
     # last quarter on the funnel, from a URL: Q2 2026 = the eight trailing leads
     page.goto(f"{app.url}/funnel?period=Last+quarter&counting=Cohort")
@@ -95,7 +83,7 @@ def test_click_a_funnel_stage_lists_its_records(page, app):
     with page.expect_download() as dl:
         page.get_by_role("button", name=re.compile("Download these 3 records")).click()
     assert dl.value.suggested_filename.startswith("funnel_won_period_")
-    full_page(page, "leadership-funnel")
+    screenshot(page, "leadership-funnel")
 
 
 def test_edit_a_monthly_goal_changes_attainment(page, app):
@@ -133,4 +121,4 @@ def test_edit_a_monthly_goal_changes_attainment(page, app):
     # goal 31000 + 31000 + 60000 = 122000; attainment 35000 / 122000 = 29%
     expect(card(page, "Revenue goal")).to_have_text("$122k")
     expect(card(page, "Attainment")).to_have_text("29%")
-    full_page(page, "leadership-goal-edited")
+    screenshot(page, "leadership-goal-edited")

@@ -38,10 +38,8 @@ TITLES = {"ownership": "Ownership", "marketing": "Marketing", "sales": "Sales", 
 
 
 def open_page(page, app, path, team=None):
-    """Open the app at its root, set the team lens in the sidebar, then follow the page's navigation link.
-
-    (Opening /<page> directly on a fresh session loses the query parameters and lists the pages by file
-    name: reported to the lead; these tests go the way a user clicks.)"""
+    """Open the app at its root, set the team lens in the sidebar, then follow the page's navigation link
+    (the way a user clicks; tests/browser/test_leadership.py covers opening a shared deep link)."""
     page.goto(app.url)
     wait_idle(page)
     if team:
@@ -52,17 +50,6 @@ def open_page(page, app, path, team=None):
     wait_idle(page)
     expect(page.get_by_role("heading", name=TITLES[path], exact=True).first).to_be_visible()
     expect(page.get_by_test_id("stException")).to_have_count(0)
-
-
-def full_screenshot(page, name):
-    """A screenshot of the whole page: the app scrolls inside its own container, so the viewport is made
-    as tall as the content first."""
-    height = page.evaluate("Math.max(...[...document.querySelectorAll('[data-testid=stMain], "
-                           "[data-testid=stAppViewContainer], section')].map(e => e.scrollHeight))")
-    page.set_viewport_size({"width": 1400, "height": min(int(height) + 40, 12000)})
-    page.wait_for_timeout(800)
-    wait_idle(page)
-    return screenshot(page, name)
 
 
 def choose(page, label, option):
@@ -95,7 +82,7 @@ def test_friction_filter_by_owner_and_download(page, app):
     assert [(r["company"], r["owner"]) for r in rows] == [("Delta Four", "Norm Never")]
     rows = download(page, "dl_friction_stalled")
     assert [r["name"] for r in rows] == ["o4_open_norm_past_close_unlinked"]
-    full_screenshot(page, "teams-friction")
+    screenshot(page, "teams-friction")
 
 
 def test_sales_rep_filter_and_download(page, app):
@@ -108,7 +95,7 @@ def test_sales_rep_filter_and_download(page, app):
     hours = download(page, "dl_sales_hours")
     # Norm's MQLs arrived Wed 0h (l5), Sat 10h (l3), Sun 9h (l4)
     assert sorted((r["weekday"], r["hour"]) for r in hours) == [("3", "0"), ("6", "10"), ("7", "9")]
-    full_screenshot(page, "teams-sales")
+    screenshot(page, "teams-sales")
 
 
 def test_wins_filter_by_owner_and_download(page, app):
@@ -118,7 +105,7 @@ def test_wins_filter_by_owner_and_download(page, app):
     rows = download(page, "dl_wins_deals")
     assert [(r["name"], r["owner"]) for r in rows] == [("o1_won_rita_50k", "Rita Rapid"),
                                                      ("o3_won_rita_30k", "Rita Rapid")]
-    full_screenshot(page, "teams-wins")
+    screenshot(page, "teams-wins")
 
 
 def test_marketing_by_campaign_and_download(page, app):
@@ -131,7 +118,7 @@ def test_marketing_by_campaign_and_download(page, app):
     rows = download(page, "dl_mkt_quality")
     got = {r["campaign"]: r for r in rows}
     assert (got["Paid Search · search-brand"]["mqls"], got["Paid Search · search-brand"]["accepted"]) == ("2", "2")
-    full_screenshot(page, "teams-marketing")
+    screenshot(page, "teams-marketing")
 
 
 def test_ownership_map_and_download(page, app):
@@ -144,4 +131,4 @@ def test_ownership_map_and_download(page, app):
     # off track: MQL -> SQL (25% vs 40%) and SLA compliance (43% vs 90%); nothing at risk
     assert sorted(r["Metric"] for r in rows) == ["MQL → SQL", "SLA compliance"]
     assert all(r["Status"] == "off track" for r in rows)
-    full_screenshot(page, "teams-ownership")
+    screenshot(page, "teams-ownership")

@@ -1,0 +1,244 @@
+"""Spend & ROI: what marketing spent, per channel and campaign, against the won revenue credited back.
+
+Spend comes from the `spend_mapped` view (queries/model/55_spend_mapped.sql: channel_map, the presets'
+default channels, the spend_campaign_map setting edited at the bottom of this page); credit from the
+`touch_credits_between` macro under the chosen model. Queries: period_metrics, spend_roi_by_channel,
+spend_roi_by_campaign, spend_by_month, spend_by_source, spend_campaign_mapping, spend_touch_campaigns.
+"""
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from onefunnel import charts_credit as cc
+from onefunnel import ui
+from onefunnel.charts import PLOTLY_CONFIG
+from onefunnel.definitions import ATTRIBUTION_MODELS, help_text
+from onefunnel.settings_tables import log_change
+
+MODELS = list(ATTRIBUTION_MODELS)
+SOURCES = {"google_ads": "Google Ads", "linkedin_ads": "LinkedIn Campaign Manager", "meta_ads": "Meta Ads Manager",
+           "template": "Spend template"}
+HELP = {
+    "roi": "Won revenue of the period credited to the channel under the chosen model / its spend in the period. "
+           "Under Linear this is METRICS.md's roi. Owner: marketing.",
+    "cac": "Spend / the won deals credited to the channel, each deal counted by its share of credit under the "
+           "chosen model (a deal split 50/50 counts half). Owner: marketing.",
+    "cost_per_mql": "Spend / MQLs of the period whose lead's source is this channel (the source renamed by the "
+                    "channel map). Owner: marketing.",
+    "cost_per_lead": "Spend / leads created in the period whose source is this channel. Owner: marketing.",
+}
+
+
+def people(df: pd.DataFrame, formats: dict, text: tuple = ()):
+    """The frame for st.dataframe with numbers formatted for people ($1.2M, 34%, 2.1×). Columns in
+    `text` that may be empty become formatted text ('–' when empty: Streamlit would print 'None')."""
+    out = df.copy()
+    for c in text:
+        if c in out.columns:
+            out[c] = [formats[c](v) if v is not None and not pd.isna(v) else "–" for v in out[c]]
+    return out.style.format({c: f for c, f in formats.items() if c in out.columns and c not in text}, na_rep="–")
+
+
+FORMATS = {"spend": ui.fmt_money, "credit": ui.fmt_money, "roi": ui.fmt_ratio, "attributed_deals": lambda x: f"{x:.1f}",
+           "cac": ui.fmt_money, "mqls": ui.fmt_int, "cost_per_mql": ui.fmt_money, "leads": ui.fmt_int,
+           "cost_per_lead": ui.fmt_money, "spend_all_time": ui.fmt_money, "lines": ui.fmt_int}
+NULLABLE = ("roi", "cac", "cost_per_mql", "cost_per_lead")     # null without spend, deals or MQLs
+
+
+def save_mapping(con, edited: pd.DataFrame, who: str) -> bool:
+    """Store the rows whose target differs from the default (same name, else as exported) in
+    spend_campaign_map, log old and new rows in settings_log, in one transaction. False = no change."""
+    new = []
+    for r in edited.to_dict("records"):
+        channel = (r.get("channel") or "").strip() or r["spend_channel"]
+        campaign = (r.get("campaign") or "").strip() or r["default_campaign"]
+        if channel != r["spend_channel"] or campaign != r["default_campaign"]:
+            new.append({"spend_channel": r["spend_channel"], "spend_campaign": r["spend_campaign"],
+                        "channel": channel, "campaign": campaign})
+    new.sort(key=lambda r: (r["spend_channel"], r["spend_campaign"]))
+    old = con.execute("select spend_channel, spend_campaign, channel, campaign from spend_campaign_map "
+                      "order by spend_channel, spend_campaign").df().to_dict("records")
+    if old == new:
+        return False
+    con.execute("begin transaction")
+    try:
+        con.execute("delete from spend_campaign_map")
+        for r in new:
+            con.execute("insert into spend_campaign_map values (?, ?, ?, ?)",
+                        [r["spend_channel"], r["spend_campaign"], r["channel"], r["campaign"]])
+        log_change(con, "spend_campaign_map", old, new, who)
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+    return True
+
+
+view = ui.view()
+st.title("Spend & ROI")
+st.caption(f"What was spent in {ui.fmt_date(view.start)} – {ui.fmt_date(view.end)} ({view.label}), and the won "
+           "revenue of the same period credited back to the same channels and campaigns.")
+
+if not ui.has_data():
+    ui.empty_workspace()
+    st.stop()
+
+con = ui.cursor()
+period = {"start": view.start, "end": view.end}
+m = ui.query("period_metrics", **view.params()).iloc[0]
+prev = ui.query("period_metrics", **view.compare_params()).iloc[0] if view.compare else None
+sources = ui.query("spend_by_source", **period)
+
+
+def val(row, key):
+    if row is None:
+        return None
+    x = row[key]
+    return None if pd.isna(x) else x
+
+
+if sources.empty:
+    st.info("No spend is loaded yet. Upload a Google Ads campaign report, a LinkedIn Campaign Manager or Meta Ads "
+            "Manager export, or the spend template (date, channel, campaign, cost) on the Data page.",
+            icon=":material/payments:")
+    st.page_link("pages/data.py", label="Upload spend exports", icon=":material/upload:")
+    st.stop()
+
+# ---- headline ------------------------------------------------------------------------------------------
+cols = st.columns(4)
+for col, key in zip(cols, ["spend", "cost_per_lead", "cost_per_mql", "marketing_cac"]):
+    ui.metric(key, val(m, key), val(prev, key), container=col, higher_is_better=False)
+
+model = st.segmented_control("Attribution model", MODELS, format_func=cc.MODEL_LABELS.get, default="linear",
+                             key="model", bind="query-params", required=True) or "linear"
+st.caption(f"Credit under **{cc.MODEL_LABELS[model]}**: {ATTRIBUTION_MODELS[model][1]}"
+           + (" This is the ROI of METRICS.md." if model == "linear" else
+              " METRICS.md's roi is the Linear one; the other models show how much the answer depends on the model."))
+
+# ---- by channel ----------------------------------------------------------------------------------------
+ui.section("Return by channel",
+           "Spend of the period against the won revenue of the period credited to the same channel. Channels "
+           "without spend are listed too: their credit is what marketing gets for free (or pays for elsewhere).")
+by_channel = ui.query("spend_roi_by_channel", **period, model=model)
+paid = by_channel[by_channel["spend"] > 0]
+if paid.empty:
+    st.info(f"No spend is dated in {ui.fmt_date(view.start)} – {ui.fmt_date(view.end)}. The spend loaded covers "
+            f"{ui.fmt_date(sources['first_date'].min())} – {ui.fmt_date(sources['last_date'].max())}; pick that "
+            "period in the sidebar.", icon=":material/event_busy:")
+else:
+    best = paid.sort_values("roi", ascending=False).iloc[0]
+    st.markdown(f"#### Best return under {cc.MODEL_LABELS[model]}: {cc.md_text(best['channel'])} at "
+                f"{ui.fmt_ratio(best['roi'])} ({ui.fmt_money(best['credit'])} credited for "
+                f"{ui.fmt_money(best['spend'])} spent)")
+    st.plotly_chart(cc.spend_vs_credit_chart(by_channel, "channel", model), theme=None, config=PLOTLY_CONFIG,
+                    key="roi_channel")
+channel_config = {
+    "channel": st.column_config.TextColumn("Channel", pinned=True),
+    "spend": st.column_config.NumberColumn("Spend", help=help_text("spend")),
+    "credit": st.column_config.NumberColumn(f"Credited ({cc.MODEL_LABELS[model]})", help=ATTRIBUTION_MODELS[model][1]),
+    "roi": st.column_config.TextColumn("ROI", help=HELP["roi"], alignment="right"),
+    "attributed_deals": st.column_config.NumberColumn("Deals credited", help=HELP["cac"]),
+    "cac": st.column_config.TextColumn("CAC", help=HELP["cac"], alignment="right"),
+    "mqls": st.column_config.NumberColumn("MQLs", help=HELP["cost_per_mql"]),
+    "cost_per_mql": st.column_config.TextColumn("Cost per MQL", help=HELP["cost_per_mql"], alignment="right"),
+    "leads": st.column_config.NumberColumn("Leads", help=HELP["cost_per_lead"]),
+    "cost_per_lead": st.column_config.TextColumn("Cost per lead", help=HELP["cost_per_lead"], alignment="right"),
+}
+st.dataframe(people(by_channel, FORMATS, NULLABLE), hide_index=True, width="stretch", column_config=channel_config,
+             column_order=["channel", "spend", "credit", "roi", "attributed_deals", "cac", "mqls", "cost_per_mql",
+                           "leads", "cost_per_lead"])
+ui.download_csv(by_channel, f"roi_by_channel_{model}_{view.start}_{view.end}.csv", key="dl_roi_channel")
+
+# ---- by campaign ---------------------------------------------------------------------------------------
+ui.section("Return by campaign",
+           "Spend campaigns (mapped to the touch campaigns they paid for, see the bottom of the page) against "
+           "the credit of the same campaigns; the unpaid campaigns of the paid channels are listed too.")
+by_campaign = ui.query("spend_roi_by_campaign", **period, model=model)
+if not by_campaign.empty and (by_campaign["spend"] > 0).any():
+    st.plotly_chart(cc.spend_vs_credit_chart(by_campaign, "campaign", model, top=10), theme=None,
+                    config=PLOTLY_CONFIG, key="roi_campaign")
+st.dataframe(people(by_campaign, FORMATS, NULLABLE), hide_index=True, width="stretch",
+             column_config={**channel_config, "channel": "Channel",
+                            "campaign": st.column_config.TextColumn("Campaign", pinned=True)},
+             column_order=["campaign", "channel", "spend", "credit", "roi", "attributed_deals", "cac"])
+ui.download_csv(by_campaign, f"roi_by_campaign_{model}_{view.start}_{view.end}.csv", key="dl_roi_campaign")
+
+# ---- over time -----------------------------------------------------------------------------------------
+end_month = view.end.replace(day=1)
+y, mth = divmod(end_month.month - 1 - 11, 12)
+over_start = min(view.start, dt.date(end_month.year + y, mth + 1, 1))
+ui.section("Spend against credited revenue over time",
+           f"{ui.fmt_date(over_start)} – {ui.fmt_date(view.end)} (at least the twelve months ending with the "
+           "period): spend by its date, credit by its deal's close date, for the channels with spend.")
+by_month = ui.query("spend_by_month", start=over_start, end=view.end, model=model)
+if by_month.empty:
+    st.info("No spend in these months.", icon=":material/event_busy:")
+else:
+    channels = sorted(by_month["channel"].unique())
+    pick = st.selectbox("Channels", ["All paid channels"] + channels, key="over_time_channel")
+    shown = by_month if pick == "All paid channels" else by_month[by_month["channel"] == pick]
+    st.plotly_chart(cc.spend_over_time_chart(shown, model), theme=None, config=PLOTLY_CONFIG, key="over_time")
+
+# ---- imports -------------------------------------------------------------------------------------------
+ui.section("Spend imports",
+           "Google Ads campaign reports, LinkedIn Campaign Manager and Meta Ads Manager exports and the spend "
+           "template (date, channel, campaign, cost) are recognised on the Data page. Google Ads lines count as "
+           "Paid Search, LinkedIn and Meta as Paid Social, unless the channel map renames them.")
+table = sources.assign(source=sources["source_system"].map(lambda s: SOURCES.get(s, s)))
+st.dataframe(people(table, FORMATS), hide_index=True, width="stretch",
+             column_order=["source", "channels", "spend", "lines", "spend_all_time", "first_date", "last_date"],
+             column_config={"source": "Export", "channels": "Channels",
+                            "spend": st.column_config.NumberColumn("Spend in period"),
+                            "lines": st.column_config.NumberColumn("Lines in period"),
+                            "spend_all_time": st.column_config.NumberColumn("Spend, all loaded"),
+                            "first_date": st.column_config.DateColumn("From", format="MMM D, YYYY"),
+                            "last_date": st.column_config.DateColumn("To", format="MMM D, YYYY")})
+st.page_link("pages/data.py", label="Upload more spend", icon=":material/upload:")
+
+# ---- the mapping setting -------------------------------------------------------------------------------
+ui.section("Which touches each spend campaign paid for",
+           "A spend campaign counts for the touch channel and campaign set here. By default it keeps its channel "
+           "and its name, or takes the spelling of a touch campaign that differs only by case, spaces, '-' or "
+           "'_'. Change a row to tie a campaign to the touches it paid for; every change is logged.")
+mapping = ui.query("spend_campaign_mapping")
+targets = ui.query("spend_touch_campaigns")
+unmatched = mapping[~mapping["has_touches"]]
+if len(unmatched):
+    st.warning(f"{len(unmatched)} spend campaign(s) match no touch campaign, so no revenue can be credited to "
+               "them: map them below to the campaign their clicks arrive with.", icon=":material/link_off:")
+edit = mapping[["spend_channel", "spend_campaign", "source_systems", "spend_all_time", "channel", "campaign",
+                "mapped_by", "has_touches", "default_campaign"]].copy()
+edit["source_systems"] = [", ".join(SOURCES.get(x, x) for x in str(v).split(", ")) for v in edit["source_systems"]]
+channel_options = sorted(set(targets["channel"]) | set(edit["channel"]))
+campaign_options = sorted(set(targets["campaign"]) | set(edit["campaign"]))
+with st.form("spend_map_form", border=False):
+    edited = st.data_editor(
+        edit, hide_index=True, width="stretch", key="spend_map_editor", num_rows="fixed",
+        disabled=["spend_channel", "spend_campaign", "source_systems", "spend_all_time", "mapped_by", "has_touches"],
+        column_order=["spend_channel", "spend_campaign", "source_systems", "spend_all_time", "channel", "campaign",
+                      "mapped_by", "has_touches"],
+        column_config={
+            "spend_channel": "Spend channel", "spend_campaign": "Spend campaign",
+            "source_systems": st.column_config.TextColumn("From"),
+            "spend_all_time": st.column_config.NumberColumn("Spend, all loaded", format="dollar", step=1),
+            "channel": st.column_config.SelectboxColumn("Touch channel", options=channel_options, required=True),
+            "campaign": st.column_config.SelectboxColumn("Touch campaign", options=campaign_options, required=True),
+            "mapped_by": st.column_config.TextColumn("How", help="setting: set here · same name: matched ignoring "
+                                                                 "case, spaces, '-' and '_' · as exported: kept"),
+            "has_touches": st.column_config.CheckboxColumn("Touches exist", help="Some touch carries this channel "
+                                                                                  "and campaign."),
+        })
+    st.text_input("Your name, for the change log", key="who", placeholder="e.g. Dana Reyes")
+    saved = st.form_submit_button("Save mapping", icon=":material/save:")
+if saved:
+    if save_mapping(con, edited, ui.who()):
+        st.toast("Mapping saved; the numbers above now use it.", icon=":material/check_circle:")
+        st.rerun()
+    else:
+        st.toast("Nothing changed.", icon=":material/info:")
+if (mapping["mapped_by"] == "setting").any() and st.button("Reset every campaign to its default",
+                                                           icon=":material/restart_alt:", key="reset_spend_map"):
+    save_mapping(con, edit.assign(channel=edit["spend_channel"], campaign=edit["default_campaign"]), ui.who())
+    st.rerun()

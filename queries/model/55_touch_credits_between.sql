@@ -1,0 +1,50 @@
+-- touch_credits_between(start_date, end_date): the rows of the `touch_credits` view
+-- (80_touch_credits.sql, the five models of METRICS.md "Attribution") for the won deals whose
+-- close date is in [start_date, end_date], computed from those deals only: the won deals of the
+-- period are picked before their touches are joined, so a quarter does not pay for every deal
+-- ever won. Same columns, same arithmetic as touch_credits (tests/test_attribution_journeys.py
+-- checks both agree row for row). The pages' attribution and spend queries read this macro.
+-- Grain: one row per (won deal closed in the period, qualifying touch); '(none)' row for a deal
+-- that is unlinked or has no qualifying touch.
+create or replace macro touch_credits_between(start_date, end_date) as table
+with won as (
+    select opp_key, name, close_date, created_at as opp_created_at, coalesce(amount, 0) as amount, lead_key, owner
+    from opportunities
+    where is_won and close_date between start_date::date and end_date::date
+),
+qualifying as (
+    select w.opp_key, w.name, w.close_date, w.opp_created_at, w.amount, w.lead_key, w.owner,
+           t.touched_at, t.channel, t.campaign, t.is_origin,
+           row_number() over deal as pos,
+           count(*) over (partition by w.opp_key) as n,
+           pow(2.0, -((epoch(w.opp_created_at) - epoch(t.touched_at)) / 86400.0) / 7.0) as decay_weight
+    from won w
+    join touches t on t.lead_key = w.lead_key and t.touched_at <= w.opp_created_at
+    window deal as (partition by w.opp_key order by t.touched_at, t.channel, t.campaign)
+),
+credited as (
+    select *,
+           case when pos = 1 then amount else 0 end as first_touch,
+           case when pos = n then amount else 0 end as last_touch,
+           amount / n as linear,
+           case
+               when n = 1 then amount
+               when n = 2 then amount * 0.5
+               when pos = 1 or pos = n then amount * 0.4
+               else amount * 0.2 / (n - 2)
+           end as u_shaped,
+           amount * decay_weight / sum(decay_weight) over (partition by opp_key) as time_decay
+    from qualifying
+),
+uncredited as (
+    select w.opp_key, w.name, w.close_date, w.opp_created_at, w.amount, w.lead_key, w.owner,
+           null::timestamp as touched_at, '(none)' as channel, '(none)' as campaign, false as is_origin,
+           1 as pos, 1 as n, null::double as decay_weight,
+           w.amount as first_touch, w.amount as last_touch, w.amount as linear,
+           w.amount as u_shaped, w.amount as time_decay
+    from won w
+    anti join qualifying q on q.opp_key = w.opp_key
+)
+select * from credited
+union all by name
+select * from uncredited;

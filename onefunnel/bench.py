@@ -78,7 +78,7 @@ def generate(out: Path, leads: int, touches: int) -> list[Path]:
                    source as "Lead Source",
                    case when r < 5 then '1' else '0' end as "Won",
                    case when r < 10 then '1' else '0' end as "Closed",
-                   '006' || lpad(i::varchar, 15, '0') as "Opportunity ID",
+                   '006' || lpad(i::varchar, 12, '0') as "Opportunity ID",
                    email as "Email"
             from people where r < 15 order by i
         ) to '{opps}.body' (header true, quote '"', force_quote *)""")

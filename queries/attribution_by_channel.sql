@@ -7,7 +7,6 @@ select channel,
        sum(linear)      as linear,
        sum(u_shaped)    as u_shaped,
        sum(time_decay)  as time_decay
-from touch_credits
-where close_date between $start::date and $end::date
+from touch_credits_between($start, $end)
 group by channel
 order by linear desc, channel;

@@ -1,13 +1,15 @@
--- touch_credits: attribution of every won deal's amount to its qualifying touches under the
--- five models of METRICS.md. Qualifying = the linked lead's touches (origin included) with
--- touched_at <= the opportunity's created_at, ordered by touched_at, channel, campaign.
--- A won deal that is unlinked or has no qualifying touch gets one row on '(none)'.
+-- touch_credits_between(start_date, end_date): attribution of every won deal closed in
+-- [start_date, end_date] to its qualifying touches under the five models of METRICS.md.
+-- Qualifying = the linked lead's touches (origin included) with touched_at <= the opportunity's
+-- created_at, ordered by touched_at, channel, campaign. A won deal that is unlinked or has no
+-- qualifying touch gets one row on '(none)'. The won deals of the period are picked before their
+-- touches are joined, so a quarter does not pay for every deal ever won.
 -- Grain: one row per (won deal, qualifying touch). Credits of one deal sum to its amount.
-create or replace view touch_credits as
+create or replace macro touch_credits_between(start_date, end_date) as table
 with won as (
     select opp_key, name, close_date, created_at as opp_created_at, coalesce(amount, 0) as amount, lead_key, owner
     from opportunities
-    where is_won
+    where is_won and close_date between start_date::date and end_date::date
 ),
 qualifying as (
     select w.opp_key, w.name, w.close_date, w.opp_created_at, w.amount, w.lead_key, w.owner,
@@ -45,3 +47,7 @@ uncredited as (
 select * from credited
 union all by name
 select * from uncredited;
+
+-- touch_credits: the same rows for every won deal ever closed.
+create or replace view touch_credits as
+select * from touch_credits_between(date '0001-01-01', date '9999-12-31');

@@ -2,14 +2,18 @@
 
 `preview()` reads and checks a file and stores nothing; `ingest_file()` does the same and
 then, in one transaction, replaces records by source id (leads, opportunities), adds only
-new rows (touches, activities, spend), rebuilds the merged `leads` table and logs the
-import. A refused file, or any error, rolls back: the stored data is unchanged.
+new rows (touches, activities, spend), rebuilds the merged `leads` rows of the people it
+touched and logs the import. A refused file, or any error, rolls back: the stored data is
+unchanged. Everything row-sized runs in DuckDB; Python only looks at headers, a sample
+value per date column, and (for rejected rows or a refused file) line numbers.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -105,76 +109,119 @@ def file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-# ---- value expressions -------------------------------------------------------------------------
+# ---- value expressions (on k<i>: the trimmed cell of column c<i>, null when empty or a MISSING mark) ----
 
 def _sql_str(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _clean(col: str) -> str:
-    return f"(case when trim({col}) in ({_MISSING_SQL}) then null else trim({col}) end)"
+def _cleaned(cols: list[int], keep: dict[str, str] | None = None) -> str:
+    """FROM-clause subquery over `raw` with k<i> for each column: the cell trimmed, null when empty
+    or a MISSING mark. trim() is slow on millions of values, so only cells that need it get it."""
+    tab = chr(9)
+    trimmed = ", ".join(f"(case when c{i} like ' %' or c{i} like '% ' or c{i} like '{tab}%' or c{i} like '%{tab}' "
+                        f"then trim(c{i}, ' {tab}') else c{i} end) as t{i}" for i in cols)
+    ks = ", ".join(f"(case when t{i} in ({_MISSING_SQL}) then null else t{i} end) as k{i}" for i in cols)
+    outer = "".join(f"{name}, " for name in keep or {})
+    inner = "".join(f"{expr} as {name}, " for name, expr in (keep or {}).items())
+    return f"(select {outer}{ks} from (select {inner}{trimmed} from raw))"
 
 
-def _date_expr(col: str, family: str) -> str:
-    v = _clean(col)
-    if family == "iso":
-        return f"try_cast(regexp_replace({v}, '([+-]\\d{{2}}:?\\d{{2}}|Z)$', '') as timestamp)"
+def _date_expr(k: str, family: str, fmts: list[str] | None = None) -> str:
+    if family == "iso":   # the cast reads most values; an offset (+02:00) is dropped: times are wall-clock
+        return (f"coalesce(try_cast({k} as timestamp), "
+                f"try_cast(regexp_replace({k}, '([+-]\\d{{2}}:?\\d{{2}}|Z)$', '') as timestamp))")
     if family == "excel":
-        return (f"(case when regexp_full_match({v}, '\\d+(\\.\\d+)?') and try_cast({v} as double) between 1 and 2958465 "
-                f"then timestamp '1899-12-30' + to_microseconds(round(try_cast({v} as double) * 86400)::bigint * 1000000) end)")
-    fmts = ", ".join("'" + f + "'" for f in DATE_FAMILIES[family][1])
-    return f"try_strptime({v}, [{fmts}])"
+        return (f"(case when regexp_full_match({k}, '\\d+(\\.\\d+)?') and try_cast({k} as double) between 1 and 2958465 "
+                f"then timestamp '1899-12-30' + to_microseconds(round(try_cast({k} as double) * 86400)::bigint * 1000000) end)")
+    fmts = ", ".join("'" + f + "'" for f in (fmts or DATE_FAMILIES[family][1]))
+    return f"try_strptime({k}, [{fmts}])"
 
 
-def _amount_clean(col: str) -> str:
-    v = _clean(col)
+def _amount_clean(k: str) -> str:
     # currency codes / symbols / percent / spaces; (1,234.00) is negative
-    v = f"regexp_replace({v}, '^\\((.*)\\)$', '-\\1')"
+    v = f"regexp_replace({k}, '^\\((.*)\\)$', '-\\1')"
     v = f"regexp_replace({v}, '^[A-Z]{{3}}\\s*|\\s*[A-Z]{{3}}$|^[A-Z]{{1,2}}\\$', '')"
     return f"regexp_replace({v}, '[\\s\\x{{00A0}}\\x{{202F}}$€£¥₹%]', '', 'g')"
 
 
-def _amount_expr(col: str, decimal: str) -> str:
-    c = _amount_clean(col)
+def _amount_expr(k: str, decimal: str) -> str:
+    """A plain number takes the fast cast; anything else is cleaned and checked against the decimal mark."""
+    c = _amount_clean(k)
     if decimal == ",":
-        return (f"(case when regexp_full_match({c}, '{COMMA_AMOUNT}') and {c} <> '' "
+        slow = (f"(case when regexp_full_match({c}, '{COMMA_AMOUNT}') and {c} <> '' "
                 f"then try_cast(replace(replace({c}, '.', ''), ',', '.') as double) end)")
-    return (f"(case when regexp_full_match({c}, '{DOT_AMOUNT}') and {c} <> '' "
+        return f"(case when regexp_full_match({k}, '-?\\d+(,\\d+)?') then replace({k}, ',', '.')::double else {slow} end)"
+    slow = (f"(case when regexp_full_match({c}, '{DOT_AMOUNT}') and {c} <> '' "
             f"then try_cast(replace({c}, ',', '') as double) end)")
+    return f"(case when regexp_full_match({k}, '-?\\d+(\\.\\d+)?') then {k}::double else {slow} end)"
 
 
-def _id_expr(col: str, system: str) -> str:
-    v = f"nullif(trim({col}), '')"
-    v = f"(case when regexp_full_match({v}, '[0-9.]+[eE]\\+?[0-9]+') then null else {v} end)"
+def _id_expr(k: str, system: str) -> str:
+    v = f"(case when regexp_full_match({k}, '[0-9.]+[eE]\\+?[0-9]+') then null else {k} end)"
     if system == "salesforce":   # 18-character ids end in a 3-character case suffix
-        v = f"(case when regexp_full_match({v}, '[a-zA-Z0-9]{{18}}') then left({v}, 15) else {v} end)"
+        v = f"(case when regexp_full_match({k}, '[a-zA-Z0-9]{{18}}') then left({k}, 15) else {v} end)"
     return v
 
 
 # ---- decisions per column -------------------------------------------------------------------------
 
+def _date_shape_counts(i: int, families: list[str]) -> list[str]:
+    """Aggregates counting, per date family, the values of column k<i> whose shape fits it.
+
+    Shapes are cheap to test on millions of values (strptime with every format is not);
+    the chosen family's formats then parse each value, and a value that does not parse is
+    rejected. A d/m/y value counts for both orders unless one number is above 12."""
+    v = f"k{i}"
+    slash = f"regexp_full_match({v}, '\\d{{1,2}}[/-]\\d{{1,2}}[/-]\\d{{2,4}}( .*)?')"
+    dot = f"regexp_full_match({v}, '\\d{{1,2}}\\.\\d{{1,2}}\\.\\d{{2,4}}( .*)?')"
+    parts = f"string_split(translate({v}, '.-', '//'), '/')"
+    first, second = f"try_cast({parts}[1] as integer)", f"try_cast({parts}[2] as integer)"
+    shapes = {
+        "iso": f"regexp_full_match({v}, '\\d{{4}}-\\d{{1,2}}-\\d{{1,2}}([ T].*)?')",
+        "mdy": f"{slash} and {first} <= 12 and {second} <= 31",
+        "dmy": f"({slash} or {dot}) and {second} <= 12 and {first} <= 31",
+        "ymd": f"regexp_full_match({v}, '\\d{{4}}[/.]\\d{{1,2}}[/.]\\d{{1,2}}( .*)?')",
+        "text": f"regexp_matches({v}, '[A-Za-z]{{3}}') and not regexp_matches({v}, '^\\d{{4}}-')",
+        "excel": f"regexp_full_match({v}, '\\d{{4,6}}(\\.\\d+)?')",
+    }
+    return [f"count(*) filter (where {shapes[fam]}) as d{i}_{fam}" for fam in families]   # 0, never NULL
+
+
+def _counts(con, aggs: list[str], cleaned: list[int]) -> dict[str, int]:
+    if not aggs:
+        return {}
+    cur = con.execute(f"select {', '.join(aggs)} from {_cleaned(cleaned)}")
+    return dict(zip([d[0] for d in cur.description], cur.fetchall()[0]))
+
+
 def _decide(con, raw: RawFile, cols: dict[str, list[int]]) -> tuple[dict[int, str], dict[int, str], dict[str, str]]:
-    """Date family and decimal mark per column, each decided from all of its values."""
+    """Date family and decimal mark per column, each decided from all of its values.
+
+    A first pass counts the values a plain cast reads (ISO dates, plain numbers: the usual
+    case, and cheap); only columns with other values get the second pass by shapes."""
     kinds = KIND_FIELDS[raw.preset.kind]
     date_cols = sorted({i for f, ix in cols.items() if kinds[f] in ("timestamp", "date") for i in ix})
     money_cols = sorted({i for f, ix in cols.items() if kinds[f] in ("money", "percent") for i in ix})
+    first = _counts(con, [a for i in date_cols for a in (f"count(k{i}) as n{i}", f"count(try_cast(k{i} as timestamp)) as t{i}",
+                                                        f"any_value(k{i}) as s{i}")]
+                    + [a for i in money_cols for a in (f"count(k{i}) as n{i}", f"count(try_cast(k{i} as double)) as t{i}")],
+                    date_cols + money_cols)
+    plain = {i for i in date_cols + money_cols if first[f"n{i}"] == first[f"t{i}"]}
     families = [f for f in DATE_FAMILIES if f != "excel" or raw.is_excel]
-    aggs = []
-    for i in date_cols:
-        for fam in families:
-            aggs.append(f"count({_date_expr(f'c{i}', fam)}) as d{i}_{fam}")
-    for i in money_cols:
-        aggs.append(f"count({_amount_expr(f'c{i}', '.')}) as m{i}_dot")
-        aggs.append(f"count({_amount_expr(f'c{i}', ',')}) as m{i}_comma")
-    if not aggs:
-        return {}, {}, {}
-    cur = con.execute(f"select {', '.join(aggs)} from raw")
-    counts = dict(zip([d[0] for d in cur.description], cur.fetchall()[0]))
+    europe = raw.delimiter == ";"
+    shaped_dates = [i for i in date_cols if i not in plain]
+    shaped_money = [i for i in money_cols if i not in plain or europe]
+    aggs = [a for i in shaped_dates for a in _date_shape_counts(i, families)]
+    for i in shaped_money:
+        aggs.append(f"count({_amount_expr(f'k{i}', '.')}) as m{i}_dot")
+        aggs.append(f"count({_amount_expr(f'k{i}', ',')}) as m{i}_comma")
+    counts = _counts(con, aggs, sorted(set(shaped_dates + shaped_money)))
 
     readings: dict[str, str] = {}
-    date_choice: dict[int, str] = {}
+    date_choice: dict[int, str] = {i: "iso" for i in date_cols if i in plain}
     ambiguous = []
-    for i in date_cols:
+    for i in shaped_dates:
         scores = {fam: counts[f"d{i}_{fam}"] for fam in families}
         best = max(scores.values())
         top = [f for f in families if scores[f] == best]
@@ -187,7 +234,7 @@ def _decide(con, raw: RawFile, cols: dict[str, list[int]]) -> tuple[dict[int, st
         if len(decided) == 1:
             date_choice[i] = next(iter(decided))
             why = "the file's other date columns"
-        elif raw.delimiter == ";":
+        elif europe:
             date_choice[i] = "dmy"
             why = "the file's European layout (';' delimiter)"
         else:
@@ -199,46 +246,60 @@ def _decide(con, raw: RawFile, cols: dict[str, list[int]]) -> tuple[dict[int, st
         if i not in ambiguous and date_choice[i] != "iso":
             readings[raw.headers[i]] = DATE_FAMILIES[date_choice[i]][0]
 
-    money_choice: dict[int, str] = {}
-    for i in money_cols:
+    money_choice: dict[int, str] = {i: "." for i in money_cols}
+    for i in shaped_money:
         dot, comma = counts[f"m{i}_dot"], counts[f"m{i}_comma"]
-        if comma > dot or (comma == dot and raw.delimiter == ";"):
+        if comma > dot or (comma == dot and europe):
             money_choice[i] = ","
             readings[raw.headers[i]] = "decimal comma (1.234,56)"
-        else:
-            money_choice[i] = "."
+    date_choice = {i: (fam, _first_format(fam, first[f"s{i}"])) for i, fam in date_choice.items()}
     return date_choice, money_choice, readings
+
+
+def _first_format(family: str, sample: str | None) -> list[str] | None:
+    """The family's formats, the one that reads the column's first value first (strptime tries them in order)."""
+    fmts = DATE_FAMILIES[family][1]
+    if not fmts or sample is None:
+        return fmts
+    for f in fmts:
+        try:
+            dt.datetime.strptime(sample, f)
+            return [f] + [g for g in fmts if g != f]
+        except ValueError:
+            continue
+    return fmts
 
 
 # ---- staging ---------------------------------------------------------------------------------------
 
 def _value_expr(ftype: str, i: int, preset: Preset, date_choice, money_choice) -> tuple[str, str | None]:
-    """(SQL of the typed value of column c<i>, reason when a non-empty cell does not parse)."""
-    col = f"c{i}"
+    """(SQL of the typed value of column k<i>, reason when a non-empty cell does not parse)."""
+    k = f"k{i}"
     if ftype in ("timestamp", "date"):
-        e = _date_expr(col, date_choice[i])
+        family, fmts = date_choice[i]
+        e = _date_expr(k, family, fmts)
         if ftype == "date":
             e = f"({e})::date"
-        return e, f"not a date in this column's format ({DATE_FAMILIES[date_choice[i]][0]})"
+        return e, f"not a date in this column's format ({DATE_FAMILIES[family][0]})"
     if ftype == "money":
-        return _amount_expr(col, money_choice[i]), "not an amount"
+        return _amount_expr(k, money_choice[i]), "not an amount"
     if ftype == "percent":
-        e = _amount_expr(col, money_choice[i])
+        e = _amount_expr(k, money_choice[i])
         return (f"({e}) * 100" if preset.probability_is_fraction else e), "not a percentage"
     if ftype == "bool":
-        v = f"lower({_clean(col)})"
         words_t = ", ".join(f"'{w}'" for w in TRUE_WORDS)
         words_f = ", ".join(f"'{w}'" for w in FALSE_WORDS)
-        return f"(case when {v} in ({words_t}) then true when {v} in ({words_f}) then false end)", "not a yes/no value"
+        return (f"(case when lower({k}) in ({words_t}) then true when lower({k}) in ({words_f}) then false end)",
+                "not a yes/no value")
     if ftype == "id":
-        return _id_expr(col, preset.system), ("an ID turned into a number by Excel (like 1.2E+17); "
-                                              "export again without opening the file in Excel")
+        return _id_expr(k, preset.system), ("an ID turned into a number by Excel (like 1.2E+17); "
+                                            "export again without opening the file in Excel")
     if ftype == "idlist":
-        first = f"trim(split_part(replace({_clean(col)}, ',', ';'), ';', 1))"
+        first = f"nullif(trim(split_part(replace({k}, ',', ';'), ';', 1)), '')"
         return _id_expr(first, preset.system), "an ID turned into a number by Excel"
     if ftype == "email":
-        return f"lower(nullif(trim({col}), ''))", None
-    return f"nullif(trim({col}), '')", None
+        return f"lower({k})", None
+    return k, None
 
 
 def _required(preset: Preset) -> list[tuple[list[str], str]]:
@@ -256,46 +317,53 @@ def _required(preset: Preset) -> list[tuple[list[str], str]]:
 
 
 def stage(con, raw: RawFile, progress: Progress = _noop) -> tuple[dict, dict, list[Reject], int, int]:
-    """Create temp table `ok` of typed canonical rows; return (columns, readings, rejects, skipped, rejected)."""
+    """Create temp table `typed` and view `ok` (its rows to store); return (columns, readings, rejects,
+    skipped, rejected)."""
     preset = raw.preset
     kinds = KIND_FIELDS[preset.kind]
     cols = mapping(preset, raw.headers)
     progress(0.35, "Checking dates and amounts")
     date_choice, money_choice, readings = _decide(con, raw, cols)
 
-    selects, bad_checks = ["rn"], []      # bad_checks: (flag, column index, reason)
+    used = sorted({i for ix in cols.values() for i in ix})
+    base = con.execute("select min(rowid) from raw").fetchall()[0][0]   # temp tables number rows from 2**55
+    extra = ", excel_row" if raw.is_excel else ""
+    values, outer, bad_checks = [], [], []      # bad_checks: (flag, column index, reason)
     for fname, ix in cols.items():
         parts = []
         for i in ix:
             expr, reason = _value_expr(kinds[fname], i, preset, date_choice, money_choice)
             alias = f"v_{fname}_{i}"
-            selects.append(f"{expr} as {alias}")
+            values.append(f"{expr} as {alias}")
             parts.append(alias)
             if reason:
-                selects.append(f"({_clean(f'c{i}')} is not null and {alias} is null) as bad_{fname}_{i}")
+                outer.append(f"(k{i} is not null and {alias} is null) as bad_{fname}_{i}")
                 bad_checks.append((f"bad_{fname}_{i}", i, reason))
-        selects.append(f"coalesce({', '.join(parts)}) as {fname}")
+        outer.append(f"coalesce({', '.join(parts)}) as {fname}")
     for fname in kinds:
         if fname not in cols:
-            selects.append(f"null as {fname}")
-    present = [f"c{i}" for ix in cols.values() for i in ix]
-    selects.append(f"coalesce({', '.join(f'nullif(trim({c}), {chr(39)}{chr(39)})' for c in present)}) is null as is_blank")
-    if preset.skip_rows:
-        sk = [f"c{i}" for i in cols.get(preset.skip_rows, [])]
-        skip = (f"(nullif(trim({sk[0]}), '') is null or regexp_matches(trim({sk[0]}), '(?i)^total(:|$)'))"
-                if sk else "false")
-    else:
-        skip = "false"
-    selects.append(f"{skip} as is_summary")
+            outer.append(f"null as {fname}")
+    outer.append(f"coalesce({', '.join(f'k{i}' for i in used)}) is null as is_blank")
+    summary = []
+    for fname in preset.skip_rows:   # summary rows: no value, or a 'Total' label, in this field
+        for i in cols.get(fname, [])[:1]:
+            summary.append(f"(k{i} is null or regexp_matches(k{i}, '(?i)^total(:|$)'))")
+    for fname in preset.skip_empty:  # rows with no value at all in this field carry no record
+        if cols.get(fname):
+            summary.append(f"coalesce({', '.join(f'k{i}' for i in cols[fname])}) is null")
+    outer.append(f"({' or '.join(summary) or 'false'}) as is_summary")
     progress(0.5, "Converting values")
-    con.execute(f"create or replace temp table typed as select {', '.join(selects)} from raw")
+    con.execute(f"""create or replace temp table typed as
+        select rn{extra}, {', '.join(outer)}
+        from (select rn{extra}, {', '.join([f'k{i}' for i in used] + values)}
+              from {_cleaned(used, keep={"rn": f"rowid - {base} + 1", **({"excel_row": "excel_row"} if raw.is_excel else {})})})""")
 
     missing_checks = []
     for fields, reason in _required(preset):
         cond = " and ".join(f"{f} is null" for f in fields)
         missing_checks.append((cond, reason, fields))
     bad_any = " or ".join([b for b, _, _ in bad_checks] + [f"({c})" for c, _, _ in missing_checks]) or "false"
-    con.execute(f"""create or replace temp table ok as
+    con.execute(f"""create or replace temp view ok as
                     select * exclude (is_blank, is_summary) from typed
                     where not is_blank and not is_summary and not ({bad_any})""")
 
@@ -307,16 +375,18 @@ def stage(con, raw: RawFile, progress: Progress = _noop) -> tuple[dict, dict, li
     if rejected:
         parts = []
         for flag, i, reason in bad_checks:
-            parts.append(f"select rn, {i} as col, c{i} as value, {_sql_str(reason)} as reason, {len(parts)} as k "
-                         f"from typed join raw using (rn) where {flag} and not is_summary")
+            parts.append(f"select rn, {i} as col, r.c{i} as value, {_sql_str(reason)} as reason, {len(parts)} as k "
+                         f"from typed join raw r on r.rowid - {base} + 1 = rn where {flag} and not is_blank and not is_summary")
         for cond, reason, fields in missing_checks:
             i = cols.get(fields[0], [None])[0]
             col_sql = "null" if i is None else str(i)
+            # a key that is there but unreadable is listed once, with its own reason
+            unreadable = " or ".join(b for b, j, _ in bad_checks if b.startswith(tuple(f"bad_{f}_" for f in fields)))
             parts.append(f"select rn, {col_sql} as col, null as value, {_sql_str(reason)} as reason, {len(parts)} as k "
-                         f"from typed where ({cond}) and not is_blank and not is_summary")
-        extra = ", excel_row" if raw.is_excel else ""
-        rows = con.execute(f"select r.rn, r.col, r.value, r.reason{extra} from ({' union all '.join(parts)}) r "
-                           f"{'join raw using (rn)' if raw.is_excel else ''} order by r.rn, r.k limit 10000").fetchall()
+                         f"from typed where ({cond}) and not ({unreadable or 'false'}) and not is_blank and not is_summary")
+        rows = con.execute(f"select r.rn, r.col, r.value, r.reason{', t.excel_row' if raw.is_excel else ''} "
+                           f"from ({' union all '.join(parts)}) r "
+                           f"{'join typed t using (rn)' if raw.is_excel else ''} order by r.rn, r.k limit 10000").fetchall()
         lines = {} if raw.is_excel else line_numbers(raw, {r[0] for r in rows})
         for r in rows:
             line = r[4] if raw.is_excel else lines.get(r[0])
@@ -326,14 +396,18 @@ def stage(con, raw: RawFile, progress: Progress = _noop) -> tuple[dict, dict, li
     return columns, readings, rejects, skipped, rejected
 
 
-def _read_and_stage(con, path: Path, file_name: str, tmp: Path, progress: Progress) -> Staged:
+def _read_and_stage(con, path: Path, file_name: str, tmp: Path, progress: Progress,
+                    after_read: Callable[[], None] = lambda: None) -> Staged:
     progress(0.05, f"Reading {file_name}")
-    raw = read_file(con, path, file_name, tmp)
-    rows_read = con.execute("select count(*) from raw").fetchall()[0][0]
-    columns, readings, rejects, skipped, rejected = stage(con, raw, progress)
-    sample = con.execute("select * exclude (rn) from ok order by rn limit 20").df()
-    sample = sample[[c for c in sample.columns if not c.startswith(("v_", "bad_"))]]
-    sha = file_sha256(path)
+    with ThreadPoolExecutor(1) as pool:   # hashing overlaps DuckDB's work (both release the GIL)
+        sha = pool.submit(file_sha256, path)
+        raw = read_file(con, path, file_name, tmp)
+        after_read()
+        rows_read = con.execute("select count(*) from raw").fetchall()[0][0]
+        columns, readings, rejects, skipped, rejected = stage(con, raw, progress)
+        sample = con.execute("select * exclude (rn) from ok order by rn limit 20").df()
+        sample = sample[[c for c in sample.columns if not c.startswith("bad_") and c != "excel_row"]]
+        sha = sha.result()
     dup = con.execute("select max(import_id) from imports where content_sha256 = ?", [sha]).fetchall()[0][0]
     return Staged(file_name, raw.preset, raw, rows_read, skipped, rows_read - skipped - rejected, rejects,
                   rejected, readings, columns, sample, sha, dup)
@@ -350,16 +424,26 @@ def preview(con, path: str | Path, file_name: str | None = None) -> Staged:
             _drop_temp(con)
 
 
-def _drop_temp(con) -> None:
-    for t in ("raw", "typed", "ok", "incoming"):
-        con.execute(f"drop table if exists temp.{t}")
+def _drop_temp(con, names=("shaped", "suspect", "ok", "incoming", "affected", "typed", "raw")) -> None:
+    kinds = dict(con.execute("select table_name, table_type from information_schema.tables "
+                             "where table_catalog = 'temp'").fetchall())
+    for name in names:   # views first: they read the tables
+        if name in kinds:
+            con.execute(f"drop {'view' if kinds[name] == 'VIEW' else 'table'} temp.{name}")
 
 
 # ---- writing -----------------------------------------------------------------------------------------
 
+LEAD_FIELDS = "email, created_at, company, source, campaign, owner, mql_at, sql_at, disqualified_at, disqualify_reason, status"
+
+# One person, one lead (METRICS.md): the earliest date of each date field, the other fields from
+# the most recently imported record (highest seq) that has a value. Leads with one record copy it.
 REBUILD_LEADS = """
-delete from leads;
 insert into leads
+with recs as (select * from lead_records {where}),
+multi as (select lead_key from recs group by lead_key having count(*) > 1)
+select lead_key, {fields} from recs anti join multi using (lead_key)
+union all
 select lead_key,
        arg_max(email, seq) filter (where email is not null),
        min(created_at),
@@ -370,9 +454,20 @@ select lead_key,
        min(mql_at), min(sql_at), min(disqualified_at),
        arg_max(disqualify_reason, seq) filter (where disqualify_reason is not null),
        arg_max(status, seq) filter (where status is not null)
-from lead_records
-group by lead_key;
+from recs semi join multi using (lead_key)
+group by lead_key
 """
+
+
+def _incoming(con, rid: str) -> None:
+    """Temp view `incoming`: the `ok` rows with their record id, the first row of each id."""
+    dups = con.execute(f"select count({rid}) - count(distinct {rid}) from ok").fetchall()[0][0]
+    if dups:   # a report repeating a record (one row per contact role) is read by its first row
+        con.execute(f"""create or replace temp table incoming as
+            select * replace ({rid} as record_id) from ok
+            qualify row_number() over (partition by {rid} order by rn) = 1""")
+    else:
+        con.execute(f"create or replace temp view incoming as select * replace ({rid} as record_id) from ok")
 
 
 def _write(con, staged: Staged, import_id: int) -> int:
@@ -380,55 +475,73 @@ def _write(con, staged: Staged, import_id: int) -> int:
     p = staged.preset
     sys_ = p.system
     seq = f"{import_id}::bigint * 10000000000 + rn"
-    if p.kind == "lead":
-        rid = "coalesce(record_id, email)" if p.template else "record_id"
-        con.execute(f"""create or replace temp table incoming as
-            select * replace ({rid} as record_id) from ok
-            qualify row_number() over (partition by {rid} order by rn) = 1""")
-        new = con.execute("""select count(*) from incoming i anti join lead_records r
-                             on r.source_system = ? and r.record_id = i.record_id""", [sys_]).fetchall()[0][0]
-        con.execute("delete from lead_records where source_system = ? "
+    if p.kind in ("lead", "opportunity"):
+        table = "lead_records" if p.kind == "lead" else "opportunity_records"
+        # A template lead row without lead_id is identified by its content: the same row imported
+        # again replaces itself, another row for the same email is another record of that person.
+        _incoming(con, f"coalesce(record_id, 'row:' || md5(row({LEAD_FIELDS})::varchar))"
+                  if p.kind == "lead" and p.template else "record_id")
+        new = con.execute(f"""select count(*) from incoming i anti join {table} r
+                              on r.source_system = ? and r.record_id = i.record_id""", [sys_]).fetchall()[0][0]
+        if p.kind == "lead":   # the people whose lead may change: their old and their new lead_key
+            con.execute("""create or replace temp table affected as
+                select lead_key from lead_records
+                where source_system = $sys and record_id in (select record_id from incoming)
+                union
+                select coalesce(email, $sys || ':' || record_id) from incoming""", {"sys": sys_})
+        con.execute(f"delete from {table} where source_system = ? "
                     "and record_id in (select record_id from incoming)", [sys_])
+        if p.kind == "opportunity":
+            con.execute(f"""insert into opportunity_records
+                select ?, record_id, name, created_at, close_date,
+                       case when lower(status) in ('won', 'lost') then status else coalesce(stage, status) end,
+                       amount, probability, is_closed, is_won, owner, source, lead_ref, ?, email, ?, {seq}
+                from incoming""", [sys_, p.lead_ref_system, import_id])
+            _drop_temp(con, ("incoming",))
+            return new
         con.execute(f"""insert into lead_records
-            select ?, record_id, coalesce(email, ? || ':' || record_id), email, created_at, company, source,
-                   campaign, owner, mql_at, sql_at, disqualified_at, disqualify_reason, status,
+            select ?, record_id, coalesce(email, ? || ':' || record_id), {LEAD_FIELDS},
                    converted_opportunity_id, ?, {seq}
             from incoming""", [sys_, sys_, import_id])
-        for stmt in REBUILD_LEADS.strip().split(";"):
-            if stmt.strip():
-                con.execute(stmt)
-        return new
-    if p.kind == "opportunity":
-        con.execute("""create or replace temp table incoming as
-            select * from ok qualify row_number() over (partition by record_id order by rn) = 1""")
-        new = con.execute("""select count(*) from incoming i anti join opportunity_records r
-                             on r.source_system = ? and r.record_id = i.record_id""", [sys_]).fetchall()[0][0]
-        con.execute("delete from opportunity_records where source_system = ? "
-                    "and record_id in (select record_id from incoming)", [sys_])
-        con.execute(f"""insert into opportunity_records
-            select ?, record_id, name, created_at, close_date,
-                   case when lower(status) in ('won', 'lost') then status else coalesce(stage, status) end,
-                   amount, probability, is_closed, is_won, owner, source, lead_ref, ?, email, ?, {seq}
-            from incoming""", [sys_, p.lead_ref_system, import_id])
+        if con.execute("select count(*) from leads").fetchall()[0][0] == 0:
+            con.execute(REBUILD_LEADS.format(where="", fields=LEAD_FIELDS))
+        else:
+            con.execute("delete from leads where lead_key in (select lead_key from affected)")
+            con.execute(REBUILD_LEADS.format(where="where lead_key in (select lead_key from affected)",
+                                             fields=LEAD_FIELDS))
+        _drop_temp(con, ("incoming", "affected"))
         return new
     table, cols = {
         "touch": ("touch_records", "email, lead_ref, lead_ref_system, touched_at, channel, campaign"),
         "activity": ("activity_records", "email, lead_ref, lead_ref_system, activity_at, type, owner"),
         "spend": ("spend_records", "date, channel, campaign, cost, source_system"),
     }[p.kind]
-    channel_default = p.defaults.get("channel", "(none)").replace("'", "''")
+    channel_default = _sql_str(p.defaults.get("channel", "(none)"))
+    ref = "null" if p.lead_ref_system is None else _sql_str(p.lead_ref_system)
     shaped = {
-        "touch": f"select email, lead_ref, $ref::varchar as lead_ref_system, touched_at, "
-                 f"coalesce(channel, '{channel_default}') as channel, coalesce(campaign, '(none)') as campaign from ok",
-        "activity": "select email, lead_ref, $ref::varchar as lead_ref_system, activity_at, type, owner from ok",
-        "spend": f"select date, coalesce(channel, '{channel_default}') as channel, "
-                 f"coalesce(campaign, '(none)') as campaign, cost, $sys as source_system from ok",
+        "touch": f"select email, lead_ref, {ref}::varchar as lead_ref_system, touched_at, "
+                 f"coalesce(channel, {channel_default}) as channel, coalesce(campaign, '(none)') as campaign from ok",
+        "activity": f"select email, lead_ref, {ref}::varchar as lead_ref_system, activity_at, type, owner from ok",
+        "spend": f"select date, coalesce(channel, {channel_default}) as channel, "
+                 f"coalesce(campaign, '(none)') as campaign, cost, {_sql_str(sys_)} as source_system from ok",
     }[p.kind]
-    params = {"ref": p.lead_ref_system} if p.kind != "spend" else {"sys": sys_}
+    # Set semantics (METRICS.md: de-duplicated on all fields) without hashing every row's text
+    # twice: only rows whose hash repeats in the file or meets a stored row's hash take the
+    # exact EXCEPT; the others are new and distinct by construction.
+    con.execute(f"create or replace temp view shaped as select *, hash({cols}) as h from ({shaped})")
+    con.execute(f"""create or replace temp table suspect as
+        select h from shaped group by h having count(*) > 1
+        union
+        select hash({cols}) from {table} where hash({cols}) in (select h from shaped)""")
     before = con.execute(f"select count(*) from {table}").fetchall()[0][0]
-    params["import_id"] = import_id
     con.execute(f"""insert into {table}
-        select *, $import_id from ({shaped} except select {cols} from {table})""", params)
+        select * exclude (h), $import_id from shaped anti join suspect using (h)
+        union all
+        select *, $import_id from (
+            select {cols} from shaped semi join suspect using (h)
+            except
+            select {cols} from {table} where hash({cols}) in (select h from suspect))""", {"import_id": import_id})
+    _drop_temp(con, ("shaped", "suspect"))
     return con.execute(f"select count(*) from {table}").fetchall()[0][0] - before
 
 
@@ -437,10 +550,17 @@ def ingest_file(con, path: str | Path, file_name: str | None = None, who: str | 
     """Import one file in one transaction. Raises FileRefused (nothing stored) for a broken file."""
     path = Path(path)
     file_name = file_name or path.name
-    con.execute("begin transaction")
+    began = []
+
+    def begin() -> None:
+        con.execute("begin transaction")
+        began.append(True)
+
     try:
         with workdir() as tmp:
-            staged = _read_and_stage(con, path, file_name, Path(tmp), progress)
+            # The file is read into the temp table `raw` before the transaction begins: a failed
+            # read (a file that is not UTF-8 after all, read again) must not abort the transaction.
+            staged = _read_and_stage(con, path, file_name, Path(tmp), progress, after_read=begin)
             import_id = con.execute("select nextval('import_id_seq')").fetchall()[0][0]
             progress(0.7, "Storing records")
             new = _write(con, staged, import_id)
@@ -461,7 +581,12 @@ def ingest_file(con, path: str | Path, file_name: str | None = None, who: str | 
             _drop_temp(con)
         con.execute("commit")
     except BaseException:
-        con.execute("rollback")
+        if began:
+            con.execute("rollback")
+        try:
+            _drop_temp(con)   # `raw` was made outside the transaction
+        except Exception:
+            pass              # the original error matters more
         raise
     progress(1.0, "Done")
     notes = list(staged.notes)

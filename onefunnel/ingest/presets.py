@@ -46,7 +46,8 @@ class Preset:
     defaults: dict[str, str] = field(default_factory=dict)   # value when the export has none
     lead_ref_system: str | None = None      # system whose lead ids `lead_ref` uses (None = any)
     probability_is_fraction: bool = False   # HubSpot writes 0.2 for 20 %
-    skip_rows: str | None = None            # summary rows that are not records: a field name
+    skip_rows: tuple[str, ...] = ()         # fields whose empty or 'Total...' value marks a summary row
+    skip_empty: tuple[str, ...] = ()        # fields whose empty value ('--') marks a row with no record
     template: bool = False
 
 
@@ -79,11 +80,11 @@ PRESETS: list[Preset] = [
         "created_at": ["Create Date", "createdate"],
         "close_date": ["Close Date", "closedate"],
         "stage": ["Deal Stage", "dealstage"],
-        "amount": ["Amount", "amount"],
+        "amount": ["Amount in company currency", "Amount", "amount"],   # one currency to add up
         "probability": ["Deal probability", "hs_deal_stage_probability"],
         "owner": ["Deal owner", "hubspot_owner_id"],
         "source": ["Original Source Type", "Original Source", "hs_analytics_source"],
-        "lead_ref": ["Associated Contact IDs"],
+        "lead_ref": ["Associated Contact IDs", "Associated Contact ID"],
     }, [["Record ID", "Deal ID", "hs_object_id"], ["Deal Stage", "dealstage"]],
         lead_ref_system="hubspot", probability_is_fraction=True),
 
@@ -101,7 +102,7 @@ PRESETS: list[Preset] = [
         "disqualify_reason": ["Disqualification Reason", "Disqualified Reason"],
         "status": ["Lead Status"],
         "converted_opportunity_id": ["Converted Opportunity ID"],
-    }, [["Lead ID"], ["Lead Status", "Lead Source", "Lead Owner", "Create Date"]],
+    }, [["Lead ID"], ["Lead Status", "Lead Source", "Lead Owner", "Create Date", "Created Date"]],
         forbids=("Campaign Type", "Member Status")),
 
     _p("salesforce_opportunities", "Salesforce opportunity report", "opportunity", "salesforce", {
@@ -176,21 +177,21 @@ PRESETS: list[Preset] = [
         "campaign": ["Campaign", "Campanha"],
         "cost": ["Cost", "Custo"],
     }, [["Campaign", "Campanha"], ["Cost", "Custo"], ["Day", "Dia"]],
-        forbids=("channel",), defaults={"channel": "Paid Search"}, skip_rows="campaign"),
+        forbids=("channel",), defaults={"channel": "Paid Search"}, skip_rows=("campaign",), skip_empty=("cost",)),
 
     _p("linkedin_ads", "LinkedIn Campaign Manager report", "spend", "linkedin_ads", {
         "date": ["Start Date (in UTC)", "Start Date"],
         "campaign": ["Campaign Name"],
         "cost": ["Total Spent", "Amount Spent"],
     }, [["Campaign Name"], ["Total Spent"], ["Start Date (in UTC)", "Start Date"]],
-        defaults={"channel": "Paid Social"}),
+        defaults={"channel": "Paid Social"}, skip_empty=("cost",)),
 
     _p("meta_ads", "Meta Ads Manager report", "spend", "meta_ads", {
         "date": ["Reporting starts", "Day"],
         "campaign": ["Campaign name"],
         "cost": ["Amount spent*"],
     }, [["Campaign name"], ["Amount spent*"], ["Reporting starts", "Day"]],
-        defaults={"channel": "Paid Social"}, skip_rows="campaign"),
+        defaults={"channel": "Paid Social"}, skip_rows=("campaign",), skip_empty=("cost",)),
 
     # Generic templates: documented in README.md ("Templates").
     _p("template_leads", "Leads (template)", "lead", "template", {

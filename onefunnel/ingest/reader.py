@@ -2,7 +2,8 @@
 
 Handles the byte level (encoding, BOM, binary files), the layout (delimiter, preamble lines
 above the header, Salesforce footers) and Excel workbooks. The result is a temp table
-`raw` with `rn` (data row number, 1-based) and one VARCHAR column `c<i>` per header column.
+`raw` with one VARCHAR column `c<i>` per mapped header column, rows in file order (consecutive
+rowids: the data row number is rowid - min(rowid) + 1); a workbook's also has `excel_row`.
 Structural problems (ragged rows, an unterminated quote, no header, no rows) raise
 `FileRefused`, naming the file and the line where it can.
 """
@@ -21,11 +22,12 @@ from pathlib import Path
 import pandas as pd
 from charset_normalizer import from_bytes
 
-from onefunnel.ingest.presets import PRESETS, Preset, detect
+from onefunnel.ingest.presets import PRESETS, Preset, detect, mapping
 
 SNIFF_BYTES = 256 * 1024
 HEADER_SEARCH_LINES = 30
 DELIMITERS = [",", ";", "\t", "|"]
+csv.field_size_limit(2**31 - 1)   # the line scans below meet notes of any length
 FOOTER_LINE = re.compile(
     r'^"?\s*(grand totals?\b|total\b|confidential information|copyright\b|©)', re.IGNORECASE)
 
@@ -61,20 +63,11 @@ class RawFile:
 
 # ---- bytes -> text ---------------------------------------------------------------------------
 
-def _is_valid_utf8(path: Path) -> bool:
-    decoder = codecs.getincrementaldecoder("utf-8")(errors="strict")
-    with open(path, "rb") as f:
-        try:
-            while chunk := f.read(8 * 1024 * 1024):
-                decoder.decode(chunk)
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            return False
-    return True
+def detect_encoding(head: bytes, file_name: str) -> str:
+    """The encoding as a Python codec name, from the first bytes.
 
-
-def detect_encoding(path: Path, head: bytes, file_name: str) -> str:
-    """The file's encoding as a Python codec name."""
+    'utf-8' is provisional: DuckDB checks the whole file while reading it, and a file
+    that turns out not to be UTF-8 is read again as Windows-1252 (see read_csv_file)."""
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -88,9 +81,12 @@ def detect_encoding(path: Path, head: bytes, file_name: str) -> str:
             return "utf-16-be"
         at = head.index(b"\x00")
         raise FileRefused(file_name, f"this is not a text file (binary content at byte {at}); "
-                                     "export it again as CSV or XLSX")
-    if _is_valid_utf8(path):
+                                     "export it again as CSV or XLSX", line=head[:at].count(b"\n") + 1)
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
         return "utf-8"
+    except UnicodeDecodeError:
+        pass
     guess = from_bytes(head, cp_isolation=["cp1252", "iso8859_15", "cp1250", "latin_1"]).best()
     if guess is None:
         raise FileRefused(file_name, "the text encoding could not be recognised; save the file as UTF-8")
@@ -98,8 +94,8 @@ def detect_encoding(path: Path, head: bytes, file_name: str) -> str:
 
 
 def to_utf8(path: Path, encoding: str, workdir: Path) -> Path:
-    """A UTF-8 copy of the file (without BOM), or the file itself when already plain UTF-8."""
-    if encoding == "utf-8":
+    """A file DuckDB can read as UTF-8: the file itself when it is UTF-8 (a BOM is fine), else a copy."""
+    if encoding in ("utf-8", "utf-8-sig"):
         return path
     out = workdir / "utf8.csv"
     errors = "replace" if encoding == "cp1252" else "strict"   # cp1252 has 5 unassigned bytes
@@ -132,13 +128,21 @@ def find_header(lines: list[str], file_name: str) -> tuple[int, str, Preset, lis
         if best:
             return best
     first = next((ln for ln in lines if ln.strip()), "")
-    known = ", ".join(sorted({p.label for p in PRESETS}))
     raise FileRefused(
         file_name,
-        "no recognisable header in the first lines"
+        f"no recognisable header in the first {HEADER_SEARCH_LINES} lines"
         + (f" (the first line reads: {first[:120]!r})" if first else " (the file is empty)")
-        + f". Supported formats: {known}. See README 'Templates' for the plain formats.",
+        + ". " + supported_formats(),
         line=1 if first else None)
+
+
+def supported_formats() -> str:
+    """The help of an unknown-header refusal: the vendor exports read, and the templates."""
+    vendors = ", ".join(p.label for p in PRESETS if not p.template)
+    templates = "; ".join(f"{p.kind} ({','.join(a[0] for a in p.fields.values())})"
+                          for p in PRESETS if p.template)
+    return (f"Supported exports: {vendors}. For any other system, rename the columns to a template "
+            f"(README, 'Templates'): {templates}.")
 
 
 def strip_footer(path: Path, workdir: Path) -> tuple[Path, int]:
@@ -189,33 +193,80 @@ def _looks_single(text: str) -> bool:
 
 
 
-_LINE = re.compile(r"CSV Error on Line: (\d+)")
-_COLS = re.compile(r"Expected Number of Columns: (\d+) Found: (\d+)")
+_DUCK_LINE = re.compile(r"CSV Error on Line: (\d+)")
 
 
-def _refusal_from_duckdb(file_name: str, exc: Exception) -> FileRefused:
+class _NotUtf8(Exception):
+    """DuckDB met bytes that are not UTF-8 past the sniffed head."""
+
+
+def _locate(path: Path, header_line: int, delim: str, headers: list[str]) -> tuple[int, str, str] | None:
+    """(line, column, reason) of the first record whose structure is broken, by a scan in Python.
+
+    Runs only for a file DuckDB refused: DuckDB counts records, not lines, once a quoted
+    value spans lines, so the line it names can be wrong."""
+    n = len(headers)
+    with open(path, "r", encoding="utf-8-sig", errors="replace", newline="") as f:
+        for _ in range(header_line):
+            f.readline()
+        reader = csv.reader(f, delimiter=delim, quotechar='"', strict=True)
+        while True:
+            start = reader.line_num
+            try:
+                row = next(reader)
+            except StopIteration:
+                return None
+            except csv.Error as exc:
+                line = header_line + start + 1
+                if "end of data" not in str(exc):
+                    return line, None, f"the quoting of this row is broken ({exc}); nothing was loaded"
+                return line, _open_quote_column(path, line, delim, headers), \
+                    "a quoted value is never closed (the file may be cut off); nothing was loaded"
+            if not row:
+                continue
+            if len(row) != n:
+                line = header_line + start + 1
+                column = (f"{n + 1} (the header has {n} columns)" if len(row) > n
+                          else f"{len(row) + 1} ({headers[len(row)]!r}, missing)")
+                return line, column, (f"this row has {len(row)} fields where the header has {n}; the columns "
+                                      "of the file cannot be trusted, so nothing was loaded")
+
+
+def _open_quote_column(path: Path, line: int, delim: str, headers: list[str]) -> str | None:
+    """The column whose quoted value, starting on `line`, never closes."""
+    with open(path, "r", encoding="utf-8-sig", errors="replace", newline="") as f:
+        for _ in range(line - 1):
+            f.readline()
+        row = next(csv.reader(f, delimiter=delim, quotechar='"', strict=False), [])
+    i = len(row) - 1
+    return f"{i + 1} ({headers[i]!r})" if 0 <= i < len(headers) else None
+
+
+def _refusal(file_name: str, exc: Exception, data: Path, header_line: int, delim: str,
+             headers: list[str]) -> FileRefused:
     msg = str(exc)
-    m = _LINE.search(msg)
-    line = int(m.group(1)) if m else None
-    cols = _COLS.search(msg)
-    if cols:
-        reason = (f"this row has {cols.group(2)} fields where the header has {cols.group(1)}; "
-                  "the columns of the file cannot be trusted, so nothing was loaded")
-    elif "unterminated quote" in msg.lower():
-        reason = "a quoted value is never closed (the file may be cut off); nothing was loaded"
-    elif "invalid unicode" in msg.lower():
-        reason = "the text is not valid UTF-8 at this line; nothing was loaded"
-    else:
-        reason = "the file could not be read as CSV: " + msg.splitlines()[0][:200]
-    return FileRefused(file_name, reason, line=line)
+    found = _locate(data, header_line, delim, headers)
+    if found:
+        line, column, reason = found
+        return FileRefused(file_name, reason, line=line, column=column)
+    m = _DUCK_LINE.search(msg)
+    return FileRefused(file_name, "the file could not be read as CSV: " + msg.splitlines()[0][:200],
+                       line=int(m.group(1)) if m else None)
 
 
 def read_csv_file(con, path: Path, file_name: str, workdir: Path) -> RawFile:
     with open(path, "rb") as f:
         head = f.read(SNIFF_BYTES)
-    if not head.strip():
+    if not head.lstrip(codecs.BOM_UTF8).strip():
         raise FileRefused(file_name, "the file is empty")
-    encoding = detect_encoding(path, head, file_name)
+    encoding = detect_encoding(head, file_name)
+    try:
+        return _read_text(con, path, file_name, workdir, encoding)
+    except _NotUtf8:
+        return _read_text(con, path, file_name, workdir, "cp1252")
+
+
+def _read_text(con, path: Path, file_name: str, workdir: Path, encoding: str) -> RawFile:
     utf8 = to_utf8(path, encoding, workdir)
     with open(utf8, "r", encoding="utf-8-sig", errors="replace", newline="") as f:
         sample = f.read(SNIFF_BYTES)
@@ -226,19 +277,24 @@ def read_csv_file(con, path: Path, file_name: str, workdir: Path) -> RawFile:
     data, footer = strip_footer(utf8, workdir)
 
     cols = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(headers)))
+    # every column is parsed (a ragged row is refused), only the mapped ones are kept
+    used = ", ".join(f"c{i}" for i in sorted({i for ix in mapping(preset, headers).values() for i in ix}))
     sql_path = str(data).replace("'", "''")
     delim_sql = delim.replace("'", "''")
     try:
+        # Rows keep the file's order: rowids count the data rows (see load.stage).
         con.execute(f"""
             create or replace temp table raw as
-            select row_number() over () as rn, *
+            select {used}
             from read_csv('{sql_path}', delim='{delim_sql}', quote='"', escape='"',
                           header=false, skip={idx + 1}, columns={{{cols}}},
                           auto_detect=false, strict_mode=true, null_padding=false,
                           encoding='utf-8')
         """)
     except Exception as exc:  # duckdb raises InvalidInputException and friends
-        raise _refusal_from_duckdb(file_name, exc) from None
+        if "invalid unicode" in str(exc).lower() and encoding == "utf-8":
+            raise _NotUtf8() from None
+        raise _refusal(file_name, exc, data, idx + 1, delim, headers) from None
     n = con.execute("select count(*) from raw").fetchall()[0][0]
     if n == 0:
         raise FileRefused(file_name, "the file has a header but no data rows", line=idx + 1)
@@ -288,22 +344,20 @@ def read_excel_file(con, path: Path, file_name: str) -> RawFile:
             body = frame.iloc[idx + 1:, :len(cells)]
             text = pd.DataFrame({f"c{i}": [_cell_text(v) for v in body.iloc[:, i]]
                                  for i in range(len(cells))}, dtype=object)
-            text.insert(0, "rn", range(1, len(text) + 1))
             text["excel_row"] = [int(r) + 1 for r in body.index]
             text = text[text[[f"c{i}" for i in range(len(cells))]].notna().any(axis=1)]
             if text.empty:
                 raise FileRefused(file_name, f"sheet {sheet!r} has a header but no data rows", line=idx + 1)
-            text["rn"] = range(1, len(text) + 1)
             con.register("raw_frame", text.astype({f"c{i}": "string" for i in range(len(cells))}))
-            con.execute("create or replace temp table raw as select * from raw_frame")
+            con.execute("create or replace temp table raw as select * from raw_frame order by excel_row")
             con.unregister("raw_frame")
             notes = [f"read sheet {sheet!r}"] if len(sheets) > 1 else []
             if idx:
                 notes.append(f"skipped {idx} row(s) above the header")
             return RawFile(file_name, preset, cells, "xlsx", None, idx + 1, is_excel=True,
                            sheet=str(sheet), notes=notes)
-    known = ", ".join(sorted({p.label for p in PRESETS}))
-    raise FileRefused(file_name, f"no sheet has a recognisable header. Supported formats: {known}.")
+    raise FileRefused(file_name, f"no sheet has a recognisable header in its first {HEADER_SEARCH_LINES} rows. "
+                                 + supported_formats())
 
 
 def read_file(con, path: Path, file_name: str, workdir: Path) -> RawFile:

@@ -54,16 +54,19 @@ def period_metrics(con, **params) -> dict:
     return {k: _clean(v) for k, v in row.items()}
 
 
-def attribution(con, start, end) -> dict:
-    out = {m: {"by_channel": {}, "by_campaign": {}} for m in MODELS}
-    for dim, query, col in (("by_channel", "attribution_by_channel", "channel"),
-                            ("by_campaign", "attribution_by_campaign", "campaign")):
-        for row in run_rows(con, query, start=start, end=end):
-            for m in MODELS:
-                credit = _clean(row[m])
-                if credit:
-                    out[m][dim][row[col]] = round(credit, 6)
-    return out
+def attribution_and_roi(con, start, end) -> tuple[dict, dict]:
+    """The `attribution` maps (credit by channel and by campaign per model) and the `roi` map."""
+    attribution = {m: {"by_channel": {}, "by_campaign": {}} for m in MODELS}
+    roi = {}
+    for row in run_rows(con, "attribution_summary", start=start, end=end):
+        dim = "by_" + row["dimension"]
+        for m in MODELS:
+            credit = _clean(row[m])
+            if credit:
+                attribution[m][dim][row["name"]] = round(credit, 6)
+        if row["dimension"] == "channel" and row["spend"] is not None:
+            roi[row["name"]] = _clean(row["roi"])
+    return attribution, roi
 
 
 def metrics_document(con, start: dt.date, end: dt.date, as_of: dt.date | None = None,
@@ -73,11 +76,12 @@ def metrics_document(con, start: dt.date, end: dt.date, as_of: dt.date | None = 
     scalars = period_metrics(con, **params)
     opp_owners = run_rows(con, "owners_opportunities", **params)
     lead_owners = run_rows(con, "owners_leads", **params)
+    attribution, roi = attribution_and_roi(con, start, end)
     return {
         "period": {"start": start.isoformat(), "end": end.isoformat(), "as_of": params["as_of"].isoformat()},
         "metrics": {k: scalars[k] for k in CONTRACT_KEYS},
-        "attribution": attribution(con, start, end),
-        "roi": {r["channel"]: _clean(r["roi"]) for r in run_rows(con, "roi_by_channel", **params)},
+        "attribution": attribution,
+        "roi": roi,
         "by_owner": {
             "opportunity_owners": [
                 {k: _clean(r[k]) if k != "owner" else r[k] for k in ("owner", "won_deals", "won_revenue", "win_rate")}

@@ -108,7 +108,9 @@ def test_roi_cac_cost_per_mql_by_channel_linear(con):
 
 def test_linear_roi_matches_the_cli_roi(con):
     page = rows_by(q(con, "spend_roi_by_channel", start=START, end=END, model="linear"), "channel")
-    cli = rows_by(q(con, "roi_by_channel", start=START, end=END), "channel")
+    summary = q(con, "attribution_summary", start=START, end=END)
+    summary = summary[(summary["dimension"] == "channel") & summary["spend"].notna()].rename(columns={"name": "channel"})
+    cli = rows_by(summary, "channel")
     assert set(cli) == {"Paid Search", "Paid Social", "Email"}
     for ch, r in cli.items():
         assert page[ch]["roi"] == pytest.approx(r["roi"])

@@ -2,30 +2,19 @@
 
 from __future__ import annotations
 
-import json
+import pandas as pd
 
 from onefunnel import ROOT
 from onefunnel.db import set_goal
+from onefunnel.settings_tables import read_table, save_table
 
 DEMO_DIR = ROOT / "data" / "demo"
 
 
 def mark_non_marketing(con, sources: list[str], who: str | None = None) -> None:
     """Add lead sources to non_marketing_sources (their leads get no origin touch); the change is logged."""
-    old = [r[0] for r in con.execute("select source from non_marketing_sources order by source").fetchall()]
-    new = sorted(set(old) | set(sources))
-    if new == old:
-        return
-    con.execute("begin transaction")
-    try:
-        for source in sources:
-            con.execute("insert or ignore into non_marketing_sources (source) values (?)", [source])
-        con.execute("insert into settings_log (key, old_value, new_value, changed_by) values (?, ?, ?, ?)",
-                    ["non_marketing_sources", json.dumps(old), json.dumps(new), who])
-        con.execute("commit")
-    except Exception:
-        con.execute("rollback")
-        raise
+    current = read_table(con, "non_marketing_sources")["source"].tolist()
+    save_table(con, "non_marketing_sources", pd.DataFrame({"source": sorted(set(current) | set(sources))}), who)
 
 
 def load_demo(con, progress=None):

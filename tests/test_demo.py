@@ -530,4 +530,4 @@ def test_every_file_imports_without_rejects(exports, con):
     mark_non_marketing(con, demo.NON_MARKETING_SOURCES, who="test")    # a second time changes nothing
     assert con.execute("select source from non_marketing_sources").fetchall() == [("Offline Sources",)]
     assert con.execute("select new_value, changed_by from settings_log where key = 'non_marketing_sources'"
-                       ).fetchall() == [('["Offline Sources"]', "test")]
+                       ).fetchall() == [('[{"source": "Offline Sources"}]', "test")]   # rows, as the Definitions page logs them

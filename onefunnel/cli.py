@@ -75,7 +75,8 @@ def cmd_ingest(con, args) -> int:
             continue
         print(f"{r.file_name}: {r.label}, {r.rows_loaded} rows loaded ({r.rows_new} new), "
               f"{r.rows_rejected} rejected" + (f", {r.rows_skipped} summary rows skipped" if r.rows_skipped else ""))
-        for note in r.notes + [f"{c}: {how}" for c, how in r.readings.items()]:
+        ignored = [f"not used: {', '.join(r.ignored_columns)} (map them on the Data page, 'Map the columns yourself')"]
+        for note in r.notes + [f"{c}: {how}" for c, how in r.readings.items()] + (ignored if r.ignored_columns else []):
             print(f"  - {note}")
         for rej in r.rejects[:20]:
             print(f"  rejected line {rej.line}, column {rej.column!r}: {rej.value!r}: {rej.reason}")

@@ -7,7 +7,8 @@ import pandas as pd
 import streamlit as st
 
 from onefunnel import ui
-from onefunnel.ingest import FileRefused, ingest_file, preview
+from onefunnel.ingest import FileRefused, ingest_file, preview, save_custom_format
+from onefunnel.ingest.presets import KIND_FIELDS, custom_format_entry, mapping, norm_header
 
 st.title("Upload & history")
 st.caption("Drop the files your tools export. OneFunnel recognises the format from the headers, "
@@ -53,6 +54,43 @@ def checked(upload):
     return cache[upload.file_id]
 
 
+NOT_IN_FILE = "— not in this file —"
+
+
+def map_columns(upload, headers: list[str], current=None) -> None:
+    """Expander to map the file's columns by hand: kind, one column per field, a name; saving
+    stores the format (setting custom_formats, logged) and checks the file again."""
+    with st.expander("Map the columns yourself", icon=":material/tune:"):
+        st.caption("Say which column holds each field. The format is remembered: the next file "
+                   "with these columns is read the same way.")
+        fid = upload.file_id
+        kinds = list(KIND_FIELDS)
+        kind = st.selectbox("Records in this file", kinds, key=f"map-kind-{fid}",
+                            index=kinds.index(current.kind) if current is not None else 0)
+        found = mapping(current, headers) if current is not None and current.kind == kind else {}
+        by_name = {norm_header(h): i for i, h in reversed(list(enumerate(headers)))}
+        options = [None] + [i for i, h in enumerate(headers) if str(h).strip()]
+        chosen = {}
+        cols = st.columns(3)
+        for n, fname in enumerate(KIND_FIELDS[kind]):
+            pre = found[fname][0] if fname in found else by_name.get(fname)
+            pre = pre if pre in options else None
+            pick = cols[n % 3].selectbox(fname, options, index=options.index(pre),
+                                         format_func=lambda i: NOT_IN_FILE if i is None else headers[i],
+                                         key=f"map-{fid}-{kind}-{fname}")
+            if pick is not None:
+                chosen[fname] = headers[pick]
+        name = st.text_input("Name of the format", value=Path(upload.name).stem, key=f"map-name-{fid}")
+        if st.button("Save format and re-check", icon=":material/save:", key=f"map-save-{fid}"):
+            try:
+                save_custom_format(con, custom_format_entry(name, kind, chosen), who=ui.who())
+            except ValueError as exc:
+                st.error(f"Not saved: {exc}", icon=":material/block:")
+                return
+            st.session_state.pop("previews", None)   # the new format may change how any upload reads
+            st.rerun()
+
+
 def rejects_frame(rejects) -> pd.DataFrame:
     return pd.DataFrame([{"line": r.line, "column": r.column, "value": r.value, "reason": r.reason}
                          for r in rejects], columns=["line", "column", "value", "reason"])
@@ -66,6 +104,8 @@ if uploads:
         with st.container(border=True):
             if isinstance(result, FileRefused):
                 st.error(f"**{upload.name}** cannot be imported: {result}", icon=":material/block:")
+                if getattr(result, "headers", None):   # no recognisable header: the user can map it
+                    map_columns(upload, result.headers)
                 continue
             ready.append((upload, result))
             st.markdown(f"**{upload.name}** — detected **{result.preset.label}** "
@@ -80,6 +120,8 @@ if uploads:
                 notes.append(f"identical to import #{result.duplicate_of}; importing it again changes no number")
             for note in notes:
                 st.caption(f"• {note}")
+            if result.ignored_columns:
+                st.caption(f"• Not used: {', '.join(result.ignored_columns)}")
             with st.expander("Columns and first rows"):
                 st.dataframe(pd.DataFrame({"field": list(result.columns), "from column": list(result.columns.values())}),
                              hide_index=True)
@@ -90,6 +132,8 @@ if uploads:
                     st.dataframe(frame, hide_index=True)
                     ui.download_csv(frame, f"{Path(upload.name).stem}-rejects.csv", "Download rejected rows",
                                     key=f"rej-{upload.file_id}")
+            if result.ignored_columns:
+                map_columns(upload, result.raw.headers, result.preset)
     if ready:
         if st.button(f"Import {len(ready)} file{'s' if len(ready) > 1 else ''}", type="primary",
                      icon=":material/database_upload:", key="confirm_import"):

@@ -39,3 +39,49 @@ def test_refused_file_is_explained_and_not_importable(app_env):
     errors = [e.value for e in at.error]
     assert any("ragged.csv" in e and "line 2" in e and "2 fields where the header has 3" in e for e in errors), errors
     assert not [b for b in at.button if b.key == "confirm_import"]
+
+
+# headers no preset knows: refused, then mapped by hand on the page
+UNKNOWN = b"Deal Ref,Client,Rep,Phase,Booked\nD-1,Acme,Ann,Won,1200\nD-2,Bolt,Ben,Open,\n"
+
+
+def test_map_the_columns_yourself(app_env):
+    at = _data_page(app_env)
+    at.file_uploader[0].set_value(("our_crm.csv", UNKNOWN, "text/csv")).run()
+    assert any("no recognisable header" in e.value for e in at.error)
+    assert [e.label for e in at.expander if e.label == "Map the columns yourself"]
+    fid = next(b.key for b in at.button if b.key and b.key.startswith("map-save-"))[len("map-save-"):]
+    assert at.text_input(key=f"map-name-{fid}").value == "our_crm"   # the file name stem, no typing needed
+    at.selectbox(key=f"map-kind-{fid}").set_value("opportunity").run()
+    # nothing is pre-filled: no header is named like a field
+    assert at.selectbox(key=f"map-{fid}-opportunity-record_id").value is None
+    # options are the column positions of the file: 0 Deal Ref, 1 Client, 2 Rep, 3 Phase, 4 Booked
+    for field, col in {"record_id": 0, "name": 1, "owner": 2, "stage": 3, "amount": 4}.items():
+        at.selectbox(key=f"map-{fid}-opportunity-{field}").set_value(col)
+    at.button(key=f"map-save-{fid}").click().run()
+    assert not at.exception
+    # re-checked with the new format: 2 rows (D-1 won 1200, D-2 open), nothing unused
+    assert any("detected **our_crm**" in m.value and "opportunity records" in m.value for m in at.markdown)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Rows read"] == "2" and metrics["Will load"] == "2" and metrics["Rejected"] == "0"
+    assert not any("Not used" in c.value for c in at.caption)
+    at.button(key="confirm_import").click().run()
+    assert any("our_crm.csv" in s.value and "2 rows loaded" in s.value for s in at.success)
+
+
+def test_ignored_columns_are_shown_and_the_mapping_is_pre_filled(app_env):
+    at = _data_page(app_env)
+    opp = b"opportunity_id,close_date,deal_stage,close_value\nO-1,2026-07-01,Won,500\n"
+    at.file_uploader[0].set_value(("pipe.csv", opp, "text/csv")).run()
+    assert any("detected **Opportunities (template)**" in m.value for m in at.markdown)
+    assert any(c.value == "• Not used: deal_stage, close_value" for c in at.caption)
+    fid = next(b.key for b in at.button if b.key and b.key.startswith("map-save-"))[len("map-save-"):]
+    # pre-filled with what the template reads: opportunity_id (column 0) and close_date (column 1)
+    assert at.selectbox(key=f"map-kind-{fid}").value == "opportunity"
+    assert at.selectbox(key=f"map-{fid}-opportunity-record_id").value == 0
+    assert at.selectbox(key=f"map-{fid}-opportunity-close_date").value == 1
+    at.selectbox(key=f"map-{fid}-opportunity-stage").set_value(2)
+    at.selectbox(key=f"map-{fid}-opportunity-amount").set_value(3)
+    at.button(key=f"map-save-{fid}").click().run()
+    assert any("detected **pipe**" in m.value for m in at.markdown)
+    assert not any("Not used" in c.value for c in at.caption)

@@ -20,7 +20,9 @@ from typing import Callable
 
 import pandas as pd
 
-from onefunnel.ingest.presets import KIND_FIELDS, Preset, mapping
+from onefunnel.db import get_setting, set_setting
+from onefunnel.ingest.presets import (CUSTOM_PREFIX, KIND_FIELDS, Preset, custom_preset, ignored_columns,
+                                      mapping)
 from onefunnel.ingest.reader import FileRefused, RawFile, line_numbers, read_file, workdir
 
 MISSING = ("", "--", "-", "n/a", "N/A", "—", "(not set)")
@@ -71,6 +73,7 @@ class Staged:
     sample: pd.DataFrame
     sha256: str
     duplicate_of: int | None = None
+    ignored_columns: list[str] = field(default_factory=list)   # headers no field reads
 
     @property
     def notes(self) -> list[str]:
@@ -92,6 +95,36 @@ class ImportResult:
     rejects: list[Reject] = field(default_factory=list)
     readings: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+
+
+# ---- formats mapped by hand --------------------------------------------------------------------------
+
+CUSTOM_FORMATS = "custom_formats"   # setting: list of presets.custom_format_entry dicts
+
+
+def custom_formats(con) -> list[dict]:
+    return list(get_setting(con, CUSTOM_FORMATS, []) or [])
+
+
+def custom_presets(con) -> list[Preset]:
+    """The stored hand-made formats as presets (an entry that no longer builds is skipped)."""
+    out = []
+    for entry in custom_formats(con):
+        try:
+            out.append(custom_preset(entry))
+        except (KeyError, TypeError, AttributeError):
+            continue
+    return out
+
+
+def save_custom_format(con, entry: dict, who: str | None = None) -> None:
+    """Store (or replace, by key) a hand-made format in the logged setting `custom_formats`."""
+    custom_preset(entry)   # fails loudly on a malformed entry
+    if not str(entry.get("key", "")).startswith(CUSTOM_PREFIX):
+        raise ValueError(f"a custom format key starts with {CUSTOM_PREFIX!r}")
+    kept = [e for e in custom_formats(con) if e.get("key") != entry["key"]]
+    set_setting(con, CUSTOM_FORMATS, kept + [entry], who)
 
 
 Progress = Callable[[float, str], None]
@@ -401,7 +434,7 @@ def _read_and_stage(con, path: Path, file_name: str, tmp: Path, progress: Progre
     progress(0.05, f"Reading {file_name}")
     with ThreadPoolExecutor(1) as pool:   # hashing overlaps DuckDB's work (both release the GIL)
         sha = pool.submit(file_sha256, path)
-        raw = read_file(con, path, file_name, tmp)
+        raw = read_file(con, path, file_name, tmp, custom_presets(con))
         after_read()
         rows_read = con.execute("select count(*) from raw").fetchall()[0][0]
         columns, readings, rejects, skipped, rejected = stage(con, raw, progress)
@@ -410,7 +443,7 @@ def _read_and_stage(con, path: Path, file_name: str, tmp: Path, progress: Progre
         sha = sha.result()
     dup = con.execute("select max(import_id) from imports where content_sha256 = ?", [sha]).fetchall()[0][0]
     return Staged(file_name, raw.preset, raw, rows_read, skipped, rows_read - skipped - rejected, rejects,
-                  rejected, readings, columns, sample, sha, dup)
+                  rejected, readings, columns, sample, sha, dup, ignored_columns(raw.preset, raw.headers))
 
 
 def preview(con, path: str | Path, file_name: str | None = None) -> Staged:
@@ -594,7 +627,8 @@ def ingest_file(con, path: str | Path, file_name: str | None = None, who: str | 
         notes.append(f"identical to import #{staged.duplicate_of}: re-importing it changes no number")
     return ImportResult(file_name, import_id, staged.preset.key, staged.preset.label, staged.preset.kind,
                         staged.rows_read, staged.rows_ok, new, staged.rows_rejected, staged.rows_skipped,
-                        staged.rejects, staged.readings, notes)
+                        staged.rejects, staged.readings, notes, staged.ignored_columns)
 
 
-__all__ = ["FileRefused", "ImportResult", "Reject", "Staged", "ingest_file", "preview"]
+__all__ = ["FileRefused", "ImportResult", "Reject", "Staged", "custom_formats", "custom_presets", "ingest_file",
+           "preview", "save_custom_format"]

@@ -253,12 +253,68 @@ def match(preset: Preset, headers: list[str]) -> int:
                for a in aliases if find_column(a, headers) is not None)
 
 
-def detect(raw_headers: list[str]) -> Preset | None:
-    """The preset that recognizes the most of these headers, or None."""
+def detect(raw_headers: list[str], extra: list[Preset] | tuple[Preset, ...] = ()) -> Preset | None:
+    """The preset that recognizes the most of these headers, or None.
+
+    `extra` (formats the user mapped by hand, see custom_preset) are considered first: one
+    whose mapped headers are all present is more specific than any template."""
     headers = [norm_header(h) for h in raw_headers]
-    scored = [(match(p, headers), i, p) for i, p in enumerate(PRESETS)]
-    best = max(scored, key=lambda t: (t[0], -t[1]))
-    return best[2] if best[0] > 0 else None
+    for candidates in (list(extra), PRESETS):
+        if not candidates:
+            continue
+        scored = [(match(p, headers), i, p) for i, p in enumerate(candidates)]
+        best = max(scored, key=lambda t: (t[0], -t[1]))
+        if best[0] > 0:
+            return best[2]
+    return None
+
+
+def ignored_columns(preset: Preset, raw_headers: list[str]) -> list[str]:
+    """The file's (non-blank) headers that no field of the preset reads, in file order."""
+    used = {i for ix in mapping(preset, raw_headers).values() for i in ix}
+    return [str(h).strip() for i, h in enumerate(raw_headers) if i not in used and str(h).strip()]
+
+
+# ---- formats mapped by hand (setting `custom_formats`) ----------------------------------------------
+
+CUSTOM_PREFIX = "custom:"
+# Rows of a kind need these fields (one of each group): a mapping without them would load nothing.
+KIND_REQUIRED: dict[str, list[tuple[str, ...]]] = {
+    "lead": [("record_id", "email")],
+    "opportunity": [("record_id",)],
+    "touch": [("touched_at",), ("email", "lead_ref")],
+    "activity": [("activity_at",), ("email", "lead_ref")],
+    "spend": [("date",), ("cost",)],
+}
+
+
+def slugify(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", str(name).lower()).strip("_") or "custom"
+
+
+def custom_format_entry(name: str, kind: str, fields: dict[str, str]) -> dict:
+    """The setting entry of a hand-made mapping {canonical field: header}; ValueError when unusable."""
+    if kind not in KIND_FIELDS:
+        raise ValueError(f"unknown record kind {kind!r}; one of {', '.join(KIND_FIELDS)}")
+    fields = {f: str(h).strip() for f, h in fields.items() if h is not None and str(h).strip()}
+    unknown = [f for f in fields if f not in KIND_FIELDS[kind]]
+    if unknown:
+        raise ValueError(f"{', '.join(unknown)}: not a field of {kind} records")
+    for group in KIND_REQUIRED[kind]:
+        if not any(f in fields for f in group):
+            raise ValueError(f"{kind} records need a column for {' or '.join(group)}")
+    name = str(name).strip() or "Custom format"
+    slug = slugify(name)
+    return {"key": CUSTOM_PREFIX + slug, "label": name, "kind": kind, "system": slug, "fields": fields}
+
+
+def custom_preset(entry: dict) -> Preset:
+    """A Preset from a `custom_formats` entry: every mapped header is required, ids are the file's
+    own (source system = the slug), and rows follow the template rules (a lead without id is
+    identified by its content; is_won/is_closed follow the stage map)."""
+    fields = {f: (h,) for f, h in entry["fields"].items()}
+    requires = tuple((h,) for h in dict.fromkeys(entry["fields"].values()))
+    return Preset(entry["key"], entry["label"], entry["kind"], entry["system"], fields, requires, template=True)
 
 
 def mapping(preset: Preset, raw_headers: list[str]) -> dict[str, list[int]]:

@@ -35,8 +35,12 @@ FOOTER_LINE = re.compile(
 class FileRefused(Exception):
     """The whole file is refused: nothing from it is stored."""
 
-    def __init__(self, file_name: str, reason: str, line: int | None = None, column: str | None = None):
+    def __init__(self, file_name: str, reason: str, line: int | None = None, column: str | None = None,
+                 headers: list[str] | None = None):
         self.file_name, self.reason, self.line, self.column = file_name, reason, line, column
+        # for "no recognisable header": the cells of the line most likely to be the header
+        # (so the user can map them by hand); None for every other refusal
+        self.headers = headers
         where = ""
         if line is not None:
             where += f", line {line}"
@@ -114,15 +118,18 @@ def _split(line: str, delim: str) -> list[str]:
         return []
 
 
-def find_header(lines: list[str], file_name: str) -> tuple[int, str, Preset, list[str]]:
-    """(0-based line index, delimiter, preset, header cells) of the first recognisable header."""
+def find_header(lines: list[str], file_name: str,
+                extra: list[Preset] | tuple[Preset, ...] = ()) -> tuple[int, str, Preset, list[str]]:
+    """(0-based line index, delimiter, preset, header cells) of the first recognisable header.
+
+    `extra`: formats mapped by hand, tried before the built-in presets (presets.detect)."""
     for idx, line in enumerate(lines[:HEADER_SEARCH_LINES]):
         best = None
         for delim in DELIMITERS:
             cells = _split(line, delim)
             if len(cells) < 2:
                 continue
-            preset = detect(cells)
+            preset = detect(cells, extra)
             if preset and (best is None or len(cells) > len(best[3])):
                 best = (idx, delim, preset, cells)
         if best:
@@ -133,7 +140,17 @@ def find_header(lines: list[str], file_name: str) -> tuple[int, str, Preset, lis
         f"no recognisable header in the first {HEADER_SEARCH_LINES} lines"
         + (f" (the first line reads: {first[:120]!r})" if first else " (the file is empty)")
         + ". " + supported_formats(),
-        line=1 if first else None)
+        line=1 if first else None, headers=_likely_header(lines))
+
+
+def _likely_header(lines: list[str]) -> list[str] | None:
+    """The cells of the first line (of the header search) that splits into 2 or more cells,
+    by the delimiter that gives the most cells."""
+    for line in lines[:HEADER_SEARCH_LINES]:
+        cells = max((_split(line, d) for d in DELIMITERS), key=len)
+        if len(cells) >= 2:
+            return cells
+    return None
 
 
 def supported_formats() -> str:
@@ -254,26 +271,27 @@ def _refusal(file_name: str, exc: Exception, data: Path, header_line: int, delim
                        line=int(m.group(1)) if m else None)
 
 
-def read_csv_file(con, path: Path, file_name: str, workdir: Path) -> RawFile:
+def read_csv_file(con, path: Path, file_name: str, workdir: Path, extra: list[Preset] | tuple[Preset, ...] = ()) -> RawFile:
     with open(path, "rb") as f:
         head = f.read(SNIFF_BYTES)
     if not head.lstrip(codecs.BOM_UTF8).strip():
         raise FileRefused(file_name, "the file is empty")
     encoding = detect_encoding(head, file_name)
     try:
-        return _read_text(con, path, file_name, workdir, encoding)
+        return _read_text(con, path, file_name, workdir, encoding, extra)
     except _NotUtf8:
-        return _read_text(con, path, file_name, workdir, "cp1252")
+        return _read_text(con, path, file_name, workdir, "cp1252", extra)
 
 
-def _read_text(con, path: Path, file_name: str, workdir: Path, encoding: str) -> RawFile:
+def _read_text(con, path: Path, file_name: str, workdir: Path, encoding: str,
+               extra: list[Preset] | tuple[Preset, ...] = ()) -> RawFile:
     utf8 = to_utf8(path, encoding, workdir)
     with open(utf8, "r", encoding="utf-8-sig", errors="replace", newline="") as f:
         sample = f.read(SNIFF_BYTES)
     lines = sample.splitlines()
     if len(sample) == SNIFF_BYTES and lines:
         lines = lines[:-1]   # the last line of the sample may be cut
-    idx, delim, preset, headers = find_header(lines, file_name)
+    idx, delim, preset, headers = find_header(lines, file_name, extra)
     data, footer = strip_footer(utf8, workdir)
 
     cols = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(headers)))
@@ -325,7 +343,7 @@ def _cell_text(v) -> str | None:
     return s if s.strip() else None
 
 
-def read_excel_file(con, path: Path, file_name: str) -> RawFile:
+def read_excel_file(con, path: Path, file_name: str, extra: list[Preset] | tuple[Preset, ...] = ()) -> RawFile:
     try:
         sheets = pd.read_excel(path, sheet_name=None, header=None, dtype=object, engine="calamine")
     except Exception as exc:
@@ -338,7 +356,7 @@ def read_excel_file(con, path: Path, file_name: str) -> RawFile:
                 cells.pop()
             if len(cells) < 2:
                 continue
-            preset = detect(cells)
+            preset = detect(cells, extra)
             if not preset:
                 continue
             body = frame.iloc[idx + 1:, :len(cells)]
@@ -357,18 +375,31 @@ def read_excel_file(con, path: Path, file_name: str) -> RawFile:
             return RawFile(file_name, preset, cells, "xlsx", None, idx + 1, is_excel=True,
                            sheet=str(sheet), notes=notes)
     raise FileRefused(file_name, f"no sheet has a recognisable header in its first {HEADER_SEARCH_LINES} rows. "
-                                 + supported_formats())
+                                 + supported_formats(), headers=_first_excel_row(sheets))
 
 
-def read_file(con, path: Path, file_name: str, workdir: Path) -> RawFile:
-    """Read any supported file into the temp table `raw`."""
+def _first_excel_row(sheets: dict) -> list[str] | None:
+    """The first row of the first sheet with at least two cells (the likely header)."""
+    for frame in sheets.values():
+        for idx in range(min(HEADER_SEARCH_LINES, len(frame))):
+            cells = [_cell_text(v) or "" for v in frame.iloc[idx].tolist()]
+            while cells and not cells[-1]:
+                cells.pop()
+            if len(cells) >= 2:
+                return cells
+    return None
+
+
+def read_file(con, path: Path, file_name: str, workdir: Path,
+              extra: list[Preset] | tuple[Preset, ...] = ()) -> RawFile:
+    """Read any supported file into the temp table `raw` (`extra`: formats mapped by hand)."""
     with open(path, "rb") as f:
         magic = f.read(8)
     if magic.startswith(b"PK\x03\x04") or magic.startswith(b"\xd0\xcf\x11\xe0"):
-        return read_excel_file(con, path, file_name)
+        return read_excel_file(con, path, file_name, extra)
     if file_name.lower().endswith((".xlsx", ".xls", ".xlsm")):
         raise FileRefused(file_name, "the name says Excel but the content is not a workbook")
-    return read_csv_file(con, path, file_name, workdir)
+    return read_csv_file(con, path, file_name, workdir, extra)
 
 
 def line_numbers(raw: RawFile, rns: set[int]) -> dict[int, int]:

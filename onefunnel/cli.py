@@ -1,4 +1,4 @@
-"""Command line: `python -m onefunnel ingest | goal | metrics | demo` (see README)."""
+"""Command line: `python -m onefunnel ingest | goal | metrics | demo | undo` (see README)."""
 
 from __future__ import annotations
 
@@ -39,6 +39,9 @@ def _parser() -> argparse.ArgumentParser:
     met.add_argument("--goal", type=float, help="revenue goal of the period (overrides monthly goals)")
     met.add_argument("--sla-hours", type=float)
     met.add_argument("--json", action="store_true", help="print the JSON contract of METRICS.md")
+
+    undo = with_db(sub.add_parser("undo", help="take one import back (records it replaced are not restored)"))
+    undo.add_argument("import_id", type=int, help="the import's number (#) in the Data page's history")
 
     demo = with_db(sub.add_parser("demo", help="write and load the demo company"))
     demo.add_argument("--if-empty", action="store_true", help="only when the database holds no data")
@@ -122,4 +125,19 @@ def cmd_demo(con, args) -> int:
     return 0
 
 
-COMMANDS = {"ingest": cmd_ingest, "goal": cmd_goal, "metrics": cmd_metrics, "demo": cmd_demo}
+def cmd_undo(con, args) -> int:
+    from onefunnel.ingest.undo import LIMITS, UndoRefused, undo_import
+
+    try:
+        counts = undo_import(con, args.import_id, who="cli")
+    except UndoRefused as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    name = con.execute("select file_name from imports where import_id = ?", [args.import_id]).fetchall()[0][0]
+    removed = ", ".join(f"{n} {table}" for table, n in counts.items() if n) or "no rows"
+    print(f"import #{args.import_id} ({name}) taken back: removed {removed}")
+    print(f"  - note: {LIMITS}")
+    return 0
+
+
+COMMANDS = {"ingest": cmd_ingest, "goal": cmd_goal, "metrics": cmd_metrics, "demo": cmd_demo, "undo": cmd_undo}

@@ -9,6 +9,7 @@ import streamlit as st
 from onefunnel import ui
 from onefunnel.ingest import FileRefused, ingest_file, preview, save_custom_format
 from onefunnel.ingest.presets import KIND_FIELDS, custom_format_entry, mapping, norm_header
+from onefunnel.ingest.undo import LIMITS, RECORD_TABLES, UndoRefused, undo_import
 
 st.title("Upload & history")
 st.caption("Drop the files your tools export. OneFunnel recognises the format from the headers, "
@@ -117,7 +118,12 @@ if uploads:
             c[3].metric("Summary rows skipped", f"{result.rows_skipped:,}")
             notes = list(result.notes) + [f"{col}: {how}" for col, how in result.readings.items()]
             if result.duplicate_of:
-                notes.append(f"identical to import #{result.duplicate_of}; importing it again changes no number")
+                was_undone = con.execute("select undone_at is not null from imports where import_id = ?",
+                                         [result.duplicate_of]).fetchall()
+                if was_undone and was_undone[0][0]:
+                    notes.append(f"identical to import #{result.duplicate_of}, which was taken back")
+                else:
+                    notes.append(f"identical to import #{result.duplicate_of}; importing it again changes no number")
             for note in notes:
                 st.caption(f"• {note}")
             if result.ignored_columns:
@@ -156,9 +162,27 @@ if uploads:
             st.rerun()
 
 # ---- history ----------------------------------------------------------------------------------------------
+TABLE_WORDS = {"lead_records": ("lead record", "lead records"),
+               "opportunity_records": ("opportunity record", "opportunity records"),
+               "touch_records": ("touch", "touches"), "activity_records": ("activity", "activities"),
+               "spend_records": ("spend line", "spend lines"),
+               "import_rejects": ("rejected-row note", "rejected-row notes"),
+               "leads": ("lead of a person with no record left", "leads of people with no record left")}
+
+undone = st.session_state.pop("undo_result", None)
+if undone:
+    counts = undone["counts"]
+    removed = ", ".join(f"{counts[t]:,} {TABLE_WORDS[t][counts[t] != 1]}" for t in (*RECORD_TABLES, "leads")
+                        if counts.get(t))
+    st.success(f"Import #{undone['id']} **{undone['file']}** was taken back: removed {removed or 'no rows'}.",
+               icon=":material/undo:")
+
 ui.section("Import history", "Every file stored, newest first. Re-importing a record replaces it by its id.")
 history = con.execute("""
     select import_id as "#", file_name as file, format, record_kind as records,
+           case when undone_at is null then 'stored'
+                else 'taken back ' || strftime(undone_at, '%Y-%m-%d %H:%M') || coalesce(' by ' || undone_by, '')
+           end as status,
            rows_read, rows_loaded, rows_new, rows_rejected, rows_skipped, imported_at, imported_by
     from imports order by import_id desc""").df()
 if history.empty:
@@ -166,7 +190,7 @@ if history.empty:
 else:
     st.dataframe(history, hide_index=True, column_config={
         "imported_at": st.column_config.DatetimeColumn("imported", format="YYYY-MM-DD HH:mm")})
-    with_rejects = history[history["rows_rejected"] > 0]
+    with_rejects = history[(history["rows_rejected"] > 0) & (history["status"] == "stored")]
     if not with_rejects.empty:
         choice = st.selectbox("Rejected rows of an import", with_rejects["#"].tolist(),
                               format_func=lambda i: f"#{i} {history.set_index('#').loc[i, 'file']}",
@@ -175,3 +199,31 @@ else:
                             "where import_id = ? order by line", [choice]).df()
         st.dataframe(frame, hide_index=True)
         ui.download_csv(frame, f"import-{choice}-rejects.csv", "Download rejected rows", key="hist-rejects")
+
+    # ---- take an import back ------------------------------------------------------------------------------
+    stored = history[history["status"] == "stored"]
+    if not stored.empty:
+        ui.section("Take back an import", "Imported the wrong file, or the same data twice under two formats? "
+                   "Taking an import back removes the rows it stored and merges the people it touched again "
+                   "from their other records. The import stays in the history, marked as taken back.")
+        by_id = stored.set_index("#")
+        rnd = st.session_state.get("undo_round", 0)
+        pick = st.selectbox("Import to take back", by_id.index.tolist(), key=f"undo_pick-{rnd}",
+                            format_func=lambda i: (f"#{i} {by_id.loc[i, 'file']} ({by_id.loc[i, 'records']} records, "
+                                                   f"{by_id.loc[i, 'rows_loaded']:,} rows, "
+                                                   f"{ui.fmt_date(by_id.loc[i, 'imported_at'])})"))
+        st.warning(f"What cannot be undone: {LIMITS} Import the earlier file again to get replaced records back.",
+                   icon=":material/warning:")
+        sure = st.checkbox(f"I understand: the rows of import #{pick} are removed, and records it replaced "
+                           "are not restored.", key=f"undo_sure-{rnd}")
+        if st.button("Take back this import", icon=":material/undo:", type="primary", disabled=not sure,
+                     key=f"undo_go-{rnd}"):
+            try:
+                counts = undo_import(con, int(pick), who=ui.who())
+            except UndoRefused as exc:
+                st.error(f"Not taken back: {exc}", icon=":material/block:")
+            else:
+                st.session_state["undo_result"] = {"id": int(pick), "file": by_id.loc[pick, "file"],
+                                                   "counts": counts}
+                st.session_state["undo_round"] = rnd + 1
+                st.rerun()

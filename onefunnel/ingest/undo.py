@@ -1,0 +1,85 @@
+"""Taking one import back: its rows are deleted and the people it touched are merged again.
+
+`undo_import()` runs in one transaction: it deletes the rows stored under the import's id from
+every record table, rebuilds the `leads` rows of the people whose records it removed (with
+load.py's REBUILD_LEADS, the "one person, one lead" rule of METRICS.md), marks the import as
+undone (imports.undone_at / undone_by, migration 004) and logs the change in settings_log under
+the key 'import:<id>'. Any error rolls everything back: the stored data is unchanged.
+
+What it cannot do (the stored data does not hold it any more):
+- A lead or opportunity record that this import REPLACED (the same source id imported earlier)
+  is not restored: the earlier version was overwritten when this import was stored. Undoing
+  the import removes the record altogether; import the earlier file again to get it back.
+- Touches, activities and spend lines are stored once, under the import that FIRST added them.
+  Undoing an import removes the rows it added, including rows a later import also contained
+  (the later import added nothing for them); undoing the later import leaves them in place.
+"""
+
+from __future__ import annotations
+
+import json
+
+from onefunnel.ingest.load import LEAD_FIELDS, REBUILD_LEADS
+
+# Tables whose rows carry the import_id of the import that stored them, in deletion order.
+RECORD_TABLES = ("lead_records", "opportunity_records", "touch_records", "activity_records", "spend_records",
+                 "import_rejects")
+
+LIMITS = ("Records this import replaced (the same id imported earlier) are not restored: the earlier "
+          "version was overwritten when this import was stored. Touches, activities and spend lines it was "
+          "the first to add are removed even if a later file contained them too.")
+
+
+class UndoRefused(ValueError):
+    """The import does not exist or was already taken back."""
+
+
+def _delete(con, table: str, import_id: int) -> int:
+    """Delete the rows of one import from one table; returns how many (a seam for the atomicity test)."""
+    return con.execute(f"delete from {table} where import_id = ?", [import_id]).fetchall()[0][0]
+
+
+def undo_import(con, import_id: int, who: str | None = None) -> dict[str, int]:
+    """Take back import `import_id` in one transaction; returns the rows removed per table.
+
+    Keys: the RECORD_TABLES plus "leads" (merged lead rows that disappeared because the person has
+    no record left; people with other records are rebuilt from them, earliest dates first).
+    Raises UndoRefused for an unknown or already undone import. Limits: see the module docstring -
+    records this import replaced are NOT restored (the earlier version is gone).
+    """
+    row = con.execute("select file_name, record_kind, rows_loaded, undone_at from imports where import_id = ?",
+                      [import_id]).fetchall()
+    if not row:
+        raise UndoRefused(f"there is no import #{import_id}")
+    file_name, kind, rows_loaded, undone_at = row[0]
+    if undone_at is not None:
+        raise UndoRefused(f"import #{import_id} ({file_name}) was already taken back on {undone_at:%Y-%m-%d %H:%M}")
+    con.execute("begin transaction")
+    try:
+        # the people whose merged lead may change: every lead_key this import has a record for
+        con.execute("create or replace temp table undo_affected as "
+                    "select distinct lead_key from lead_records where import_id = ?", [import_id])
+        leads_before = con.execute("select count(*) from leads semi join undo_affected using (lead_key)"
+                                   ).fetchall()[0][0]
+        counts = {table: _delete(con, table, import_id) for table in RECORD_TABLES}
+        con.execute("delete from leads where lead_key in (select lead_key from undo_affected)")
+        con.execute(REBUILD_LEADS.format(where="where lead_key in (select lead_key from undo_affected)",
+                                         fields=LEAD_FIELDS))
+        counts["leads"] = leads_before - con.execute(
+            "select count(*) from leads semi join undo_affected using (lead_key)").fetchall()[0][0]
+        con.execute("drop table temp.undo_affected")
+        con.execute("update imports set undone_at = current_localtimestamp(), undone_by = ? where import_id = ?",
+                    [who, import_id])
+        con.execute("insert into settings_log (key, old_value, new_value, changed_by) values (?, ?, ?, ?)",
+                    [f"import:{import_id}",
+                     json.dumps({"state": "imported", "file_name": file_name, "record_kind": kind,
+                                 "rows_loaded": rows_loaded}),
+                     json.dumps({"state": "undone", "removed": counts}), who])
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    return counts
+
+
+__all__ = ["LIMITS", "RECORD_TABLES", "UndoRefused", "undo_import"]

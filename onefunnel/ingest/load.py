@@ -199,8 +199,8 @@ def _id_expr(k: str, system: str) -> str:
 
 # ---- decisions per column -------------------------------------------------------------------------
 
-def _date_shape_counts(i: int, families: list[str]) -> list[str]:
-    """Aggregates counting, per date family, the values of column k<i> whose shape fits it.
+def _date_shape_counts(i: int, families: list[str]) -> list[tuple[str, str]]:
+    """(condition, name) per date family: the values of column k<i> whose shape fits it.
 
     Shapes are cheap to test on millions of values (strptime with every format is not);
     the chosen family's formats then parse each value, and a value that does not parse is
@@ -218,13 +218,21 @@ def _date_shape_counts(i: int, families: list[str]) -> list[str]:
         "text": f"regexp_matches({v}, '[A-Za-z]{{3}}') and not regexp_matches({v}, '^\\d{{4}}-')",
         "excel": f"regexp_full_match({v}, '\\d{{4,6}}(\\.\\d+)?')",
     }
-    return [f"count(*) filter (where {shapes[fam]}) as d{i}_{fam}" for fam in families]   # 0, never NULL
+    return [(shapes[fam], f"d{i}_{fam}") for fam in families]
 
 
 def _counts(con, aggs: list[str], cleaned: list[int]) -> dict[str, int]:
     if not aggs:
         return {}
     cur = con.execute(f"select {', '.join(aggs)} from {_cleaned(cleaned)}")
+    return dict(zip([d[0] for d in cur.description], cur.fetchall()[0]))
+
+
+def _distinct_counts(con, i: int, conds: list[tuple[str, str]]) -> dict[str, int]:
+    """Per (condition, name): how many values of column k<i> meet the condition, each distinct
+    value tested once (a date column repeats its values; the shape tests are the slow part)."""
+    aggs = ", ".join(f"coalesce(sum(n) filter (where {c}), 0) as {name}" for c, name in conds)
+    cur = con.execute(f"select {aggs} from (select k{i}, count(*) as n from {_cleaned([i])} group by k{i})")
     return dict(zip([d[0] for d in cur.description], cur.fetchall()[0]))
 
 
@@ -245,11 +253,13 @@ def _decide(con, raw: RawFile, cols: dict[str, list[int]]) -> tuple[dict[int, st
     europe = raw.delimiter == ";"
     shaped_dates = [i for i in date_cols if i not in plain]
     shaped_money = [i for i in money_cols if i not in plain or europe]
-    aggs = [a for i in shaped_dates for a in _date_shape_counts(i, families)]
-    for i in shaped_money:
-        aggs.append(f"count({_amount_expr(f'k{i}', '.')}) as m{i}_dot")
-        aggs.append(f"count({_amount_expr(f'k{i}', ',')}) as m{i}_comma")
-    counts = _counts(con, aggs, sorted(set(shaped_dates + shaped_money)))
+    counts: dict[str, int] = {}
+    for i in sorted(set(shaped_dates + shaped_money)):
+        conds = _date_shape_counts(i, families) if i in shaped_dates else []
+        if i in shaped_money:
+            conds.append((f"{_amount_expr(f'k{i}', '.')} is not null", f"m{i}_dot"))
+            conds.append((f"{_amount_expr(f'k{i}', ',')} is not null", f"m{i}_comma"))
+        counts.update(_distinct_counts(con, i, conds))
 
     readings: dict[str, str] = {}
     date_choice: dict[int, str] = {i: "iso" for i in date_cols if i in plain}
@@ -386,10 +396,12 @@ def stage(con, raw: RawFile, progress: Progress = _noop) -> tuple[dict, dict, li
             summary.append(f"coalesce({', '.join(f'k{i}' for i in cols[fname])}) is null")
     outer.append(f"({' or '.join(summary) or 'false'}) as is_summary")
     progress(0.5, "Converting values")
-    con.execute(f"""create or replace temp table typed as
-        select rn{extra}, {', '.join(outer)}
+    typed = f"""select rn{extra}, {', '.join(outer)}
         from (select rn{extra}, {', '.join([f'k{i}' for i in used] + values)}
-              from {_cleaned(used, keep={"rn": f"rowid - {base} + 1", **({"excel_row": "excel_row"} if raw.is_excel else {})})})""")
+              from {_cleaned(used, keep={"rn": f"rowid - {base} + 1", **({"excel_row": "excel_row"} if raw.is_excel else {})})})"""
+    if preset.kind in ("touch", "activity", "spend"):   # the stored row's hash, for the dedupe in _write
+        typed = f"select *, hash({', '.join(e for e, _ in _shape(preset)[2])}) as h from ({typed})"
+    con.execute(f"create or replace temp table typed as {typed}")
 
     missing_checks = []
     for fields, reason in _required(preset):
@@ -439,9 +451,9 @@ def _read_and_stage(con, path: Path, file_name: str, tmp: Path, progress: Progre
         rows_read = con.execute("select count(*) from raw").fetchall()[0][0]
         columns, readings, rejects, skipped, rejected = stage(con, raw, progress)
         sample = con.execute("select * exclude (rn) from ok order by rn limit 20").df()
-        sample = sample[[c for c in sample.columns if not c.startswith("bad_") and c != "excel_row"]]
+        sample = sample[[c for c in sample.columns if not c.startswith("bad_") and c not in ("excel_row", "h")]]
         sha = sha.result()
-    dup = con.execute("select max(import_id) from imports where content_sha256 = ?", [sha]).fetchall()[0][0]
+    dup = con.execute("select max(import_id) from imports where content_sha256 = ? and undone_at is null", [sha]).fetchall()[0][0]
     return Staged(file_name, raw.preset, raw, rows_read, skipped, rows_read - skipped - rejected, rejects,
                   rejected, readings, columns, sample, sha, dup, ignored_columns(raw.preset, raw.headers))
 
@@ -503,6 +515,39 @@ def _incoming(con, rid: str) -> None:
         con.execute(f"create or replace temp view incoming as select * replace ({rid} as record_id) from ok")
 
 
+def _only_new_people(con, sys_: str, new: int) -> bool:
+    """True when no incoming record replaces a stored one, the incoming lead_keys are distinct and
+    unknown to lead_records and leads, and leads is empty only when lead_records is: then the
+    rebuild would just copy each incoming row."""
+    n, keys, known = con.execute("""
+        select count(*), count(distinct k),
+               count(*) filter (where k in (select lead_key from lead_records) or k in (select lead_key from leads))
+        from (select coalesce(email, $sys || ':' || record_id) as k from incoming)""", {"sys": sys_}).fetchall()[0]
+    if new != n or keys != n or known:
+        return False
+    return (con.execute("select count(*) from (select 1 from leads limit 1)").fetchall()[0][0] > 0
+            or con.execute("select count(*) from (select 1 from lead_records limit 1)").fetchall()[0][0] == 0)
+
+
+def _shape(p: Preset) -> tuple[str, str, list[tuple[str, str]]]:
+    """(table, its columns, (expression over `ok`, column) per column) of a kind stored as a set of rows."""
+    table, cols = {
+        "touch": ("touch_records", "email, lead_ref, lead_ref_system, touched_at, channel, campaign"),
+        "activity": ("activity_records", "email, lead_ref, lead_ref_system, activity_at, type, owner"),
+        "spend": ("spend_records", "date, channel, campaign, cost, source_system"),
+    }[p.kind]
+    channel_default = _sql_str(p.defaults.get("channel", "(none)"))
+    ref = "null" if p.lead_ref_system is None else _sql_str(p.lead_ref_system)
+    exprs = {
+        "touch": ["email", "lead_ref", f"{ref}::varchar", "touched_at", f"coalesce(channel, {channel_default})",
+                  "coalesce(campaign, '(none)')"],
+        "activity": ["email", "lead_ref", f"{ref}::varchar", "activity_at", "type", "owner"],
+        "spend": ["date", f"coalesce(channel, {channel_default})", "coalesce(campaign, '(none)')", "cost",
+                  f"{_sql_str(p.system)}::varchar"],
+    }[p.kind]
+    return table, cols, list(zip(exprs, cols.split(", ")))
+
+
 def _write(con, staged: Staged, import_id: int) -> int:
     """Store the `ok` rows; returns how many rows are new."""
     p = staged.preset
@@ -516,6 +561,16 @@ def _write(con, staged: Staged, import_id: int) -> int:
                   if p.kind == "lead" and p.template else "record_id")
         new = con.execute(f"""select count(*) from incoming i anti join {table} r
                               on r.source_system = ? and r.record_id = i.record_id""", [sys_]).fetchall()[0][0]
+        if p.kind == "lead" and _only_new_people(con, sys_, new):
+            # Every row is a new person: each lead is its one record, copied from the file's rows.
+            con.execute(f"""insert into lead_records
+                select ?, record_id, coalesce(email, ? || ':' || record_id), {LEAD_FIELDS},
+                       converted_opportunity_id, ?, {seq}
+                from incoming""", [sys_, sys_, import_id])
+            con.execute(f"insert into leads select coalesce(email, ? || ':' || record_id), {LEAD_FIELDS} "
+                        "from incoming", [sys_])
+            _drop_temp(con, ("incoming",))
+            return new
         if p.kind == "lead":   # the people whose lead may change: their old and their new lead_key
             con.execute("""create or replace temp table affected as
                 select lead_key from lead_records
@@ -544,24 +599,11 @@ def _write(con, staged: Staged, import_id: int) -> int:
                                              fields=LEAD_FIELDS))
         _drop_temp(con, ("incoming", "affected"))
         return new
-    table, cols = {
-        "touch": ("touch_records", "email, lead_ref, lead_ref_system, touched_at, channel, campaign"),
-        "activity": ("activity_records", "email, lead_ref, lead_ref_system, activity_at, type, owner"),
-        "spend": ("spend_records", "date, channel, campaign, cost, source_system"),
-    }[p.kind]
-    channel_default = _sql_str(p.defaults.get("channel", "(none)"))
-    ref = "null" if p.lead_ref_system is None else _sql_str(p.lead_ref_system)
-    shaped = {
-        "touch": f"select email, lead_ref, {ref}::varchar as lead_ref_system, touched_at, "
-                 f"coalesce(channel, {channel_default}) as channel, coalesce(campaign, '(none)') as campaign from ok",
-        "activity": f"select email, lead_ref, {ref}::varchar as lead_ref_system, activity_at, type, owner from ok",
-        "spend": f"select date, coalesce(channel, {channel_default}) as channel, "
-                 f"coalesce(campaign, '(none)') as campaign, cost, {_sql_str(sys_)} as source_system from ok",
-    }[p.kind]
-    # Set semantics (METRICS.md: de-duplicated on all fields) without hashing every row's text
-    # twice: only rows whose hash repeats in the file or meets a stored row's hash take the
-    # exact EXCEPT; the others are new and distinct by construction.
-    con.execute(f"create or replace temp view shaped as select *, hash({cols}) as h from ({shaped})")
+    table, cols, shaped = _shape(p)
+    # Set semantics (METRICS.md: de-duplicated on all fields) without comparing every row's text:
+    # only rows whose hash (h, computed once in `typed`) repeats in the file or meets a stored
+    # row's hash take the exact EXCEPT; the others are new and distinct by construction.
+    con.execute(f"create or replace temp view shaped as select {', '.join(f'{e} as {c}' for e, c in shaped)}, h from ok")
     con.execute(f"""create or replace temp table suspect as
         select h from shaped group by h having count(*) > 1
         union

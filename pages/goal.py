@@ -12,13 +12,7 @@ from onefunnel.db import get_setting, set_goal
 from onefunnel.definitions import METRICS, help_text
 
 view = ui.view()
-st.title("Joint goal")
-st.caption(f"{view.label}: {ui.fmt_date(view.start)} – {ui.fmt_date(view.end)}"
-           + (f" · numbers as of {ui.fmt_date(view.as_of)}" if view.as_of < view.end else ""))
-
-if not ui.has_data():
-    ui.empty_workspace()
-    st.stop()
+ui.page_header("Joint goal", view)
 
 con = ui.cursor()
 m = ui.query("period_metrics", **view.params()).iloc[0]

@@ -14,13 +14,7 @@ from onefunnel import charts, charts_teams, ui
 from onefunnel.definitions import METRICS
 
 view = ui.view()
-st.title("Marketing")
-st.caption(f"{view.label}: {ui.fmt_date(view.start)} – {ui.fmt_date(view.end)}"
-           + (f" · numbers as of {ui.fmt_date(view.as_of)}" if view.as_of < view.end else ""))
-
-if not ui.has_data():
-    ui.empty_workspace()
-    st.stop()
+ui.page_header("Marketing", view)
 
 params = view.params()
 m = ui.query("period_metrics", **params).iloc[0]

@@ -13,13 +13,7 @@ from onefunnel import charts, charts_teams, ui
 from onefunnel.definitions import METRICS
 
 view = ui.view()
-st.title("Sales")
-st.caption(f"{view.label}: {ui.fmt_date(view.start)} – {ui.fmt_date(view.end)}"
-           + (f" · numbers as of {ui.fmt_date(view.as_of)}" if view.as_of < view.end else ""))
-
-if not ui.has_data():
-    ui.empty_workspace()
-    st.stop()
+ui.page_header("Sales", view)
 
 params = view.params()
 sla_hours = params["sla_hours"]

@@ -13,13 +13,7 @@ from onefunnel import charts, charts_teams, ui
 from onefunnel.definitions import help_text
 
 view = ui.view()
-st.title("Wins board")
-st.caption(f"{view.label}: {ui.fmt_date(view.start)} – {ui.fmt_date(view.end)}"
-           + (f" · as of {ui.fmt_date(view.as_of)}" if view.as_of < view.end else ""))
-
-if not ui.has_data():
-    ui.empty_workspace()
-    st.stop()
+ui.page_header("Wins board", view)
 
 deals = ui.query("wins_deals", start=view.start, end=view.end)
 campaigns = ui.query("wins_campaign_influence", start=view.start, end=view.end)

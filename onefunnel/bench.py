@@ -151,7 +151,7 @@ def measure(files: list[Path], repeat: int) -> dict:
         for q in ("period_metrics", "attribution_summary", "owners_leads", "owners_opportunities"):
             extra = {"as_of": end, "sla_hours": 24.0, "goal": None}
             out[f"{q}_warm_s"] = _median_time(lambda q=q, extra=extra: run(con, q, **params, **extra), repeat)
-        page_params = {**params, "as_of": end, "sla_hours": 24.0, "goal": None, "model": "linear", "stall_days": 14}
+        page_params = {**params, "as_of": end, "sla_hours": 24.0, "goal": None, "model": "linear", "stall_days": 14, "owners": []}
         out["pages"] = {q: _median_time(lambda q=q: run(con, q, **page_params), repeat) for q in PAGE_QUERIES}
         con.close()
     out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -27,11 +27,11 @@ stall_days = int(get_setting(ui.cursor(), "stall_days", 14))
 waiting = ui.query("friction_sla_breaches", **params)
 rejected = ui.query("friction_rejected_mqls", start=view.start, end=view.end)
 stalled = ui.query("friction_stalled_opportunities", as_of=view.as_of, stall_days=stall_days)
-weekly = ui.query("friction_weekly", **params, stall_days=stall_days)
 
 owners = sorted(set(waiting["owner"]) | set(rejected["owner"]) | set(stalled["owner"]))
 chosen = st.multiselect("Owner", owners, key="friction_owner", placeholder="Everyone",
                         help="Lead owner for MQLs, opportunity owner for deals. Empty = everyone.")
+weekly = ui.query("friction_weekly", **params, stall_days=stall_days, owners=list(chosen))
 
 
 def mine(df: pd.DataFrame) -> pd.DataFrame:
@@ -113,7 +113,8 @@ def section_stalled():
 
 def section_trend():
     ui.section("Week by week", "Is it getting better? SLA breaches among each week's MQLs, MQLs rejected in the "
-               "week, and opportunities stalled at the week's end (for all owners).")
+               "week, and opportunities stalled at the week's end"
+               + (f" (owners: {', '.join(chosen)})." if chosen else " (all owners)."))
     if weekly.empty:
         st.info("The period has not started yet.")
         return

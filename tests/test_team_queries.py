@@ -17,7 +17,7 @@ FIX = ROOT / "tests" / "fixtures" / "teams"
 FILES = [FIX / f for f in ("leads.csv", "opportunities.csv", "touches.csv", "activities.csv", "spend.csv")]
 D = dt.date
 P = {"start": D(2026, 7, 1), "end": D(2026, 9, 30), "as_of": D(2026, 9, 30), "sla_hours": 24.0,
-     "stall_days": 14, "owner": None, "goal": None}
+     "stall_days": 14, "owner": None, "owners": [], "goal": None}
 
 
 def load_teams_fixture(db):
@@ -277,6 +277,21 @@ def test_friction_weekly(con):
     assert [r["stalled_opps"] for r in got] == [1, 1, 2, 4, 4, 4, 3, 2, 2, 2, 2, 2, 1, 2]
     # weeks after as_of are left out
     assert len(rows(con, "friction_weekly", as_of=D(2026, 7, 12))) == 2
+
+
+def test_friction_weekly_for_one_owner(con):
+    got = rows(con, "friction_weekly", owners=["Norm Never"])
+    # Norm's MQLs: l3 (08-01, week of 07-27), l4 (09-20, week of 09-14), l5 (09-30, week of 09-28)
+    assert [r["mqls"] for r in got] == [0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1, 0, 1]
+    # of the period's breaches (l3, l6 Rita, l11 unowned, l4) Norm's are l3 and l4
+    assert [r["sla_breaches"] for r in got] == [0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1, 0, 0]
+    # rejections l10 and l6 are Rita's; l3 (09-10, week of 09-07) is Norm's
+    assert [r["rejected_mqls"] for r in got] == [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0]
+    # Norm's deals: o4 is stalled at every week's end; o7 (idle 13 days) never is
+    assert [r["stalled_opps"] for r in got] == [1] * 14
+    # the unowned MQLs are '(none)': l9 (week of 08-10) and l11 (week of 09-07)
+    assert [r["mqls"] for r in rows(con, "friction_weekly", owners=["(none)"])] == [
+        0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0]
 
 
 # ---- wins ----------------------------------------------------------------------------------------

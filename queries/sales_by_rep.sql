@@ -9,17 +9,8 @@
 -- Grain: one row per rep with an MQL, an SQL or a closed deal in P. Key: owner.
 -- Params: $start, $end (inclusive), $as_of, $sla_hours.
 with
-mql_side as (
-    select coalesce(owner, '(none)') as owner,
-           count(*) as mqls,
-           count(*) filter (where sla_status = 'met')      as sla_met,
-           count(*) filter (where sla_status = 'breached') as sla_breaches,
-           count(*) filter (where sla_status = 'pending')  as sla_pending,
-           median(response_hours)             as mql_response_hours_median,
-           quantile_cont(response_hours, 0.9) as mql_response_hours_p90
-    from mql_sla($sla_hours, $as_of)
-    where mql_at::date between $start::date and $end::date
-    group by 1
+mql_side as (   -- the same columns as owners_leads.sql
+    select * from mql_sla_by_owner($start, $end, $sla_hours, $as_of)
 ),
 sql_side as (
     select coalesce(owner, '(none)') as owner,

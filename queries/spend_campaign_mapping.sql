@@ -12,18 +12,8 @@ with mapped as (
            sum(cost) as spend_all_time, min(date) as first_date, max(date) as last_date
     from spend_mapped
     group by spend_channel, spend_campaign
-),
-targets as (   -- the (channel, campaign) pairs touches carry, as spend_mapped sees them
-    select distinct coalesce(cm.channel, t.channel) as channel, t.campaign
-    from (
-        select distinct channel, campaign from touch_records
-        union
-        select distinct source, coalesce(nullif(campaign, ''), '(none)') from leads
-        where coalesce(source, '') <> ''
-    ) t
-    left join channel_map cm on cm.source = t.channel
 )
 select m.*,
-       exists (select 1 from targets t where t.channel = m.channel and t.campaign = m.campaign) as has_touches
+       exists (select 1 from touch_campaigns t where t.channel = m.channel and t.campaign = m.campaign) as has_touches
 from mapped m
 order by spend_all_time desc, spend_channel, spend_campaign;

@@ -1,12 +1,6 @@
 -- spend_touch_campaigns: the touch (channel, campaign) pairs a spend line can be mapped to, for
--- the mapping editor: every pair an imported or origin touch carries (channel_map applied).
+-- the mapping editor (view touch_campaigns: every pair an imported or origin touch carries).
 -- Grain: one row per (channel, campaign); key: (channel, campaign). No params.
-select distinct coalesce(cm.channel, t.channel) as channel, t.campaign
-from (
-    select distinct channel, campaign from touch_records
-    union
-    select distinct source, coalesce(nullif(campaign, ''), '(none)') from leads
-    where coalesce(source, '') <> ''
-) t
-left join channel_map cm on cm.source = t.channel
+select channel, campaign
+from touch_campaigns
 order by channel, campaign;

@@ -8,17 +8,7 @@
 -- setting row (the same-name match, else the spend line's own); the default channel is spend_channel.
 -- Grain: one row per cost line (as `spend`). spend_channel / spend_campaign keep the line's own names.
 create or replace view spend_mapped as
-with touch_campaigns as (   -- every (channel, campaign) a touch can carry, from imported and origin touches
-    select distinct coalesce(cm.channel, t.channel) as channel, t.campaign
-    from (
-        select distinct channel, campaign from touch_records
-        union
-        select distinct source, coalesce(nullif(campaign, ''), '(none)') from leads
-        where coalesce(source, '') <> ''
-    ) t
-    left join channel_map cm on cm.source = t.channel
-),
-spend_campaigns as (
+with spend_campaigns as (
     select distinct channel, campaign from spend
 ),
 same_name as (              -- spend campaigns without an exact twin, matched on the loose name

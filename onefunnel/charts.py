@@ -14,6 +14,8 @@ import datetime as dt
 import pandas as pd
 import plotly.graph_objects as go
 
+from onefunnel.formats import fmt_money
+
 # Defined here too (same values as ui.TEAM_COLORS) so figure builders need no Streamlit import.
 TEAM_COLORS = {"marketing": "#7048e8", "sales": "#0c8599", "shared": "#e8590c"}
 NEUTRAL = "#868e96"
@@ -68,17 +70,7 @@ PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "se
                  "toImageButtonOptions": {"format": "png", "scale": 2}}
 
 
-def money_short(x: float | None, currency: str = "$") -> str:
-    """Short money text for chart labels (same rules as ui.fmt_money; charts must not import Streamlit)."""
-    if x is None or (isinstance(x, float) and pd.isna(x)):
-        return "–"
-    sign = "-" if x < 0 else ""
-    a = abs(float(x))
-    for div, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
-        if a >= div:
-            v = a / div
-            return f"{sign}{currency}{v:.1f}{suffix}" if v < 100 else f"{sign}{currency}{v:.0f}{suffix}"
-    return f"{sign}{currency}{a:,.0f}"
+money_short = fmt_money   # chart labels use the pages' money format
 
 
 # ---- joint goal -------------------------------------------------------------------------------------

@@ -6,7 +6,6 @@ cards with their definitions, safe downloads and empty states. Pages import from
 from __future__ import annotations
 
 import datetime as dt
-import math
 import os
 from dataclasses import dataclass
 
@@ -14,6 +13,8 @@ import pandas as pd
 import streamlit as st
 
 from onefunnel.db import DatabaseLocked, connect, db_path, get_setting
+from onefunnel.formats import (  # noqa: F401 - re-exported for pages
+    _missing, fmt_date, fmt_days, fmt_hours, fmt_int, fmt_money, fmt_pct, fmt_ratio)
 from onefunnel.definitions import METRICS, help_text
 from onefunnel.queries import run
 
@@ -217,50 +218,7 @@ def view() -> View:
 
 
 # ---- formats ----------------------------------------------------------------------------------------
-
-def _missing(x) -> bool:
-    return x is None or (isinstance(x, float) and math.isnan(x))
-
-
-def fmt_money(x, currency: str = "$") -> str:
-    if _missing(x):
-        return "–"
-    sign = "-" if x < 0 else ""
-    a = abs(float(x))
-    for div, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
-        if a >= div:
-            v = a / div
-            return f"{sign}{currency}{v:.1f}{suffix}" if v < 100 else f"{sign}{currency}{v:.0f}{suffix}"
-    return f"{sign}{currency}{a:,.0f}"
-
-
-def fmt_int(x) -> str:
-    return "–" if _missing(x) else f"{int(round(x)):,}"
-
-
-def fmt_pct(x, digits: int = 0) -> str:
-    if _missing(x):
-        return "–"
-    return f"{x * 100:.{digits}f}%" if abs(x) >= 0.1 or digits else f"{x * 100:.1f}%"
-
-
-def fmt_hours(x) -> str:
-    if _missing(x):
-        return "–"
-    return f"{x:.1f} h" if x < 72 else f"{x / 24:.1f} d"
-
-
-def fmt_days(x) -> str:
-    return "–" if _missing(x) else f"{x:.0f} d" if x >= 10 else f"{x:.1f} d"
-
-
-def fmt_ratio(x) -> str:
-    return "–" if _missing(x) else f"{x:.1f}×"
-
-
-def fmt_date(d) -> str:
-    return "–" if d is None else f"{d:%b} {d.day}, {d.year}"
-
+# the rules live in onefunnel.formats (charts use them too); pages call them as ui.fmt_*
 
 FORMATTERS = {"int": fmt_int, "money": fmt_money, "pct": fmt_pct, "hours": fmt_hours,
               "days": fmt_days, "ratio": fmt_ratio, "share": fmt_pct}
@@ -303,6 +261,16 @@ def excel_safe(df: pd.DataFrame) -> pd.DataFrame:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
             out[col] = out[col].map(lambda v: "'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) else v)
     return out
+
+
+def people(df: pd.DataFrame, formats: dict, text: tuple = ()):
+    """The frame for st.dataframe with numbers formatted for people ($1.2M, 34%, 2.1×). Columns in
+    `text` that may be empty become formatted text ('–' when empty: Streamlit would print 'None')."""
+    out = df.copy()
+    for c in text:
+        if c in out.columns:
+            out[c] = [formats[c](v) if v is not None and not pd.isna(v) else "–" for v in out[c]]
+    return out.style.format({c: f for c, f in formats.items() if c in out.columns and c not in text}, na_rep="–")
 
 
 def to_csv_bytes(df: pd.DataFrame) -> bytes:

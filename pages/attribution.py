@@ -20,14 +20,6 @@ NO_TOUCH_HELP = ("Won revenue of the period credited to '(none)': deals with no 
                  "revenue. Owner: marketing.")
 
 
-def people(df: pd.DataFrame, formats: dict, text: tuple = ()):
-    """The frame for st.dataframe with numbers formatted for people ($1.2M, 34%, 2.1×). Columns in
-    `text` that may be empty become formatted text ('–' when empty: Streamlit would print 'None')."""
-    out = df.copy()
-    for c in text:
-        if c in out.columns:
-            out[c] = [formats[c](v) if v is not None and not pd.isna(v) else "–" for v in out[c]]
-    return out.style.format({c: f for c, f in formats.items() if c in out.columns and c not in text}, na_rep="–")
 
 
 def models_table(df: pd.DataFrame, dim: str, label: str) -> None:
@@ -43,7 +35,7 @@ def models_table(df: pd.DataFrame, dim: str, label: str) -> None:
         config[f"{mm}_share"] = st.column_config.NumberColumn(f"{name} %", help=f"{name} credit / won revenue.")
         formats[mm], formats[f"{mm}_share"] = ui.fmt_money, ui.fmt_pct
     order = [dim] + extra + ["deals"] + [c for mm in MODELS for c in (mm, f"{mm}_share")]
-    st.dataframe(people(df, formats), hide_index=True, column_config=config, column_order=order, width="stretch")
+    st.dataframe(ui.people(df, formats), hide_index=True, column_config=config, column_order=order, width="stretch")
 
 
 view = ui.view()
@@ -152,7 +144,7 @@ with c2:
     st.markdown(f"**Campaigns under {cc.MODEL_LABELS[model]}**")
     camp = ui.query("attribution_credit_by_campaign", **period)[["campaign", "channels", model, f"{model}_share"]]
     camp = camp.sort_values([model, "campaign"], ascending=[False, True])
-    st.dataframe(people(camp, {model: ui.fmt_money, f"{model}_share": ui.fmt_pct}), hide_index=True,
+    st.dataframe(ui.people(camp, {model: ui.fmt_money, f"{model}_share": ui.fmt_pct}), hide_index=True,
                  width="stretch", height=400,
                  column_config={"campaign": "Campaign", "channels": "Channels",
                                 model: st.column_config.NumberColumn("Credit", help=ATTRIBUTION_MODELS[model][1]),
@@ -193,7 +185,7 @@ if path["touched_at"].notna().any():
 table = path.assign(when=path["touched_at"], days=path["days_before_opp"],
                     kind=path["is_origin"].map({True: "origin (lead created)", False: "touch"}),
                     counted=path["counts"].map({True: "yes", False: "no: after the opportunity"}))
-st.dataframe(people(table, {"days": lambda x: f"{x:.1f}", **{mm: ui.fmt_money for mm in MODELS}}, tuple(MODELS)),
+st.dataframe(ui.people(table, {"days": lambda x: f"{x:.1f}", **{mm: ui.fmt_money for mm in MODELS}}, tuple(MODELS)),
              hide_index=True, width="stretch", key="deal_path_table",
              column_order=["seq", "when", "channel", "campaign", "kind", "counted", "days"] + MODELS,
              column_config={

@@ -31,14 +31,6 @@ HELP = {
 }
 
 
-def people(df: pd.DataFrame, formats: dict, text: tuple = ()):
-    """The frame for st.dataframe with numbers formatted for people ($1.2M, 34%, 2.1×). Columns in
-    `text` that may be empty become formatted text ('–' when empty: Streamlit would print 'None')."""
-    out = df.copy()
-    for c in text:
-        if c in out.columns:
-            out[c] = [formats[c](v) if v is not None and not pd.isna(v) else "–" for v in out[c]]
-    return out.style.format({c: f for c, f in formats.items() if c in out.columns and c not in text}, na_rep="–")
 
 
 FORMATS = {"spend": ui.fmt_money, "credit": ui.fmt_money, "roi": ui.fmt_ratio, "attributed_deals": lambda x: f"{x:.1f}",
@@ -146,7 +138,7 @@ channel_config = {
     "leads": st.column_config.NumberColumn("Leads", help=HELP["cost_per_lead"]),
     "cost_per_lead": st.column_config.TextColumn("Cost per lead", help=HELP["cost_per_lead"], alignment="right"),
 }
-st.dataframe(people(by_channel, FORMATS, NULLABLE), hide_index=True, width="stretch", column_config=channel_config,
+st.dataframe(ui.people(by_channel, FORMATS, NULLABLE), hide_index=True, width="stretch", column_config=channel_config,
              column_order=["channel", "spend", "credit", "roi", "attributed_deals", "cac", "mqls", "cost_per_mql",
                            "leads", "cost_per_lead"])
 ui.download_csv(by_channel, f"roi_by_channel_{model}_{view.start}_{view.end}.csv", key="dl_roi_channel")
@@ -159,7 +151,7 @@ by_campaign = ui.query("spend_roi_by_campaign", **period, model=model)
 if not by_campaign.empty and (by_campaign["spend"] > 0).any():
     st.plotly_chart(cc.spend_vs_credit_chart(by_campaign, "campaign", model, top=10), theme=None,
                     config=PLOTLY_CONFIG, key="roi_campaign")
-st.dataframe(people(by_campaign, FORMATS, NULLABLE), hide_index=True, width="stretch",
+st.dataframe(ui.people(by_campaign, FORMATS, NULLABLE), hide_index=True, width="stretch",
              column_config={**channel_config, "channel": "Channel",
                             "campaign": st.column_config.TextColumn("Campaign", pinned=True)},
              column_order=["campaign", "channel", "spend", "credit", "roi", "attributed_deals", "cac"])
@@ -187,7 +179,7 @@ ui.section("Spend imports",
            "template (date, channel, campaign, cost) are recognised on the Data page. Google Ads lines count as "
            "Paid Search, LinkedIn and Meta as Paid Social, unless the channel map renames them.")
 table = sources.assign(source=sources["source_system"].map(lambda s: SOURCES.get(s, s)))
-st.dataframe(people(table, FORMATS), hide_index=True, width="stretch",
+st.dataframe(ui.people(table, FORMATS), hide_index=True, width="stretch",
              column_order=["source", "channels", "spend", "lines", "spend_all_time", "first_date", "last_date"],
              column_config={"source": "Export", "channels": "Channels",
                             "spend": st.column_config.NumberColumn("Spend in period"),

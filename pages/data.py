@@ -7,7 +7,8 @@ import pandas as pd
 import streamlit as st
 
 from onefunnel import ui
-from onefunnel.ingest import FileRefused, ingest_file, preview, save_custom_format
+from onefunnel.ingest import (FileRefused, custom_formats, delete_custom_format, ingest_file, preview,
+                              save_custom_format)
 from onefunnel.ingest.presets import KIND_FIELDS, custom_format_entry, mapping, norm_header
 from onefunnel.ingest.undo import LIMITS, RECORD_TABLES, UndoRefused, undo_import
 
@@ -227,3 +228,19 @@ else:
                                                    "counts": counts}
                 st.session_state["undo_round"] = rnd + 1
                 st.rerun()
+
+# ---- saved column mappings ----------------------------------------------------------------------------------
+formats = custom_formats(con)
+if formats:
+    ui.section("Saved column mappings", "Formats mapped by hand on this page. A file with all of a mapping's "
+               "columns is read with it before the built-in formats. Forgetting one keeps what it imported.")
+    st.dataframe(pd.DataFrame([{"mapping": f["label"], "records": f["kind"],
+                                "columns": ", ".join(f"{col} → {field}" for field, col in f["fields"].items())}
+                               for f in formats]), hide_index=True)
+    c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
+    forget = c1.selectbox("Mapping", [f["key"] for f in formats], key="forget_format",
+                          format_func=lambda k: next(f["label"] for f in formats if f["key"] == k))
+    if c2.button("Forget this mapping", icon=":material/delete:", key="forget_format_button"):
+        delete_custom_format(con, forget, who=ui.who())
+        st.session_state.pop("previews", None)
+        st.rerun()

@@ -67,6 +67,11 @@ def test_map_the_columns_yourself(app_env):
     assert not any("Not used" in c.value for c in at.caption)
     at.button(key="confirm_import").click().run()
     assert any("our_crm.csv" in s.value and "2 rows loaded" in s.value for s in at.success)
+    # the mapping is listed and can be forgotten; what it imported stays
+    assert at.selectbox(key="forget_format").value == "custom:our_crm"
+    at.button(key="forget_format_button").click().run()
+    assert not at.exception and not [b for b in at.button if b.key == "forget_format_button"]
+    assert at.dataframe[0].value["rows_loaded"].tolist() == [2]
 
 
 def test_ignored_columns_are_shown_and_the_mapping_is_pre_filled(app_env):

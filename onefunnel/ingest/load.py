@@ -127,6 +127,16 @@ def save_custom_format(con, entry: dict, who: str | None = None) -> None:
     set_setting(con, CUSTOM_FORMATS, kept + [entry], who)
 
 
+def delete_custom_format(con, key: str, who: str | None = None) -> bool:
+    """Forget a hand-made format (records imported with it stay). Returns False if there was none."""
+    current = custom_formats(con)
+    kept = [e for e in current if e.get("key") != key]
+    if len(kept) == len(current):
+        return False
+    set_setting(con, CUSTOM_FORMATS, kept, who)
+    return True
+
+
 Progress = Callable[[float, str], None]
 
 

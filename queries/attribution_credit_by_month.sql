@@ -5,13 +5,7 @@
 -- u_shaped | time_decay).
 select date_trunc('month', close_date)::date as month,
        channel,
-       sum(case $model
-               when 'first_touch' then first_touch
-               when 'last_touch'  then last_touch
-               when 'linear'      then linear
-               when 'u_shaped'    then u_shaped
-               when 'time_decay'  then time_decay
-           end) as credit
+       sum(model_credit($model, first_touch, last_touch, linear, u_shaped, time_decay)) as credit
 from touch_credits_between($start::date, $end::date)
 group by all
 order by month, credit desc, channel;

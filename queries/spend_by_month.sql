@@ -12,13 +12,7 @@ with spent as (
 paid as (select distinct channel from spent),
 credit as (
     select date_trunc('month', close_date)::date as month, channel,
-           sum(case $model
-                   when 'first_touch' then first_touch
-                   when 'last_touch'  then last_touch
-                   when 'linear'      then linear
-                   when 'u_shaped'    then u_shaped
-                   when 'time_decay'  then time_decay
-               end) as credit
+           sum(model_credit($model, first_touch, last_touch, linear, u_shaped, time_decay)) as credit
     from touch_credits_between($start::date, $end::date)
     where channel in (select channel from paid)
     group by all

@@ -12,20 +12,8 @@ with spent as (
 ),
 credit as (
     select channel, campaign,
-           sum(case $model
-                   when 'first_touch' then first_touch
-                   when 'last_touch'  then last_touch
-                   when 'linear'      then linear
-                   when 'u_shaped'    then u_shaped
-                   when 'time_decay'  then time_decay
-               end) as credit,
-           sum(coalesce(case $model
-                   when 'first_touch' then first_touch
-                   when 'last_touch'  then last_touch
-                   when 'linear'      then linear
-                   when 'u_shaped'    then u_shaped
-                   when 'time_decay'  then time_decay
-               end / nullif(amount, 0), 1.0 / n)) as attributed_deals
+           sum(model_credit($model, first_touch, last_touch, linear, u_shaped, time_decay)) as credit,
+           sum(coalesce(model_credit($model, first_touch, last_touch, linear, u_shaped, time_decay) / nullif(amount, 0), 1.0 / n)) as attributed_deals
     from touch_credits_between($start::date, $end::date)
     where channel in (select channel from spent)
     group by channel, campaign

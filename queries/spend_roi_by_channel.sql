@@ -20,13 +20,7 @@ with spent as (
 ),
 credit_rows as (
     select channel,
-           case $model
-               when 'first_touch' then first_touch
-               when 'last_touch'  then last_touch
-               when 'linear'      then linear
-               when 'u_shaped'    then u_shaped
-               when 'time_decay'  then time_decay
-           end as credit,
+           model_credit($model, first_touch, last_touch, linear, u_shaped, time_decay) as credit,
            amount, n
     from touch_credits_between($start::date, $end::date)
     where channel <> '(none)'

@@ -51,3 +51,15 @@ select * from uncredited;
 -- touch_credits: the same rows for every won deal ever closed.
 create or replace view touch_credits as
 select * from touch_credits_between(date '0001-01-01', date '9999-12-31');
+
+-- model_credit(model, first_touch, last_touch, linear, u_shaped, time_decay): the credit of one
+-- row under the model named by `model` ('first_touch' | 'last_touch' | 'linear' | 'u_shaped' |
+-- 'time_decay'); the pages' model selector passes it through.
+create or replace macro model_credit(model, first_touch, last_touch, linear, u_shaped, time_decay) as
+    case model
+        when 'first_touch' then first_touch
+        when 'last_touch'  then last_touch
+        when 'linear'      then linear
+        when 'u_shaped'    then u_shaped
+        when 'time_decay'  then time_decay
+    end;

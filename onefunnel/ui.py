@@ -91,6 +91,21 @@ def who() -> str:
     return st.session_state.get("who") or "app user"
 
 
+def period_metrics(view: "View"):
+    """(v, m, prev): the period's row of queries/period_metrics.sql, the comparison period's (None
+    without one), and v(key, row=m), a metric's value as plain Python (None for null or no row)."""
+    m = query("period_metrics", **view.params()).iloc[0]
+    prev = query("period_metrics", **view.compare_params()).iloc[0] if view.compare else None
+
+    def v(key, row=m):
+        if row is None:
+            return None
+        x = row[key]
+        return None if pd.isna(x) else x
+
+    return v, m, prev
+
+
 def has_data() -> bool:
     con = cursor()
     return bool(con.execute("select count(*) from imports").fetchall()[0][0])

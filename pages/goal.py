@@ -15,16 +15,7 @@ view = ui.view()
 ui.page_header("Joint goal", view)
 
 con = ui.cursor()
-m = ui.query("period_metrics", **view.params()).iloc[0]
-prev = ui.query("period_metrics", **view.compare_params()).iloc[0] if view.compare else None
-
-
-def v(key, row=m):
-    """A metric's value as plain Python (None for null)."""
-    if row is None:
-        return None
-    x = row[key]
-    return None if pd.isna(x) else x
+v, m, prev = ui.period_metrics(view)
 
 
 FORECAST_RANGE_HELP = ("From the won revenue so far (nothing more closes) to won revenue + open pipeline "

@@ -7,7 +7,6 @@ marketing_rejection_reasons.sql. A lead's channel is its source renamed by the c
 which is also how spend channels meet lead sources.
 """
 
-import pandas as pd
 import streamlit as st
 
 from onefunnel import charts, charts_teams, ui
@@ -17,15 +16,7 @@ view = ui.view()
 ui.page_header("Marketing", view)
 
 params = view.params()
-m = ui.query("period_metrics", **params).iloc[0]
-prev = ui.query("period_metrics", **view.compare_params()).iloc[0] if view.compare else None
-
-
-def v(key, row=m):
-    if row is None:
-        return None
-    x = row[key]
-    return None if pd.isna(x) else x
+v, m, prev = ui.period_metrics(view)
 
 
 LOWER_BETTER = {"cost_per_lead", "cost_per_mql"}

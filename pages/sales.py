@@ -6,7 +6,6 @@ Numbers: queries/period_metrics.sql (headline), sales_by_rep.sql (same per-owner
 owners_leads.sql / owners_opportunities.sql), sales_response_by_hour.sql.
 """
 
-import pandas as pd
 import streamlit as st
 
 from onefunnel import charts, charts_teams, ui
@@ -17,15 +16,7 @@ ui.page_header("Sales", view)
 
 params = view.params()
 sla_hours = params["sla_hours"]
-m = ui.query("period_metrics", **params).iloc[0]
-prev = ui.query("period_metrics", **view.compare_params()).iloc[0] if view.compare else None
-
-
-def v(key, row=m):
-    if row is None:
-        return None
-    x = row[key]
-    return None if pd.isna(x) else x
+v, m, prev = ui.period_metrics(view)
 
 
 # ---- headline ------------------------------------------------------------------------------------------

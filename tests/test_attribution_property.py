@@ -48,11 +48,12 @@ def con(tmp_path_factory):
 
 
 def write(con, leads, opps):
-    con.execute("delete from leads; delete from opportunity_records; delete from touch_records")
+    con.execute("delete from lead_records; delete from opportunity_records; delete from touch_records")
     for i, ld in enumerate(leads):
         email = f"lead{i}@prop.test"
-        con.execute("insert into leads (lead_key, email, created_at, source, campaign) values (?, ?, ?, ?, ?)",
-                    [email, email, ld["created_at"], ld["source"], ld["campaign"]])
+        con.execute("insert into lead_records (source_system, record_id, lead_key, email, created_at, source, campaign,"
+                    " import_id, seq) values ('t', ?, ?, ?, ?, ?, ?, 0, ?)",
+                    [email, email, email, ld["created_at"], ld["source"], ld["campaign"], i])
         for at, channel, campaign in ld["touches"]:
             con.execute("insert into touch_records (email, touched_at, channel, campaign, import_id) "
                         "values (?, ?, ?, ?, 0)", [email, at, channel, campaign])

@@ -1,11 +1,16 @@
 """Turning a read file into canonical records: typed values, rejected rows, one transaction.
 
-`preview()` reads and checks a file and stores nothing; `ingest_file()` does the same and
-then, in one transaction, replaces records by source id (leads, opportunities), adds only
-new rows (touches, activities, spend), rebuilds the merged `leads` rows of the people it
-touched and logs the import. A refused file, or any error, rolls back: the stored data is
-unchanged. Everything row-sized runs in DuckDB; Python only looks at headers, a sample
-value per date column, and (for rejected rows or a refused file) line numbers.
+`preview()` reads and checks a file and stores nothing. `ingest_file()` stores it in one
+transaction: it replaces records by source id (leads, opportunities), adds only new rows
+(touches, activities, spend), merges again the people it touched and logs the import.
+
+Two paths store a file. A clean CSV (ISO dates, plain amounts, nothing to skip or reject) is
+read, typed and stored by one statement, about as fast as a plain read_csv. Any other file
+is read into a temp table of text, each date and amount column is decided from all its
+values, and rows are checked one by one, rejected rows with their line. A refused file, or
+any error, rolls back: the stored data is unchanged. Everything row-sized runs in DuckDB;
+Python only looks at headers, a sample value per date column, and (for rejected rows or a
+refused file) line numbers.
 """
 
 from __future__ import annotations
@@ -13,20 +18,20 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+import duckdb
 import pandas as pd
 
 from onefunnel.db import get_setting, set_setting
 from onefunnel.ingest.presets import (CUSTOM_PREFIX, KIND_FIELDS, Preset, custom_preset, ignored_columns,
                                       mapping)
-from onefunnel.ingest.reader import FileRefused, RawFile, line_numbers, read_file, workdir
+from onefunnel.ingest.reader import (MISSING_SQL, FileRefused, RawFile, csv_relation, is_workbook, layout_csv,
+                                     line_numbers, read_file, workdir)
 
-MISSING = ("", "--", "-", "n/a", "N/A", "—", "(not set)")
-_MISSING_SQL = ", ".join("'" + m + "'" for m in MISSING)
 
 # Date readings: name -> (label, strptime formats or None for a cast)
 DATE_FAMILIES: dict[str, tuple[str, list[str] | None]] = {
@@ -158,16 +163,17 @@ def _sql_str(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _cleaned(cols: list[int], keep: dict[str, str] | None = None) -> str:
-    """FROM-clause subquery over `raw` with k<i> for each column: the cell trimmed, null when empty
-    or a MISSING mark. trim() is slow on millions of values, so only cells that need it get it."""
+def _cleaned(cols: list[int], keep: dict[str, str] | None = None, source: str = "raw") -> str:
+    """FROM-clause subquery over `source` (c<i> columns) with k<i> for each column: the cell trimmed,
+    null when empty or a MISSING mark. trim() is slow on millions of values, so only cells that need it get it.
+    (read_csv's own nullstr list would do the marks, but it makes the reader several times slower.)"""
     tab = chr(9)
     trimmed = ", ".join(f"(case when c{i} like ' %' or c{i} like '% ' or c{i} like '{tab}%' or c{i} like '%{tab}' "
                         f"then trim(c{i}, ' {tab}') else c{i} end) as t{i}" for i in cols)
-    ks = ", ".join(f"(case when t{i} in ({_MISSING_SQL}) then null else t{i} end) as k{i}" for i in cols)
+    ks = ", ".join(f"(case when t{i} in ({MISSING_SQL}) then null else t{i} end) as k{i}" for i in cols)
     outer = "".join(f"{name}, " for name in keep or {})
     inner = "".join(f"{expr} as {name}, " for name, expr in (keep or {}).items())
-    return f"(select {outer}{ks} from (select {inner}{trimmed} from raw))"
+    return f"(select {outer}{ks} from (select {inner}{trimmed} from {source}))"
 
 
 def _date_expr(k: str, family: str, fmts: list[str] | None = None) -> str:
@@ -369,19 +375,17 @@ def _required(preset: Preset) -> list[tuple[list[str], str]]:
     return [(["date"], "no date"), (["cost"], "no cost")]
 
 
-def stage(con, raw: RawFile, progress: Progress = _noop) -> tuple[dict, dict, list[Reject], int, int]:
-    """Create temp table `typed` and view `ok` (its rows to store); return (columns, readings, rejects,
-    skipped, rejected)."""
-    preset = raw.preset
-    kinds = KIND_FIELDS[preset.kind]
-    cols = mapping(preset, raw.headers)
-    progress(0.35, "Checking dates and amounts")
-    date_choice, money_choice, readings = _decide(con, raw, cols)
+def _typed_sql(preset: Preset, headers: list[str], date_choice, money_choice, source: str,
+               keep: dict[str, str]) -> tuple[str, list[tuple[str, int, str]], list[tuple[str, str, list[str]]]]:
+    """(SELECT of the typed rows of `source`, bad_checks, missing_checks).
 
+    The rows have the `keep` columns, a flag bad_<field>_<i> per value that did not parse, one
+    column per field of the record kind, is_blank and is_summary (rows that carry no record).
+    bad_checks: (flag, column index, reason); missing_checks: (condition, reason, fields)."""
+    kinds = KIND_FIELDS[preset.kind]
+    cols = mapping(preset, headers)
     used = sorted({i for ix in cols.values() for i in ix})
-    base = con.execute("select min(rowid) from raw").fetchall()[0][0]   # temp tables number rows from 2**55
-    extra = ", excel_row" if raw.is_excel else ""
-    values, outer, bad_checks = [], [], []      # bad_checks: (flag, column index, reason)
+    values, outer, bad_checks = [], [], []
     for fname, ix in cols.items():
         parts = []
         for i in ix:
@@ -405,19 +409,34 @@ def stage(con, raw: RawFile, progress: Progress = _noop) -> tuple[dict, dict, li
         if cols.get(fname):
             summary.append(f"coalesce({', '.join(f'k{i}' for i in cols[fname])}) is null")
     outer.append(f"({' or '.join(summary) or 'false'}) as is_summary")
-    progress(0.5, "Converting values")
-    typed = f"""select rn{extra}, {', '.join(outer)}
-        from (select rn{extra}, {', '.join([f'k{i}' for i in used] + values)}
-              from {_cleaned(used, keep={"rn": f"rowid - {base} + 1", **({"excel_row": "excel_row"} if raw.is_excel else {})})})"""
-    if preset.kind in ("touch", "activity", "spend"):   # the stored row's hash, for the dedupe in _write
-        typed = f"select *, hash({', '.join(e for e, _ in _shape(preset)[2])}) as h from ({typed})"
-    con.execute(f"create or replace temp table typed as {typed}")
-
+    names = "".join(f"{k}, " for k in keep)
+    sql = f"""select {names}{', '.join(outer)}
+        from (select {names}{', '.join([f'k{i}' for i in used] + values)}
+              from {_cleaned(used, keep=keep, source=source)})"""
     missing_checks = []
     for fields, reason in _required(preset):
-        cond = " and ".join(f"{f} is null" for f in fields)
-        missing_checks.append((cond, reason, fields))
-    bad_any = " or ".join([b for b, _, _ in bad_checks] + [f"({c})" for c, _, _ in missing_checks]) or "false"
+        missing_checks.append((" and ".join(f"{f} is null" for f in fields), reason, fields))
+    return sql, bad_checks, missing_checks
+
+
+def _bad_any(bad_checks, missing_checks) -> str:
+    """SQL: the typed row is rejected (a value that did not parse, or a required field missing)."""
+    return " or ".join([b for b, _, _ in bad_checks] + [f"({c})" for c, _, _ in missing_checks]) or "false"
+
+
+def stage(con, raw: RawFile, progress: Progress = _noop) -> tuple[dict, dict, list[Reject], int, int]:
+    """Create temp table `typed` and view `ok` (its rows to store); return (columns, readings, rejects,
+    skipped, rejected)."""
+    preset = raw.preset
+    cols = mapping(preset, raw.headers)
+    progress(0.35, "Checking dates and amounts")
+    date_choice, money_choice, readings = _decide(con, raw, cols)
+    base = con.execute("select min(rowid) from raw").fetchall()[0][0]   # temp tables number rows from 2**55
+    keep = {"rn": f"rowid - {base} + 1", **({"excel_row": "excel_row"} if raw.is_excel else {})}
+    progress(0.5, "Converting values")
+    typed, bad_checks, missing_checks = _typed_sql(preset, raw.headers, date_choice, money_choice, "raw", keep)
+    con.execute(f"create or replace temp table typed as {typed}")
+    bad_any = _bad_any(bad_checks, missing_checks)
     con.execute(f"""create or replace temp view ok as
                     select * exclude (is_blank, is_summary) from typed
                     where not is_blank and not is_summary and not ({bad_any})""")
@@ -452,16 +471,16 @@ def stage(con, raw: RawFile, progress: Progress = _noop) -> tuple[dict, dict, li
 
 
 def _read_and_stage(con, path: Path, file_name: str, tmp: Path, progress: Progress,
-                    after_read: Callable[[], None] = lambda: None) -> Staged:
+                    after_read: Callable[[], None] = lambda: None, sha: Future | None = None) -> Staged:
     progress(0.05, f"Reading {file_name}")
     with ThreadPoolExecutor(1) as pool:   # hashing overlaps DuckDB's work (both release the GIL)
-        sha = pool.submit(file_sha256, path)
+        sha = sha or pool.submit(file_sha256, path)
         raw = read_file(con, path, file_name, tmp, custom_presets(con))
         after_read()
         rows_read = con.execute("select count(*) from raw").fetchall()[0][0]
         columns, readings, rejects, skipped, rejected = stage(con, raw, progress)
         sample = con.execute("select * exclude (rn) from ok order by rn limit 20").df()
-        sample = sample[[c for c in sample.columns if not c.startswith("bad_") and c not in ("excel_row", "h")]]
+        sample = sample[[c for c in sample.columns if not c.startswith("bad_") and c != "excel_row"]]
         sha = sha.result()
     dup = con.execute("select max(import_id) from imports where content_sha256 = ? and undone_at is null", [sha]).fetchall()[0][0]
     return Staged(file_name, raw.preset, raw, rows_read, skipped, rows_read - skipped - rejected, rejects,
@@ -479,7 +498,7 @@ def preview(con, path: str | Path, file_name: str | None = None) -> Staged:
             _drop_temp(con)
 
 
-def _drop_temp(con, names=("shaped", "suspect", "ok", "incoming", "affected", "typed", "raw")) -> None:
+def _drop_temp(con, names=("shaped", "ok", "incoming", "affected", "replaced", "suspect", "typed", "raw")) -> None:
     kinds = dict(con.execute("select table_name, table_type from information_schema.tables "
                              "where table_catalog = 'temp'").fetchall())
     for name in names:   # views first: they read the tables
@@ -491,14 +510,12 @@ def _drop_temp(con, names=("shaped", "suspect", "ok", "incoming", "affected", "t
 
 LEAD_FIELDS = "email, created_at, company, source, campaign, owner, mql_at, sql_at, disqualified_at, disqualify_reason, status"
 
-# One person, one lead (METRICS.md): the earliest date of each date field, the other fields from
-# the most recently imported record (highest seq) that has a value. Leads with one record copy it.
-REBUILD_LEADS = """
-insert into leads
-with recs as (select * from lead_records {where}),
-multi as (select lead_key from recs group by lead_key having count(*) > 1)
-select lead_key, {fields} from recs anti join multi using (lead_key)
-union all
+# One person, one lead (METRICS.md), for the people with several lead records (temp table people_multi):
+# the earliest date of each date field, the other fields from the most recently imported record
+# (highest seq) that has a value. A person with one record is that record (lead_records.is_sole);
+# the view `leads` (queries/model/05_leads.sql) reads both.
+MERGE_LEADS = """
+insert into lead_merges
 select lead_key,
        arg_max(email, seq) filter (where email is not null),
        min(created_at),
@@ -509,9 +526,25 @@ select lead_key,
        min(mql_at), min(sql_at), min(disqualified_at),
        arg_max(disqualify_reason, seq) filter (where disqualify_reason is not null),
        arg_max(status, seq) filter (where status is not null)
-from recs semi join multi using (lead_key)
+from lead_records semi join people_multi using (lead_key)
 group by lead_key
 """
+
+
+def settle_people(con, affected: str) -> None:
+    """Bring the people of temp table `affected` (column lead_key) up to date: is_sole on their
+    records, and their merged row in lead_merges when they have several records."""
+    con.execute(f"""create or replace temp table people_multi as
+        select lead_key from lead_records where lead_key in (select lead_key from {affected})
+        group by lead_key having count(*) > 1""")
+    con.execute(f"delete from lead_merges where lead_key in (select lead_key from {affected})")
+    con.execute("update lead_records set is_sole = false "
+                "where is_sole and lead_key in (select lead_key from people_multi)")
+    con.execute(f"""update lead_records set is_sole = true
+        where not is_sole and lead_key in (select lead_key from {affected})
+          and lead_key not in (select lead_key from people_multi)""")
+    con.execute(MERGE_LEADS)
+    con.execute("drop table temp.people_multi")
 
 
 def _incoming(con, rid: str) -> None:
@@ -525,22 +558,15 @@ def _incoming(con, rid: str) -> None:
         con.execute(f"create or replace temp view incoming as select * replace ({rid} as record_id) from ok")
 
 
-def _only_new_people(con, sys_: str, new: int) -> bool:
-    """True when no incoming record replaces a stored one, the incoming lead_keys are distinct and
-    unknown to lead_records and leads, and leads is empty only when lead_records is: then the
-    rebuild would just copy each incoming row."""
-    n, keys, known = con.execute("""
-        select count(*), count(distinct k),
-               count(*) filter (where k in (select lead_key from lead_records) or k in (select lead_key from leads))
-        from (select coalesce(email, $sys || ':' || record_id) as k from incoming)""", {"sys": sys_}).fetchall()[0]
-    if new != n or keys != n or known:
-        return False
-    return (con.execute("select count(*) from (select 1 from leads limit 1)").fetchall()[0][0] > 0
-            or con.execute("select count(*) from (select 1 from lead_records limit 1)").fetchall()[0][0] == 0)
+def _record_id(p: Preset) -> str:
+    # A template lead row without lead_id is identified by its content: the same row imported
+    # again replaces itself, another row for the same email is another record of that person.
+    return (f"coalesce(record_id, 'row:' || md5(row({LEAD_FIELDS})::varchar))"
+            if p.kind == "lead" and p.template else "record_id")
 
 
 def _shape(p: Preset) -> tuple[str, str, list[tuple[str, str]]]:
-    """(table, its columns, (expression over `ok`, column) per column) of a kind stored as a set of rows."""
+    """(table, its columns, (expression over the typed rows, column) per column) of a kind stored as a set of rows."""
     table, cols = {
         "touch": ("touch_records", "email, lead_ref, lead_ref_system, touched_at, channel, campaign"),
         "activity": ("activity_records", "email, lead_ref, lead_ref_system, activity_at, type, owner"),
@@ -558,83 +584,206 @@ def _shape(p: Preset) -> tuple[str, str, list[tuple[str, str]]]:
     return table, cols, list(zip(exprs, cols.split(", ")))
 
 
-def _write(con, staged: Staged, import_id: int) -> int:
-    """Store the `ok` rows; returns how many rows are new."""
-    p = staged.preset
-    sys_ = p.system
-    seq = f"{import_id}::bigint * 10000000000 + rn"
-    if p.kind in ("lead", "opportunity"):
-        table = "lead_records" if p.kind == "lead" else "opportunity_records"
-        # A template lead row without lead_id is identified by its content: the same row imported
-        # again replaces itself, another row for the same email is another record of that person.
-        _incoming(con, f"coalesce(record_id, 'row:' || md5(row({LEAD_FIELDS})::varchar))"
-                  if p.kind == "lead" and p.template else "record_id")
-        new = con.execute(f"""select count(*) from incoming i anti join {table} r
-                              on r.source_system = ? and r.record_id = i.record_id""", [sys_]).fetchall()[0][0]
-        if p.kind == "lead" and _only_new_people(con, sys_, new):
-            # Every row is a new person: each lead is its one record, copied from the file's rows.
-            con.execute(f"""insert into lead_records
-                select ?, record_id, coalesce(email, ? || ':' || record_id), {LEAD_FIELDS},
-                       converted_opportunity_id, ?, {seq}
-                from incoming""", [sys_, sys_, import_id])
-            con.execute(f"insert into leads select coalesce(email, ? || ':' || record_id), {LEAD_FIELDS} "
-                        "from incoming", [sys_])
-            _drop_temp(con, ("incoming",))
-            return new
-        if p.kind == "lead":   # the people whose lead may change: their old and their new lead_key
-            con.execute("""create or replace temp table affected as
-                select lead_key from lead_records
-                where source_system = $sys and record_id in (select record_id from incoming)
-                union
-                select coalesce(email, $sys || ':' || record_id) from incoming""", {"sys": sys_})
-        con.execute(f"delete from {table} where source_system = ? "
-                    "and record_id in (select record_id from incoming)", [sys_])
-        if p.kind == "opportunity":
-            con.execute(f"""insert into opportunity_records
-                select ?, record_id, name, created_at, close_date,
-                       case when lower(status) in ('won', 'lost') then status else coalesce(stage, status) end,
-                       amount, probability, is_closed, is_won, owner, source, lead_ref, ?, email, ?, {seq}
-                from incoming""", [sys_, p.lead_ref_system, import_id])
-            _drop_temp(con, ("incoming",))
-            return new
-        con.execute(f"""insert into lead_records
-            select ?, record_id, coalesce(email, ? || ':' || record_id), {LEAD_FIELDS},
-                   converted_opportunity_id, ?, {seq}
-            from incoming""", [sys_, sys_, import_id])
-        if con.execute("select count(*) from leads").fetchall()[0][0] == 0:
-            con.execute(REBUILD_LEADS.format(where="", fields=LEAD_FIELDS))
-        else:
-            con.execute("delete from leads where lead_key in (select lead_key from affected)")
-            con.execute(REBUILD_LEADS.format(where="where lead_key in (select lead_key from affected)",
-                                             fields=LEAD_FIELDS))
-        _drop_temp(con, ("incoming", "affected"))
-        return new
-    table, cols, shaped = _shape(p)
-    # Set semantics (METRICS.md: de-duplicated on all fields) without comparing every row's text:
-    # only rows whose hash (h, computed once in `typed`) repeats in the file or meets a stored
-    # row's hash take the exact EXCEPT; the others are new and distinct by construction.
-    con.execute(f"create or replace temp view shaped as select {', '.join(f'{e} as {c}' for e, c in shaped)}, h from ok")
-    con.execute(f"""create or replace temp table suspect as
-        select h from shaped group by h having count(*) > 1
-        union
-        select hash({cols}) from {table} where hash({cols}) in (select h from shaped)""")
-    before = con.execute(f"select count(*) from {table}").fetchall()[0][0]
-    con.execute(f"""insert into {table}
-        select * exclude (h), $import_id from shaped anti join suspect using (h)
+def _store(con, p: Preset, rows: str, import_id: int) -> int:
+    """Insert the typed lead or opportunity rows of relation `rows` (with rn and record_id) into
+    the kind's record table under `import_id`; returns how many."""
+    params = {"sys": p.system, "import_id": import_id}
+    seq = "$import_id::bigint * 10000000000 + rn"
+    if p.kind == "lead":
+        sql = f"""insert into lead_records (source_system, record_id, lead_key, {LEAD_FIELDS},
+                                             converted_opportunity_id, import_id, seq, is_sole)
+                  select $sys, record_id, coalesce(email, $sys || ':' || record_id), {LEAD_FIELDS},
+                         converted_opportunity_id, $import_id, {seq}, true
+                  from {rows}"""
+    elif p.kind == "opportunity":
+        params["ref_sys"] = p.lead_ref_system
+        sql = f"""insert into opportunity_records (source_system, record_id, name, created_at, close_date, stage,
+                      amount, probability, is_closed_export, is_won_export, owner, source, lead_ref,
+                      lead_ref_system, email, import_id, seq)
+                  select $sys, record_id, name, created_at, close_date,
+                         case when lower(status) in ('won', 'lost') then status else coalesce(stage, status) end,
+                         amount, probability, is_closed, is_won, owner, source, lead_ref, $ref_sys::varchar, email,
+                         $import_id, {seq}
+                  from {rows}"""
+    else:
+        raise ValueError(f"{p.kind} rows are stored by _store_set")
+    return con.execute(sql, params).fetchall()[0][0]
+
+
+def _shaped_sql(p: Preset, rows: str) -> str:
+    """SELECT of a set kind's rows as stored, from the typed rows of relation `rows`, with h: their hash."""
+    _, cols, shaped = _shape(p)
+    return (f"select {', '.join(f'{e} as {c}' for e, c in shaped)}, "
+            f"hash({', '.join(e for e, _ in shaped)}) as h from {rows}")
+
+
+def _store_set(con, p: Preset, shaped: str, import_id: int) -> int:
+    """Add the rows of relation `shaped` (see _shaped_sql) that are not stored yet; returns how many.
+
+    Set semantics (METRICS.md: de-duplicated on all fields) without comparing every row's text:
+    only rows whose hash repeats in the file or meets a stored row's hash take the exact EXCEPT;
+    the others are new and distinct by construction. Rows are filtered before they are stored:
+    deleting from a large uncommitted insert makes DuckDB rewrite all of it at commit."""
+    table, cols, _ = _shape(p)
+    older = (f"union select hash({cols}) from {table} where hash({cols}) in (select h from {shaped})"
+             if _others(con, table, import_id) else "")
+    con.execute(f"create or replace temp table suspect as "
+                f"select h from {shaped} group by h having count(*) > 1 {older}")
+    return con.execute(f"""insert into {table} ({cols}, import_id)
+        select * exclude (h), $import_id from {shaped} anti join suspect using (h)
         union all
         select *, $import_id from (
-            select {cols} from shaped semi join suspect using (h)
+            select {cols} from {shaped} semi join suspect using (h)
             except
-            select {cols} from {table} where hash({cols}) in (select h from suspect))""", {"import_id": import_id})
-    _drop_temp(con, ("shaped", "suspect"))
-    return con.execute(f"select count(*) from {table}").fetchall()[0][0] - before
+            select {cols} from {table} where hash({cols}) in (select h from suspect))""",
+                       {"import_id": import_id}).fetchall()[0][0]
 
 
-def ingest_file(con, path: str | Path, file_name: str | None = None, who: str | None = None,
-                progress: Progress = _noop) -> ImportResult:
-    """Import one file in one transaction. Raises FileRefused (nothing stored) for a broken file."""
-    path = Path(path)
-    file_name = file_name or path.name
+def _others(con, table: str, import_id: int, where: str = "true", params: dict | None = None) -> bool:
+    """Does `table` hold rows of other imports (matching `where`)? Skips the joins on a first import."""
+    return bool(con.execute(f"select count(*) from (select 1 from {table} where import_id <> $import_id "
+                            f"and {where} limit 1)", {"import_id": import_id, **(params or {})}).fetchall()[0][0])
+
+
+def _settle(con, p: Preset, import_id: int, stored: int) -> int:
+    """After _store: older records with the same source id are replaced and the people touched are
+    merged again. Returns how many of the stored records are new."""
+    table = "lead_records" if p.kind == "lead" else "opportunity_records"
+    params = {"sys": p.system, "import_id": import_id}
+    replaced = 0
+    if _others(con, table, import_id, "source_system = $sys", {"sys": p.system}):
+        con.execute(f"""create or replace temp table replaced as
+            select rowid as r{', lead_key' if p.kind == 'lead' else ''} from {table}
+            where source_system = $sys and import_id <> $import_id
+              and record_id in (select record_id from {table} where import_id = $import_id)""", params)
+        replaced = con.execute("select count(*) from replaced").fetchall()[0][0]
+    if p.kind == "lead":   # the people whose lead may change: their new and their old lead_key
+        con.execute(f"""create or replace temp table affected as
+            select lead_key from lead_records where import_id = $import_id
+            {'union select lead_key from replaced' if replaced else ''}""", {"import_id": import_id})
+    if replaced:
+        con.execute(f"delete from {table} where rowid in (select r from replaced)")
+    if p.kind == "lead":
+        if replaced or _shared_people(con, import_id):
+            settle_people(con, "affected")
+        _drop_temp(con, ("affected",))
+    _drop_temp(con, ("replaced",))
+    return stored - replaced
+
+
+def _shared_people(con, import_id: int) -> bool:
+    """Does a person of this import have another lead record (in it or stored before)?"""
+    n, keys = con.execute("select count(*), count(distinct lead_key) from lead_records where import_id = ?",
+                          [import_id]).fetchall()[0]
+    if n != keys:
+        return True
+    return _others(con, "lead_records", import_id) and con.execute(
+        """select count(*) from (select 1 from lead_records where import_id <> $import_id
+           and lead_key in (select lead_key from affected) limit 1)""", {"import_id": import_id}).fetchall()[0][0] > 0
+
+
+def _log_import(con, r: ImportResult, raw: RawFile, sha256: str, who: str | None) -> None:
+    """The imports row and the rejected rows of a stored file."""
+    con.execute("""insert into imports (import_id, file_name, content_sha256, format, record_kind, encoding,
+                       delimiter, readings, rows_read, rows_loaded, rows_new, rows_rejected, rows_skipped,
+                       imported_by)
+                   values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                [r.import_id, r.file_name, sha256, r.format, r.kind, raw.encoding, raw.delimiter,
+                 json.dumps(r.readings), r.rows_read, r.rows_loaded, r.rows_new, r.rows_rejected, r.rows_skipped, who])
+    if r.rejects:
+        frame = pd.DataFrame([(r.import_id, j.line, j.column, j.value, j.reason) for j in r.rejects],
+                             columns=["import_id", "line", "column_name", "value", "reason"])
+        con.register("rejects_frame", frame)
+        con.execute("insert into import_rejects select * from rejects_frame")
+        con.unregister("rejects_frame")
+
+
+def _result(con, import_id: int, file_name: str, preset: Preset, raw: RawFile, sha256: str, counts: tuple,
+            rejects: list[Reject], readings: dict[str, str]) -> ImportResult:
+    """counts: rows (read, loaded, new, rejected, skipped)."""
+    notes = list(raw.notes)
+    dup = con.execute("select max(import_id) from imports where content_sha256 = ? and undone_at is null",
+                      [sha256]).fetchall()[0][0]
+    if dup:
+        notes.append(f"identical to import #{dup}: re-importing it changes no number")
+    return ImportResult(file_name, import_id, preset.key, preset.label, preset.kind, *counts, rejects=rejects,
+                        readings=readings, notes=notes, ignored_columns=ignored_columns(preset, raw.headers))
+
+
+FALLBACK = "onefunnel: not a clean file"
+
+
+def _next_import_id(con) -> int:
+    """The id nextval('import_id_seq') will give, without taking it (a fallen-back attempt leaves no gap)."""
+    return con.execute("select coalesce(last_value + increment_by, start_value) from duckdb_sequences() "
+                       "where sequence_name = 'import_id_seq'").fetchall()[0][0]
+
+
+def _ingest_clean_csv(con, path: Path, file_name: str, tmp: Path, sha: Future, who: str | None,
+                      progress: Progress) -> ImportResult | None:
+    """A clean CSV file in one pass: read, typed and stored by one statement, as a plain read_csv would
+    (touches, activities and spend go through a temp table first, to leave out repeated rows).
+
+    Clean: ISO dates, amounts with a decimal point, no row to skip or reject. The statement
+    raises at the first row that is not (the SQL error() below) and the transaction is rolled
+    back: None tells the caller to take the checking path, which decides each column from all
+    its values and reports rejected rows. A file whose record ids or people repeat falls back too."""
+    try:
+        raw = layout_csv(path, file_name, tmp, custom_presets(con))
+    except FileRefused:
+        return None   # the checking path refuses it with the same message
+    p = raw.preset
+    kinds = KIND_FIELDS[p.kind]
+    cols = mapping(p, raw.headers)
+    dates = {i: ("iso", None) for f, ix in cols.items() if kinds[f] in ("timestamp", "date") for i in ix}
+    money = {i: "." for f, ix in cols.items() if kinds[f] in ("money", "percent") for i in ix}
+    if money and raw.delimiter == ";":
+        return None   # a European layout: the decimal mark is decided from all values
+    # rn (the row's place in the file, for lead seq) is 0: numbering rows would make the statement
+    # keep file order, at twice the cost. A file with one person twice falls back, where order counts.
+    records = p.kind in ("lead", "opportunity")
+    typed, bad_checks, missing_checks = _typed_sql(p, raw.headers, dates, money, csv_relation(raw),
+                                                   {"rn": "0"} if records else {})
+    guard = (f"case when is_blank or is_summary or {_bad_any(bad_checks, missing_checks)} "
+             f"then error({_sql_str(FALLBACK)}) else true end")
+    rows = f"(select * from ({typed}) where {guard})"
+    if records:
+        rows = f"(select * replace ({_record_id(p)} as record_id) from {rows})"
+    progress(0.1, f"Reading and storing {file_name}")
+    import_id = _next_import_id(con)
+    con.execute("begin transaction")
+    try:
+        try:
+            if records:
+                stored = _store(con, p, rows, import_id)
+            else:
+                con.execute(f"create or replace temp table shaped as {_shaped_sql(p, rows)}")
+                stored = con.execute("select count(*) from shaped").fetchall()[0][0]
+        except duckdb.Error:
+            con.execute("rollback")
+            return None
+        repeats = records and con.execute(
+            f"""select count(*) - count(distinct record_id) {'+ count(*) - count(distinct lead_key)' if p.kind == 'lead' else ''}
+                from {'lead_records' if p.kind == 'lead' else 'opportunity_records'} where import_id = ?""",
+            [import_id]).fetchall()[0][0]
+        if stored == 0 or repeats or con.execute("select nextval('import_id_seq')").fetchall()[0][0] != import_id:
+            con.execute("rollback")
+            return None
+        progress(0.6, "Merging people" if records else "Leaving out rows stored before")
+        new = _settle(con, p, import_id, stored) if records else _store_set(con, p, "shaped", import_id)
+        result = _result(con, import_id, file_name, p, raw, sha.result(), (stored, stored, new, 0, 0), [], {})
+        _log_import(con, result, raw, sha.result(), who)
+        _drop_temp(con, ("shaped", "suspect"))
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    return result
+
+
+def _ingest_checked(con, path: Path, file_name: str, tmp: Path, sha: Future, who: str | None,
+                    progress: Progress) -> ImportResult:
+    """Any file: read into `raw`, each column decided from all its values, rows checked one by one."""
     began = []
 
     def begin() -> None:
@@ -642,28 +791,23 @@ def ingest_file(con, path: str | Path, file_name: str | None = None, who: str | 
         began.append(True)
 
     try:
-        with workdir() as tmp:
-            # The file is read into the temp table `raw` before the transaction begins: a failed
-            # read (a file that is not UTF-8 after all, read again) must not abort the transaction.
-            staged = _read_and_stage(con, path, file_name, Path(tmp), progress, after_read=begin)
-            import_id = con.execute("select nextval('import_id_seq')").fetchall()[0][0]
-            progress(0.7, "Storing records")
-            new = _write(con, staged, import_id)
-            raw = staged.raw
-            con.execute("""insert into imports (import_id, file_name, content_sha256, format, record_kind, encoding,
-                               delimiter, readings, rows_read, rows_loaded, rows_new, rows_rejected, rows_skipped,
-                               imported_by)
-                           values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                        [import_id, file_name, staged.sha256, staged.preset.key, staged.preset.kind, raw.encoding,
-                         raw.delimiter, json.dumps(staged.readings), staged.rows_read, staged.rows_ok, new,
-                         staged.rows_rejected, staged.rows_skipped, who])
-            if staged.rejects:
-                frame = pd.DataFrame([(import_id, r.line, r.column, r.value, r.reason) for r in staged.rejects],
-                                     columns=["import_id", "line", "column_name", "value", "reason"])
-                con.register("rejects_frame", frame)
-                con.execute("insert into import_rejects select * from rejects_frame")
-                con.unregister("rejects_frame")
-            _drop_temp(con)
+        # The file is read into the temp table `raw` before the transaction begins: a failed
+        # read (a file that is not UTF-8 after all, read again) must not abort the transaction.
+        staged = _read_and_stage(con, path, file_name, tmp, progress, after_read=begin, sha=sha)
+        import_id = con.execute("select nextval('import_id_seq')").fetchall()[0][0]
+        progress(0.7, "Storing records")
+        p = staged.preset
+        if p.kind in ("lead", "opportunity"):
+            _incoming(con, _record_id(p))
+            new = _settle(con, p, import_id, _store(con, p, "incoming", import_id))
+        else:
+            con.execute(f"create or replace temp view shaped as {_shaped_sql(p, 'ok')}")
+            new = _store_set(con, p, "shaped", import_id)
+        result = _result(con, import_id, file_name, p, staged.raw, staged.sha256,
+                         (staged.rows_read, staged.rows_ok, new, staged.rows_rejected, staged.rows_skipped),
+                         staged.rejects, staged.readings)
+        _log_import(con, result, staged.raw, staged.sha256, who)
+        _drop_temp(con)
         con.execute("commit")
     except BaseException:
         if began:
@@ -673,14 +817,27 @@ def ingest_file(con, path: str | Path, file_name: str | None = None, who: str | 
         except Exception:
             pass              # the original error matters more
         raise
+    return result
+
+
+def ingest_file(con, path: str | Path, file_name: str | None = None, who: str | None = None,
+                progress: Progress = _noop) -> ImportResult:
+    """Import one file in one transaction. Raises FileRefused (nothing stored) for a broken file.
+
+    A clean CSV takes the one-pass path; any other file, or a clean-looking one that turns out
+    not to be, the checking path (see _ingest_clean_csv)."""
+    path = Path(path)
+    file_name = file_name or path.name
+    with workdir() as tmp, ThreadPoolExecutor(1) as pool:   # hashing overlaps DuckDB's work
+        sha = pool.submit(file_sha256, path)
+        result = None
+        if not is_workbook(path, file_name):
+            result = _ingest_clean_csv(con, path, file_name, Path(tmp), sha, who, progress)
+        if result is None:
+            result = _ingest_checked(con, path, file_name, Path(tmp), sha, who, progress)
     progress(1.0, "Done")
-    notes = list(staged.notes)
-    if staged.duplicate_of:
-        notes.append(f"identical to import #{staged.duplicate_of}: re-importing it changes no number")
-    return ImportResult(file_name, import_id, staged.preset.key, staged.preset.label, staged.preset.kind,
-                        staged.rows_read, staged.rows_ok, new, staged.rows_rejected, staged.rows_skipped,
-                        staged.rejects, staged.readings, notes, staged.ignored_columns)
+    return result
 
 
 __all__ = ["FileRefused", "ImportResult", "Reject", "Staged", "custom_formats", "custom_presets", "ingest_file",
-           "preview", "save_custom_format"]
+           "preview", "save_custom_format", "settle_people"]

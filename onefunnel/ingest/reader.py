@@ -24,7 +24,10 @@ from charset_normalizer import from_bytes
 
 from onefunnel.ingest.presets import PRESETS, Preset, detect, mapping
 
+# Cells that mean "no value" in real exports (load.py reads them as NULL, padded or not).
+MISSING = ("", "--", "-", "n/a", "N/A", "—", "(not set)")
 SNIFF_BYTES = 256 * 1024
+MISSING_SQL = ", ".join("'" + m.replace("'", "''") + "'" for m in MISSING)
 HEADER_SEARCH_LINES = 30
 DELIMITERS = [",", ";", "\t", "|"]
 csv.field_size_limit(2**31 - 1)   # the line scans below meet notes of any length
@@ -271,20 +274,25 @@ def _refusal(file_name: str, exc: Exception, data: Path, header_line: int, delim
                        line=int(m.group(1)) if m else None)
 
 
-def read_csv_file(con, path: Path, file_name: str, workdir: Path, extra: list[Preset] | tuple[Preset, ...] = ()) -> RawFile:
+def _encoding_of(path: Path, file_name: str) -> str:
     with open(path, "rb") as f:
         head = f.read(SNIFF_BYTES)
     if not head.lstrip(codecs.BOM_UTF8).strip():
         raise FileRefused(file_name, "the file is empty")
-    encoding = detect_encoding(head, file_name)
+    return detect_encoding(head, file_name)
+
+
+def read_csv_file(con, path: Path, file_name: str, workdir: Path, extra: list[Preset] | tuple[Preset, ...] = ()) -> RawFile:
+    encoding = _encoding_of(path, file_name)
     try:
         return _read_text(con, path, file_name, workdir, encoding, extra)
     except _NotUtf8:
         return _read_text(con, path, file_name, workdir, "cp1252", extra)
 
 
-def _read_text(con, path: Path, file_name: str, workdir: Path, encoding: str,
-               extra: list[Preset] | tuple[Preset, ...] = ()) -> RawFile:
+def _layout(path: Path, file_name: str, workdir: Path, encoding: str,
+            extra: list[Preset] | tuple[Preset, ...] = ()) -> RawFile:
+    """Where the data is and how it is laid out (encoding, header, delimiter, footer); reads no rows."""
     utf8 = to_utf8(path, encoding, workdir)
     with open(utf8, "r", encoding="utf-8-sig", errors="replace", newline="") as f:
         sample = f.read(SNIFF_BYTES)
@@ -293,29 +301,6 @@ def _read_text(con, path: Path, file_name: str, workdir: Path, encoding: str,
         lines = lines[:-1]   # the last line of the sample may be cut
     idx, delim, preset, headers = find_header(lines, file_name, extra)
     data, footer = strip_footer(utf8, workdir)
-
-    cols = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(headers)))
-    # every column is parsed (a ragged row is refused), only the mapped ones are kept
-    used = ", ".join(f"c{i}" for i in sorted({i for ix in mapping(preset, headers).values() for i in ix}))
-    sql_path = str(data).replace("'", "''")
-    delim_sql = delim.replace("'", "''")
-    try:
-        # Rows keep the file's order: rowids count the data rows (see load.stage).
-        con.execute(f"""
-            create or replace temp table raw as
-            select {used}
-            from read_csv('{sql_path}', delim='{delim_sql}', quote='"', escape='"',
-                          header=false, skip={idx + 1}, columns={{{cols}}},
-                          auto_detect=false, strict_mode=true, null_padding=false,
-                          encoding='utf-8')
-        """)
-    except Exception as exc:  # duckdb raises InvalidInputException and friends
-        if "invalid unicode" in str(exc).lower() and encoding == "utf-8":
-            raise _NotUtf8() from None
-        raise _refusal(file_name, exc, data, idx + 1, delim, headers) from None
-    n = con.execute("select count(*) from raw").fetchall()[0][0]
-    if n == 0:
-        raise FileRefused(file_name, "the file has a header but no data rows", line=idx + 1)
     notes = []
     if idx:
         notes.append(f"skipped {idx} line(s) above the header")
@@ -323,6 +308,40 @@ def _read_text(con, path: Path, file_name: str, workdir: Path, encoding: str,
         notes.append(f"ignored a {footer}-line report footer")
     return RawFile(file_name, preset, headers, encoding, delim, idx + 1, csv_path=data,
                    footer_lines=footer, notes=notes)
+
+
+def csv_relation(raw: RawFile) -> str:
+    """SQL reading the data rows of a laid-out CSV file, in file order: the mapped columns c<i>,
+    as text. Every column is parsed strictly (a ragged row or a broken quote is an error)."""
+    cols = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(raw.headers)))
+    used = ", ".join(f"c{i}" for i in sorted({i for ix in mapping(raw.preset, raw.headers).values() for i in ix}))
+    sql_path = str(raw.csv_path).replace("'", "''")
+    delim_sql = raw.delimiter.replace("'", "''")
+    return (f"(select {used} from read_csv('{sql_path}', delim='{delim_sql}', quote='\"', escape='\"', "
+            f"header=false, skip={raw.header_line}, columns={{{cols}}}, auto_detect=false, strict_mode=true, "
+            f"null_padding=false, encoding='utf-8'))")
+
+
+def layout_csv(path: Path, file_name: str, workdir: Path, extra: list[Preset] | tuple[Preset, ...] = ()) -> RawFile:
+    """The layout of a CSV file as its first bytes tell it (the encoding is provisional, see
+    detect_encoding); raises FileRefused for an empty, binary or unrecognised file."""
+    return _layout(path, file_name, workdir, _encoding_of(path, file_name), extra)
+
+
+def _read_text(con, path: Path, file_name: str, workdir: Path, encoding: str,
+               extra: list[Preset] | tuple[Preset, ...] = ()) -> RawFile:
+    raw = _layout(path, file_name, workdir, encoding, extra)
+    try:
+        # Rows keep the file's order: rowids count the data rows (see load.stage).
+        con.execute(f"create or replace temp table raw as select * from {csv_relation(raw)}")
+    except Exception as exc:  # duckdb raises InvalidInputException and friends
+        if "invalid unicode" in str(exc).lower() and encoding == "utf-8":
+            raise _NotUtf8() from None
+        raise _refusal(file_name, exc, raw.csv_path, raw.header_line, raw.delimiter, raw.headers) from None
+    n = con.execute("select count(*) from raw").fetchall()[0][0]
+    if n == 0:
+        raise FileRefused(file_name, "the file has a header but no data rows", line=raw.header_line)
+    return raw
 
 
 # ---- Excel --------------------------------------------------------------------------------------
@@ -388,6 +407,14 @@ def _first_excel_row(sheets: dict) -> list[str] | None:
             if len(cells) >= 2:
                 return cells
     return None
+
+
+def is_workbook(path: Path, file_name: str) -> bool:
+    """Is this an Excel workbook (by its first bytes), or named like one?"""
+    with open(path, "rb") as f:
+        magic = f.read(8)
+    return (magic.startswith(b"PK\x03\x04") or magic.startswith(b"\xd0\xcf\x11\xe0")
+            or file_name.lower().endswith((".xlsx", ".xls", ".xlsm")))
 
 
 def read_file(con, path: Path, file_name: str, workdir: Path,

@@ -1,8 +1,8 @@
 """Taking one import back: its rows are deleted and the people it touched are merged again.
 
 `undo_import()` runs in one transaction: it deletes the rows stored under the import's id from
-every record table, rebuilds the `leads` rows of the people whose records it removed (with
-load.py's REBUILD_LEADS, the "one person, one lead" rule of METRICS.md), marks the import as
+every record table, merges again the people whose records it removed (load.settle_people, the
+"one person, one lead" rule of METRICS.md), marks the import as
 undone (imports.undone_at / undone_by, migration 004) and logs the change in settings_log under
 the key 'import:<id>'. Any error rolls everything back: the stored data is unchanged.
 
@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 
-from onefunnel.ingest.load import LEAD_FIELDS, REBUILD_LEADS
+from onefunnel.ingest import load
 
 # Tables whose rows carry the import_id of the import that stored them, in deletion order.
 RECORD_TABLES = ("lead_records", "opportunity_records", "touch_records", "activity_records", "spend_records",
@@ -62,9 +62,7 @@ def undo_import(con, import_id: int, who: str | None = None) -> dict[str, int]:
         leads_before = con.execute("select count(*) from leads semi join undo_affected using (lead_key)"
                                    ).fetchall()[0][0]
         counts = {table: _delete(con, table, import_id) for table in RECORD_TABLES}
-        con.execute("delete from leads where lead_key in (select lead_key from undo_affected)")
-        con.execute(REBUILD_LEADS.format(where="where lead_key in (select lead_key from undo_affected)",
-                                         fields=LEAD_FIELDS))
+        load.settle_people(con, "undo_affected")
         counts["leads"] = leads_before - con.execute(
             "select count(*) from leads semi join undo_affected using (lead_key)").fetchall()[0][0]
         con.execute("drop table temp.undo_affected")

@@ -1,0 +1,14 @@
+-- leads: one row per person (METRICS.md "One person, one lead"). A person with one lead
+-- record is that record; a person with several is their merged row in lead_merges (earliest
+-- date of each date field, other fields from the most recently imported record with a value),
+-- kept up to date by ingest/load.py settle_people().
+-- Grain: one row per lead_key.
+create or replace view leads as
+select lead_key, email, created_at, company, source, campaign, owner,
+       mql_at, sql_at, disqualified_at, disqualify_reason, status
+from lead_records
+where is_sole
+union all
+select lead_key, email, created_at, company, source, campaign, owner,
+       mql_at, sql_at, disqualified_at, disqualify_reason, status
+from lead_merges;

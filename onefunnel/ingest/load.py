@@ -29,9 +29,12 @@ import pandas as pd
 from onefunnel.db import get_setting, set_setting
 from onefunnel.ingest.presets import (CUSTOM_PREFIX, KIND_FIELDS, Preset, custom_preset, ignored_columns,
                                       mapping)
-from onefunnel.ingest.reader import (MISSING_SQL, FileRefused, RawFile, csv_relation, is_workbook, layout_csv,
+from onefunnel.ingest.reader import (FileRefused, RawFile, csv_relation, is_workbook, layout_csv,
                                      line_numbers, read_file, workdir)
 
+
+MISSING = ("", "--", "-", "n/a", "N/A", "—", "(not set)")   # cells that mean "no value"
+_MISSING_SQL = ", ".join("'" + m + "'" for m in MISSING)
 
 # Date readings: name -> (label, strptime formats or None for a cast)
 DATE_FAMILIES: dict[str, tuple[str, list[str] | None]] = {
@@ -166,11 +169,12 @@ def _sql_str(text: str) -> str:
 def _cleaned(cols: list[int], keep: dict[str, str] | None = None, source: str = "raw") -> str:
     """FROM-clause subquery over `source` (c<i> columns) with k<i> for each column: the cell trimmed,
     null when empty or a MISSING mark. trim() is slow on millions of values, so only cells that need it get it.
-    (read_csv's own nullstr list would do the marks, but it makes the reader several times slower.)"""
+    (Measured on 5M rows, this beats one CASE per cell and an OR of the marks; read_csv's own
+    nullstr list makes the reader several times slower.)"""
     tab = chr(9)
     trimmed = ", ".join(f"(case when c{i} like ' %' or c{i} like '% ' or c{i} like '{tab}%' or c{i} like '%{tab}' "
                         f"then trim(c{i}, ' {tab}') else c{i} end) as t{i}" for i in cols)
-    ks = ", ".join(f"(case when t{i} in ({MISSING_SQL}) then null else t{i} end) as k{i}" for i in cols)
+    ks = ", ".join(f"(case when t{i} in ({_MISSING_SQL}) then null else t{i} end) as k{i}" for i in cols)
     outer = "".join(f"{name}, " for name in keep or {})
     inner = "".join(f"{expr} as {name}, " for name, expr in (keep or {}).items())
     return f"(select {outer}{ks} from (select {inner}{trimmed} from {source}))"
@@ -237,23 +241,25 @@ def _date_shape_counts(i: int, families: list[str]) -> list[tuple[str, str]]:
     return [(shapes[fam], f"d{i}_{fam}") for fam in families]
 
 
-def _counts(con, aggs: list[str], cleaned: list[int]) -> dict[str, int]:
+def _counts(con, aggs: list[str], cleaned: list[int], source: str = "raw") -> dict[str, int]:
     if not aggs:
         return {}
-    cur = con.execute(f"select {', '.join(aggs)} from {_cleaned(cleaned)}")
+    cur = con.execute(f"select {', '.join(aggs)} from {_cleaned(cleaned, source=source)}")
     return dict(zip([d[0] for d in cur.description], cur.fetchall()[0]))
 
 
-def _distinct_counts(con, i: int, conds: list[tuple[str, str]]) -> dict[str, int]:
+def _distinct_counts(con, i: int, conds: list[tuple[str, str]], source: str = "raw") -> dict[str, int]:
     """Per (condition, name): how many values of column k<i> meet the condition, each distinct
     value tested once (a date column repeats its values; the shape tests are the slow part)."""
     aggs = ", ".join(f"coalesce(sum(n) filter (where {c}), 0) as {name}" for c, name in conds)
-    cur = con.execute(f"select {aggs} from (select k{i}, count(*) as n from {_cleaned([i])} group by k{i})")
+    cur = con.execute(f"select {aggs} from (select k{i}, count(*) as n from {_cleaned([i], source=source)} group by k{i})")
     return dict(zip([d[0] for d in cur.description], cur.fetchall()[0]))
 
 
-def _decide(con, raw: RawFile, cols: dict[str, list[int]]) -> tuple[dict[int, str], dict[int, str], dict[str, str]]:
-    """Date family and decimal mark per column, each decided from all of its values.
+def _decide(con, raw: RawFile, cols: dict[str, list[int]],
+            source: str = "raw") -> tuple[dict[int, str], dict[int, str], dict[str, str]]:
+    """Date family and decimal mark per column, each decided from all of its values (of `source`:
+    the temp table `raw`, or the file itself read by csv_relation).
 
     A first pass counts the values a plain cast reads (ISO dates, plain numbers: the usual
     case, and cheap); only columns with other values get the second pass by shapes."""
@@ -263,7 +269,7 @@ def _decide(con, raw: RawFile, cols: dict[str, list[int]]) -> tuple[dict[int, st
     first = _counts(con, [a for i in date_cols for a in (f"count(k{i}) as n{i}", f"count(try_cast(k{i} as timestamp)) as t{i}",
                                                         f"any_value(k{i}) as s{i}")]
                     + [a for i in money_cols for a in (f"count(k{i}) as n{i}", f"count(try_cast(k{i} as double)) as t{i}")],
-                    date_cols + money_cols)
+                    date_cols + money_cols, source)
     plain = {i for i in date_cols + money_cols if first[f"n{i}"] == first[f"t{i}"]}
     families = [f for f in DATE_FAMILIES if f != "excel" or raw.is_excel]
     europe = raw.delimiter == ";"
@@ -275,7 +281,7 @@ def _decide(con, raw: RawFile, cols: dict[str, list[int]]) -> tuple[dict[int, st
         if i in shaped_money:
             conds.append((f"{_amount_expr(f'k{i}', '.')} is not null", f"m{i}_dot"))
             conds.append((f"{_amount_expr(f'k{i}', ',')} is not null", f"m{i}_comma"))
-        counts.update(_distinct_counts(con, i, conds))
+        counts.update(_distinct_counts(con, i, conds, source))
 
     readings: dict[str, str] = {}
     date_choice: dict[int, str] = {i: "iso" for i in date_cols if i in plain}
@@ -645,9 +651,10 @@ def _others(con, table: str, import_id: int, where: str = "true", params: dict |
                             f"and {where} limit 1)", {"import_id": import_id, **(params or {})}).fetchall()[0][0])
 
 
-def _settle(con, p: Preset, import_id: int, stored: int) -> int:
+def _settle(con, p: Preset, import_id: int, stored: int, people_distinct: bool = False) -> int:
     """After _store: older records with the same source id are replaced and the people touched are
-    merged again. Returns how many of the stored records are new."""
+    merged again (people_distinct: the import is known to hold each person once). Returns how many
+    of the stored records are new."""
     table = "lead_records" if p.kind == "lead" else "opportunity_records"
     params = {"sys": p.system, "import_id": import_id}
     replaced = 0
@@ -664,19 +671,20 @@ def _settle(con, p: Preset, import_id: int, stored: int) -> int:
     if replaced:
         con.execute(f"delete from {table} where rowid in (select r from replaced)")
     if p.kind == "lead":
-        if replaced or _shared_people(con, import_id):
+        if replaced or _shared_people(con, import_id, people_distinct):
             settle_people(con, "affected")
         _drop_temp(con, ("affected",))
     _drop_temp(con, ("replaced",))
     return stored - replaced
 
 
-def _shared_people(con, import_id: int) -> bool:
+def _shared_people(con, import_id: int, distinct: bool) -> bool:
     """Does a person of this import have another lead record (in it or stored before)?"""
-    n, keys = con.execute("select count(*), count(distinct lead_key) from lead_records where import_id = ?",
-                          [import_id]).fetchall()[0]
-    if n != keys:
-        return True
+    if not distinct:
+        n, keys = con.execute("select count(*), count(distinct lead_key) from lead_records where import_id = ?",
+                              [import_id]).fetchall()[0]
+        if n != keys:
+            return True
     return _others(con, "lead_records", import_id) and con.execute(
         """select count(*) from (select 1 from lead_records where import_id <> $import_id
            and lead_key in (select lead_key from affected) limit 1)""", {"import_id": import_id}).fetchall()[0][0] > 0
@@ -724,21 +732,43 @@ def _ingest_clean_csv(con, path: Path, file_name: str, tmp: Path, sha: Future, w
     """A clean CSV file in one pass: read, typed and stored by one statement, as a plain read_csv would
     (touches, activities and spend go through a temp table first, to leave out repeated rows).
 
-    Clean: ISO dates, amounts with a decimal point, no row to skip or reject. The statement
-    raises at the first row that is not (the SQL error() below) and the transaction is rolled
-    back: None tells the caller to take the checking path, which decides each column from all
-    its values and reports rejected rows. A file whose record ids or people repeat falls back too."""
+    Clean: every value reads in its column's reading, no row to skip or reject. The first try
+    reads ISO dates and decimal points (most files; nothing to decide). If a value does not
+    read, each column's reading is decided from all its values of the file (the same _decide
+    as the checking path) and, if that changes a reading, the file is tried once more. The
+    statement raises at the first row that does not read (the SQL error() below) and its
+    transaction is rolled back; None tells the caller to take the checking path, which reports
+    rejected rows. A file whose record ids or people repeat falls back too."""
     try:
         raw = layout_csv(path, file_name, tmp, custom_presets(con))
     except FileRefused:
         return None   # the checking path refuses it with the same message
-    p = raw.preset
-    kinds = KIND_FIELDS[p.kind]
-    cols = mapping(p, raw.headers)
+    kinds = KIND_FIELDS[raw.preset.kind]
+    cols = mapping(raw.preset, raw.headers)
     dates = {i: ("iso", None) for f, ix in cols.items() if kinds[f] in ("timestamp", "date") for i in ix}
     money = {i: "." for f, ix in cols.items() if kinds[f] in ("money", "percent") for i in ix}
-    if money and raw.delimiter == ";":
-        return None   # a European layout: the decimal mark is decided from all values
+    readings: dict[str, str] = {}
+    if not (money and raw.delimiter == ";"):   # a European layout: its decimal mark is decided first
+        progress(0.1, f"Reading and storing {file_name}")
+        result = _clean_attempt(con, raw, dates, money, readings, sha, who, progress)
+        if result is not None:
+            return result
+    progress(0.1, f"Deciding how to read the dates and amounts of {file_name}")
+    try:
+        decided = _decide(con, raw, cols, csv_relation(raw))
+    except duckdb.Error:
+        return None   # a file DuckDB cannot read: the checking path says where
+    if decided[0] == dates and decided[1] == money:
+        return None   # the readings were right: a value is bad, the checking path lists it
+    dates, money, readings = decided
+    progress(0.2, f"Reading and storing {file_name}")
+    return _clean_attempt(con, raw, dates, money, readings, sha, who, progress)
+
+
+def _clean_attempt(con, raw: RawFile, dates, money, readings: dict[str, str], sha: Future, who: str | None,
+                   progress: Progress) -> ImportResult | None:
+    """One try of _ingest_clean_csv with these readings; None (nothing stored) if the file is not clean."""
+    p = raw.preset
     # rn (the row's place in the file, for lead seq) is 0: numbering rows would make the statement
     # keep file order, at twice the cost. A file with one person twice falls back, where order counts.
     records = p.kind in ("lead", "opportunity")
@@ -749,7 +779,6 @@ def _ingest_clean_csv(con, path: Path, file_name: str, tmp: Path, sha: Future, w
     rows = f"(select * from ({typed}) where {guard})"
     if records:
         rows = f"(select * replace ({_record_id(p)} as record_id) from {rows})"
-    progress(0.1, f"Reading and storing {file_name}")
     import_id = _next_import_id(con)
     con.execute("begin transaction")
     try:
@@ -770,8 +799,9 @@ def _ingest_clean_csv(con, path: Path, file_name: str, tmp: Path, sha: Future, w
             con.execute("rollback")
             return None
         progress(0.6, "Merging people" if records else "Leaving out rows stored before")
-        new = _settle(con, p, import_id, stored) if records else _store_set(con, p, "shaped", import_id)
-        result = _result(con, import_id, file_name, p, raw, sha.result(), (stored, stored, new, 0, 0), [], {})
+        new = _settle(con, p, import_id, stored, True) if records else _store_set(con, p, "shaped", import_id)
+        result = _result(con, import_id, raw.file_name, p, raw, sha.result(), (stored, stored, new, 0, 0), [],
+                         readings)
         _log_import(con, result, raw, sha.result(), who)
         _drop_temp(con, ("shaped", "suspect"))
         con.execute("commit")

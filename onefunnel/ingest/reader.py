@@ -24,10 +24,7 @@ from charset_normalizer import from_bytes
 
 from onefunnel.ingest.presets import PRESETS, Preset, detect, mapping
 
-# Cells that mean "no value" in real exports (load.py reads them as NULL, padded or not).
-MISSING = ("", "--", "-", "n/a", "N/A", "—", "(not set)")
 SNIFF_BYTES = 256 * 1024
-MISSING_SQL = ", ".join("'" + m.replace("'", "''") + "'" for m in MISSING)
 HEADER_SEARCH_LINES = 30
 DELIMITERS = [",", ";", "\t", "|"]
 csv.field_size_limit(2**31 - 1)   # the line scans below meet notes of any length

@@ -72,3 +72,51 @@ def test_empty_database_gives_zero_counts_and_null_rates(tmp_path):
     assert m["lead_to_mql_rate"] is None and m["win_rate"] is None and m["goal_attainment"] is None
     assert out["attribution"]["linear"] == {"by_channel": {}, "by_campaign": {}}
     assert out["by_owner"] == {"opportunity_owners": [], "lead_owners": []}
+
+
+def test_a_database_from_before_migration_005_keeps_its_people(tmp_path):
+    # A file written by the old code: a `leads` table with one merged row per person. After
+    # migration 005 the `leads` view must read the same people, and a new import must merge
+    # with them as before.
+    import duckdb
+
+    from onefunnel.db import MIGRATIONS_DIR
+
+    db = tmp_path / "old.duckdb"
+    old = duckdb.connect(str(db))
+    old.execute("create table schema_migrations (version varchar primary key, applied_at timestamp)")
+    for f in sorted(MIGRATIONS_DIR.glob("*.sql")):
+        if f.stem < "005":
+            for stmt in duckdb.extract_statements(f.read_text()):
+                old.execute(stmt)
+            old.execute("insert into schema_migrations values (?, now())", [f.stem])
+    # Ada has a HubSpot and a Salesforce record (merged: earliest date, latest source); Bob has one.
+    old.execute("""insert into lead_records (source_system, record_id, lead_key, email, created_at, source,
+                                             import_id, seq) values
+        ('hubspot', '1', 'ada@example.com', 'ada@example.com', '2026-07-05', 'Paid Search', 1, 10000000001),
+        ('salesforce', '00Q1', 'ada@example.com', 'ada@example.com', '2026-07-01', 'Webinar', 2, 20000000001),
+        ('hubspot', '2', 'bob@example.com', 'bob@example.com', '2026-07-09', 'Referrals', 1, 10000000002)""")
+    old.execute("select nextval('import_id_seq'), nextval('import_id_seq')")   # imports 1 and 2 were taken
+    old.execute("""insert into leads (lead_key, email, created_at, source) values
+        ('ada@example.com', 'ada@example.com', '2026-07-01', 'Webinar'),
+        ('bob@example.com', 'bob@example.com', '2026-07-09', 'Referrals')""")
+    old.close()
+
+    con = connect(db)
+    people = "select lead_key, created_at::date::varchar, source from leads order by 1"
+    assert con.execute(people).fetchall() == [("ada@example.com", "2026-07-01", "Webinar"),
+                                              ("bob@example.com", "2026-07-09", "Referrals")]
+    assert con.execute("select lead_key from lead_merges").fetchall() == [("ada@example.com",)]
+    assert con.execute("select record_id, is_sole from lead_records order by 1").fetchall() == [
+        ("00Q1", False), ("1", False), ("2", True)]
+    con.close()
+
+    # a new record for Bob, imported after the upgrade, merges with his old one
+    f = tmp_path / "bob.csv"
+    f.write_text("lead_id,email,created_at,source\nT9,bob@example.com,2026-07-03,Events\n")
+    from onefunnel.ingest import ingest_file
+    con = connect(db)
+    ingest_file(con, f)
+    assert con.execute(people).fetchall() == [("ada@example.com", "2026-07-01", "Webinar"),
+                                              ("bob@example.com", "2026-07-03", "Events")]
+    con.close()

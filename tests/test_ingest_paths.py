@@ -74,21 +74,12 @@ def _rounded(v):
 
 def _import(db: Path, files: list[Path], one_pass: bool, monkeypatch) -> tuple[dict, list[str]]:
     """(snapshot, names of the files the one-pass path stored)."""
-    fast: list[str] = []
-    real = load._clean_attempt
-
-    def spy(con, raw, *args, **kwargs):
-        result = real(con, raw, *args, **kwargs) if one_pass else None
-        if result is not None:
-            fast.append(raw.file_name)
-        return result
-
-    monkeypatch.setattr(load, "_clean_attempt", spy)
+    if not one_pass:
+        monkeypatch.setattr(load, "_clean_attempt", lambda *a, **k: None)
     con = connect(db)
     try:
-        for f in files:
-            ingest_file(con, f, who="test")
-        return _snapshot(con), fast
+        results = [ingest_file(con, f, who="test") for f in files]
+        return _snapshot(con), [r.file_name for r in results if r.one_pass]
     finally:
         con.close()
         monkeypatch.undo()

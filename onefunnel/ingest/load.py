@@ -104,6 +104,7 @@ class ImportResult:
     readings: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
+    one_pass: bool = False   # stored by the one-pass path for clean CSV files (see _ingest_clean_csv)
 
 
 # ---- formats mapped by hand --------------------------------------------------------------------------
@@ -802,6 +803,7 @@ def _clean_attempt(con, raw: RawFile, dates, money, readings: dict[str, str], sh
         new = _settle(con, p, import_id, stored, True) if records else _store_set(con, p, "shaped", import_id)
         result = _result(con, import_id, raw.file_name, p, raw, sha.result(), (stored, stored, new, 0, 0), [],
                          readings)
+        result.one_pass = True
         _log_import(con, result, raw, sha.result(), who)
         _drop_temp(con, ("shaped", "suspect"))
         con.execute("commit")

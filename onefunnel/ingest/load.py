@@ -792,10 +792,12 @@ def _clean_attempt(con, raw: RawFile, dates, money, readings: dict[str, str], sh
         except duckdb.Error:
             con.execute("rollback")
             return None
-        repeats = records and con.execute(
-            f"""select count(*) - count(distinct record_id) {'+ count(*) - count(distinct lead_key)' if p.kind == 'lead' else ''}
-                from {'lead_records' if p.kind == 'lead' else 'opportunity_records'} where import_id = ?""",
-            [import_id]).fetchall()[0][0]
+        repeats = 0
+        if records:   # a record id, or for leads a person, twice in the file
+            table = "lead_records" if p.kind == "lead" else "opportunity_records"
+            people = " + count(*) - count(distinct lead_key)" if p.kind == "lead" else ""
+            repeats = con.execute(f"select count(*) - count(distinct record_id){people} from {table} "
+                                  "where import_id = ?", [import_id]).fetchall()[0][0]
         if stored == 0 or repeats or con.execute("select nextval('import_id_seq')").fetchall()[0][0] != import_id:
             con.execute("rollback")
             return None

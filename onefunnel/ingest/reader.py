@@ -406,22 +406,27 @@ def _first_excel_row(sheets: dict) -> list[str] | None:
     return None
 
 
-def is_workbook(path: Path, file_name: str) -> bool:
-    """Is this an Excel workbook (by its first bytes), or named like one?"""
+EXCEL_NAMES = (".xlsx", ".xls", ".xlsm")
+
+
+def _workbook_bytes(path: Path) -> bool:
+    """Do the file's first bytes say Excel workbook (XLSX zip, or the old XLS container)?"""
     with open(path, "rb") as f:
         magic = f.read(8)
-    return (magic.startswith(b"PK\x03\x04") or magic.startswith(b"\xd0\xcf\x11\xe0")
-            or file_name.lower().endswith((".xlsx", ".xls", ".xlsm")))
+    return magic.startswith(b"PK\x03\x04") or magic.startswith(b"\xd0\xcf\x11\xe0")
+
+
+def is_workbook(path: Path, file_name: str) -> bool:
+    """Is this an Excel workbook by its bytes, or named like one?"""
+    return _workbook_bytes(path) or file_name.lower().endswith(EXCEL_NAMES)
 
 
 def read_file(con, path: Path, file_name: str, workdir: Path,
               extra: list[Preset] | tuple[Preset, ...] = ()) -> RawFile:
     """Read any supported file into the temp table `raw` (`extra`: formats mapped by hand)."""
-    with open(path, "rb") as f:
-        magic = f.read(8)
-    if magic.startswith(b"PK\x03\x04") or magic.startswith(b"\xd0\xcf\x11\xe0"):
+    if _workbook_bytes(path):
         return read_excel_file(con, path, file_name, extra)
-    if file_name.lower().endswith((".xlsx", ".xls", ".xlsm")):
+    if file_name.lower().endswith(EXCEL_NAMES):
         raise FileRefused(file_name, "the name says Excel but the content is not a workbook")
     return read_csv_file(con, path, file_name, workdir, extra)
 

@@ -2,8 +2,8 @@
 of the period (METRICS.md: "For every model the credits add up to won_revenue"), deal by deal and
 in total, through the queries the pages run; and the pages' macro agrees with the CLI's view.
 
-Journeys are written straight into the canonical tables (leads, opportunity_records,
-touch_records) so each example takes milliseconds: a few leads with or without a source (an
+Journeys are written straight into the stored tables (lead_records, opportunity_records,
+touch_store) so each example takes milliseconds: a few leads with or without a source (an
 origin touch), touches drawn from a small set of instants (ties in time are common), channel and
 campaign names that differ only by case, opportunities won or lost, inside or outside the period,
 linked to a lead or to nobody, with amounts including 0.
@@ -48,15 +48,15 @@ def con(tmp_path_factory):
 
 
 def write(con, leads, opps):
-    con.execute("delete from lead_records; delete from opportunity_records; delete from touch_records")
+    con.execute("delete from lead_records; delete from opportunity_records; delete from touch_store")
     for i, ld in enumerate(leads):
         email = f"lead{i}@prop.test"
         con.execute("insert into lead_records (source_system, record_id, lead_key, email, created_at, source, campaign,"
                     " import_id, seq) values ('t', ?, ?, ?, ?, ?, ?, 0, ?)",
                     [email, email, email, ld["created_at"], ld["source"], ld["campaign"], i])
         for at, channel, campaign in ld["touches"]:
-            con.execute("insert into touch_records (email, touched_at, channel, campaign, import_id) "
-                        "values (?, ?, ?, ?, 0)", [email, at, channel, campaign])
+            con.execute("insert into touch_store (email, touched_at, channel, campaign, import_id, h) "
+                        "values (?, ?, ?, ?, 0, 0)", [email, at, channel, campaign])
     for j, o in enumerate(opps):
         email = f"lead{o['lead']}@prop.test" if 0 <= o["lead"] < len(leads) else f"nobody{j}@prop.test"
         con.execute("insert into opportunity_records (source_system, record_id, name, created_at, close_date, stage,"

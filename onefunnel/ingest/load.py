@@ -805,7 +805,9 @@ def _ingest_clean_csv(con, path: Path, file_name: str, tmp: Path, sha: Future, w
     dates = {i: ("iso", None) for f, ix in cols.items() if kinds[f] in ("timestamp", "date") for i in ix}
     money = {i: "." for f, ix in cols.items() if kinds[f] in ("money", "percent") for i in ix}
     readings: dict[str, str] = {}
-    if not (money and raw.delimiter == ";"):   # a European layout: its decimal mark is decided first
+    # A European layout has its decimal mark decided first; so has a file whose first rows
+    # already hold a date or amount the plain readings do not read (a US date, say).
+    if not (money and raw.delimiter == ";") and _plain_start(con, raw, dates, money):
         progress(0.1, f"Reading and storing {file_name}")
         result = _clean_attempt(con, raw, dates, money, readings, sha, who, progress)
         if result is not None:
@@ -820,6 +822,20 @@ def _ingest_clean_csv(con, path: Path, file_name: str, tmp: Path, sha: Future, w
     dates, money, readings = decided
     progress(0.2, f"Reading and storing {file_name}")
     return _clean_attempt(con, raw, dates, money, readings, sha, who, progress)
+
+
+def _plain_start(con, raw: RawFile, dates, money, rows: int = 1000) -> bool:
+    """Do the first rows' dates and amounts all read as ISO dates and plain numbers?"""
+    cols = sorted(set(dates) | set(money))
+    if not cols:
+        return True
+    values = [f"count(*) filter (where k{i} is not null and {_date_expr(f'k{i}', 'iso')} is null)" for i in dates]
+    values += [f"count(*) filter (where k{i} is not null and {_amount_expr(f'k{i}', '.')} is null)" for i in money]
+    source = f"(select * from {csv_relation(raw)} limit {rows})"
+    try:
+        return not any(con.execute(f"select {', '.join(values)} from {_cleaned(cols, source=source)}").fetchall()[0])
+    except duckdb.Error:
+        return False   # let the decision (or the checking path) meet the problem
 
 
 def _clean_attempt(con, raw: RawFile, dates, money, readings: dict[str, str], sha: Future, who: str | None,

@@ -51,7 +51,15 @@ def connect(path: str | os.PathLike | None = None) -> duckdb.DuckDBPyConnection:
         raise
     migrate(con)
     create_model(con)
+    refresh_statistics(con)
     return con
+
+
+def refresh_statistics(con: duckdb.DuckDBPyConnection) -> None:
+    """ANALYZE the touches: with their distinct counts fresh DuckDB plans the attribution queries
+    about 1.8x faster at 5M touches (0.32 -> 0.18 s; measured, see README Benchmark). ANALYZE of
+    every table gives the slow plans back, so it is this table only. Takes 0.08 s at 5M touches."""
+    con.execute("analyze touch_store")
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:

@@ -26,7 +26,7 @@ from typing import Callable
 import duckdb
 import pandas as pd
 
-from onefunnel.db import get_setting, set_setting
+from onefunnel.db import get_setting, refresh_statistics, set_setting
 from onefunnel.ingest.presets import (CUSTOM_PREFIX, KIND_FIELDS, Preset, custom_preset, ignored_columns,
                                       mapping)
 from onefunnel.ingest.reader import (FileRefused, RawFile, csv_relation, is_workbook, layout_csv,
@@ -942,6 +942,8 @@ def ingest_file(con, path: str | Path, file_name: str | None = None, who: str | 
     except duckdb.Error:
         pass   # the import is stored and reads right; the next import compacts
     checkpoint(con)
+    if result.kind == "touch":
+        refresh_statistics(con)
     progress(1.0, "Done")
     return result
 

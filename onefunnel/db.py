@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -60,6 +61,18 @@ def refresh_statistics(con: duckdb.DuckDBPyConnection) -> None:
     about 1.8x faster at 5M touches (0.32 -> 0.18 s; measured, see README Benchmark). ANALYZE of
     every table gives the slow plans back, so it is this table only. Takes 0.08 s at 5M touches."""
     con.execute("analyze touch_store")
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection):
+    """BEGIN; COMMIT when the block ends, ROLLBACK (and re-raise) if anything escapes it."""
+    con.execute("begin transaction")
+    try:
+        yield
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:

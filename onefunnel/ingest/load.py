@@ -26,7 +26,7 @@ from typing import Callable
 import duckdb
 import pandas as pd
 
-from onefunnel.db import get_setting, refresh_statistics, set_setting
+from onefunnel.db import get_setting, refresh_statistics, set_setting, transaction
 from onefunnel.ingest.presets import (CUSTOM_PREFIX, KIND_FIELDS, Preset, custom_preset, ignored_columns,
                                       mapping)
 from onefunnel.ingest.reader import (FileRefused, RawFile, csv_relation, is_workbook, layout_csv,
@@ -660,18 +660,13 @@ def compact_repeats(con) -> int:
     if not con.execute("select count(*) from row_repeats").fetchall()[0][0]:
         return 0
     gone = 0
-    con.execute("begin transaction")
-    try:
+    with transaction(con):
         for table, cols in SET_STORES.values():
             gone += con.execute(f"""delete from {table} where rowid in (
                 select r from (select rowid as r, row_number() over (partition by {cols} order by import_id, rowid) as n
                                from {table} where h in (select h from row_repeats where table_name = $table))
                 where n > 1)""", {"table": table}).fetchall()[0][0]
         con.execute("delete from row_repeats")
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
     return gone
 
 
@@ -690,16 +685,11 @@ def rehash_if_needed(con) -> None:
     """Recompute every stored h when the file was hashed by another DuckDB (hash() may change)."""
     if con.execute("select value = to_json(version()) from settings where key = 'row_hash_duckdb'").fetchall() == [(True,)]:
         return
-    con.execute("begin transaction")
-    try:
+    with transaction(con):
         for table, cols in SET_STORES.values():
             con.execute(f"update {table} set h = hash({cols})")
         con.execute("insert or replace into settings (key, value, updated_by) "
                     "values ('row_hash_duckdb', to_json(version()), 'ingest')")
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
 
 
 def _others(con, table: str, import_id: int, where: str = "true", params: dict | None = None) -> bool:

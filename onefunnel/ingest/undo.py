@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 
+from onefunnel.db import transaction
 from onefunnel.ingest import load
 
 # Tables whose rows carry the import_id of the import that stored them, in deletion order (the
@@ -57,8 +58,7 @@ def undo_import(con, import_id: int, who: str | None = None) -> dict[str, int]:
     if undone_at is not None:
         raise UndoRefused(f"import #{import_id} ({file_name}) was already taken back on {undone_at:%Y-%m-%d %H:%M}")
     load.compact_repeats(con)   # each row stored once, under the import that stored it first
-    con.execute("begin transaction")
-    try:
+    with transaction(con):
         # the people whose merged lead may change: every lead_key this import has a record for
         con.execute("create or replace temp table undo_affected as "
                     "select distinct lead_key from lead_records where import_id = ?", [import_id])
@@ -76,10 +76,6 @@ def undo_import(con, import_id: int, who: str | None = None) -> dict[str, int]:
                      json.dumps({"state": "imported", "file_name": file_name, "record_kind": kind,
                                  "rows_loaded": rows_loaded}),
                      json.dumps({"state": "undone", "removed": counts}), who])
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
     load.checkpoint(con)
     return counts
 

@@ -133,3 +133,40 @@ def test_one_person_twice_in_a_file_is_merged_in_file_order(tmp_path):
     assert con.execute("select lead_key, created_at::date::varchar, source from leads").fetchall() == [
         ("ada@example.com", "2026-07-01", "Webinar")]
     con.close()
+
+
+def _opportunities(rows: list[tuple[str, str]]) -> str:
+    """A template opportunity export: one row per (created_at, amount)."""
+    lines = ["opportunity_id,name,created_at,close_date,stage,amount"]
+    lines += [f"O-{n},Deal {n},{created},,Proposal,\"{amount}\"" for n, (created, amount) in enumerate(rows, 1)]
+    return "\n".join(lines) + "\n"
+
+
+# Files longer than the 1,000 rows _sample_decision reads, where the first rows tell more or less
+# than the whole file: (rows, whether the one-pass path stores the file, the created_at reading).
+GUESSES = {
+    # the first rows settle month/day: the guess is the decision
+    "us_dates": ([("1/25/2026", "100")] + [("2/3/2026", "1,200.50")] * 1100, True, "month/day/year (US)"),
+    # the first 1,000 rows fit both orders; a later day above 12 settles it, on the whole file
+    "us_dates_settled_late": ([("2/3/2026", "100")] * 1100 + [("1/25/2026", "100")], True, "month/day/year (US)"),
+    # day/month at first, then a value only month/day reads: read day/month, the odd value rejected
+    "day_first_then_us": ([("25/1/2026", "100")] * 1100 + [("1/25/2026", "100")], False, "day/month/year"),
+    # ISO at first, then US dates: the whole file decides (ISO), the US values are rejected
+    "iso_then_us": ([("2026-01-25", "100")] * 1100 + [("1/25/2026", "100")] * 10, False, None),
+}
+
+
+@pytest.mark.parametrize("name", sorted(GUESSES))
+def test_readings_guessed_from_the_first_rows_are_the_whole_files(tmp_path, monkeypatch, name):
+    rows, one_pass, reading = GUESSES[name]
+    f = tmp_path / f"{name}.csv"
+    f.write_text(_opportunities(rows))
+    fast_db, fast_files = _import(tmp_path / "fast.duckdb", [f], True, monkeypatch)
+    checked_db, _ = _import(tmp_path / "checked.duckdb", [f], False, monkeypatch)
+    assert (fast_files == [f.name]) is one_pass
+    for key in fast_db:
+        assert fast_db[key] == checked_db[key], f"{name}: {key} differs between the two paths"
+    con = connect(tmp_path / "fast.duckdb")
+    (readings,) = con.execute("select readings from imports").fetchall()[0]
+    con.close()
+    assert json.loads(readings).get("created_at") == reading

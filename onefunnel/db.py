@@ -57,10 +57,11 @@ def connect(path: str | os.PathLike | None = None) -> duckdb.DuckDBPyConnection:
 
 
 def refresh_statistics(con: duckdb.DuckDBPyConnection) -> None:
-    """ANALYZE the touches: with their distinct counts fresh DuckDB plans the attribution queries
-    about 1.8x faster at 5M touches (0.32 -> 0.18 s; measured, see README Benchmark). ANALYZE of
-    every table gives the slow plans back, so it is this table only. Takes 0.08 s at 5M touches."""
-    con.execute("analyze touch_store")
+    """ANALYZE the touches' email and touched_at: with their distinct counts fresh DuckDB plans the
+    attribution queries about 1.8x faster at 5M touches (measured, see README Benchmark). These two
+    columns give the same plans as ANALYZE of the whole table, in 0.04 s instead of 0.1 s;
+    ANALYZE of every table gives the slow plans back."""
+    con.execute("analyze touch_store(email, touched_at)")
 
 
 @contextmanager

@@ -190,17 +190,9 @@ def strip_footer(path: Path, workdir: Path) -> tuple[Path, int]:
         return path, 0
     keep = size - len(tail) + cut
     out = workdir / "trimmed.csv"
-    if path == out:
-        os.truncate(out, keep)
-    else:
-        with open(path, "rb") as src, open(out, "wb") as dst:
-            remaining = keep
-            while remaining > 0:
-                chunk = src.read(min(remaining, 4 * 1024 * 1024))
-                if not chunk:
-                    break
-                dst.write(chunk)
-                remaining -= len(chunk)
+    if path != out:
+        shutil.copyfile(path, out)   # copied by the kernel (sendfile), then cut
+    os.truncate(out, keep)
     return out, footer
 
 
@@ -307,16 +299,18 @@ def _layout(path: Path, file_name: str, workdir: Path, encoding: str,
                    footer_lines=footer, notes=notes)
 
 
-def csv_relation(raw: RawFile) -> str:
+def csv_relation(raw: RawFile, head: int | None = None) -> str:
     """SQL reading the data rows of a laid-out CSV file, in file order: the mapped columns c<i>,
-    as text. Every column is parsed strictly (a ragged row or a broken quote is an error)."""
+    as text. Every column is parsed strictly (a ragged row or a broken quote is an error).
+    head: only the first rows, read with a small buffer (the default one reads megabytes first)."""
     cols = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(raw.headers)))
     used = ", ".join(f"c{i}" for i in sorted({i for ix in mapping(raw.preset, raw.headers).values() for i in ix}))
     sql_path = str(raw.csv_path).replace("'", "''")
     delim_sql = raw.delimiter.replace("'", "''")
     return (f"(select {used} from read_csv('{sql_path}', delim='{delim_sql}', quote='\"', escape='\"', "
             f"header=false, skip={raw.header_line}, columns={{{cols}}}, auto_detect=false, strict_mode=true, "
-            f"null_padding=false, encoding='utf-8'))")
+            f"null_padding=false, encoding='utf-8'{', buffer_size=1048576' if head else ''})"
+            f"{f' limit {head}' if head else ''})")
 
 
 def layout_csv(path: Path, file_name: str, workdir: Path, extra: list[Preset] | tuple[Preset, ...] = ()) -> RawFile:

@@ -89,3 +89,24 @@ def test_a_file_hashed_by_another_duckdb_is_hashed_again(tmp_path):
     assert con.execute("select value = to_json(version()) from settings where key = 'row_hash_duckdb'"
                        ).fetchall() == [(True,)]
     con.close()
+
+
+def test_hashes_that_share_their_first_32_bits_are_not_repeats(tmp_path, monkeypatch):
+    # Repeats are found by the hashes' 32-bit prefixes first; distinct rows whose prefixes are
+    # equal (about 3,000 pairs in 5M rows) must not count as repeats.
+    _, b = _files(tmp_path)
+    real = load._insert_set
+
+    def same_prefix(con, p, rows, import_id):
+        stored = real(con, p, rows, import_id)
+        con.execute("update touch_store set h = (h & 4294967295::ubigint) | (12345::ubigint << 32)")
+        return stored
+
+    monkeypatch.setattr(load, "_insert_set", same_prefix)
+    monkeypatch.setattr(load, "compact_repeats", lambda c: 0)
+    con = connect(tmp_path / "x.duckdb")
+    assert ingest_file(con, b).rows_new == 3                # R2, R3, R4 (twice in the file)
+    assert con.execute("select count(*) from row_repeats").fetchall() == [(1,)]   # R4's hash only
+    assert sorted(con.execute("select email, channel from touch_records").fetchall()) == [
+        ("ada@example.com", "Paid Search"), ("bob@example.com", "Events"), ("cy@example.com", "Email")]
+    con.close()

@@ -120,3 +120,34 @@ def test_a_database_from_before_migration_005_keeps_its_people(tmp_path):
     assert con.execute(people).fetchall() == [("ada@example.com", "2026-07-01", "Webinar"),
                                               ("bob@example.com", "2026-07-03", "Events")]
     con.close()
+
+
+def test_migration_007_keeps_old_content_hashes_under_their_algorithm(tmp_path):
+    import duckdb
+
+    from onefunnel.db import MIGRATIONS_DIR
+    from onefunnel.ingest import ingest_file
+
+    db = tmp_path / "old.duckdb"
+    old = duckdb.connect(str(db))
+    old.execute("create table schema_migrations (version varchar primary key, applied_at timestamp)")
+    for f in sorted(MIGRATIONS_DIR.glob("*.sql")):
+        if f.stem < "007":
+            for stmt in duckdb.extract_statements(f.read_text()):
+                old.execute(stmt)
+            old.execute("insert into schema_migrations values (?, now())", [f.stem])
+    old.execute("select nextval('import_id_seq')")
+    old.execute("insert into imports (import_id, file_name, content_sha256, format, record_kind, rows_read, "
+                "rows_loaded, rows_new, rows_rejected, rows_skipped) "
+                "values (1, 'old.csv', 'ab12', 'template_touches', 'touch', 0, 0, 0, 0, 0)")
+    old.close()
+    con = connect(db)
+    assert con.execute("select content_hash from imports").fetchall() == [("sha256:ab12",)]
+    f = tmp_path / "t.csv"
+    f.write_text("email,touched_at,channel,campaign\nada@example.com,2026-07-01 10:00,Email,news\n")
+    ingest_file(con, f)
+    second = ingest_file(con, f)   # the same bytes again: told apart by the new hash
+    assert any("identical to import #2" in n for n in second.notes)
+    (new,) = con.execute("select content_hash from imports where import_id = 2").fetchall()[0]
+    assert new.startswith("xxh3_128:") and len(new) == len("xxh3_128:") + 32
+    con.close()

@@ -48,7 +48,7 @@ TABLES = {
     "spend_records": "select * from spend_records",
     "leads": "select * from leads",
     "lead_merges": "select * from lead_merges",
-    "imports": "select import_id, file_name, content_sha256, format, record_kind, encoding, delimiter, readings, "
+    "imports": "select import_id, file_name, content_hash, format, record_kind, encoding, delimiter, readings, "
                "rows_read, rows_loaded, rows_new, rows_rejected, rows_skipped from imports",
     "import_rejects": "select * from import_rejects",
 }

@@ -16,7 +16,6 @@ refused file) line numbers.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -25,6 +24,7 @@ from typing import Callable
 
 import duckdb
 import pandas as pd
+import xxhash
 
 from onefunnel.db import get_setting, refresh_statistics, set_setting, transaction
 from onefunnel.ingest.presets import (CUSTOM_PREFIX, KIND_FIELDS, Preset, custom_preset, ignored_columns,
@@ -79,7 +79,7 @@ class Staged:
     readings: dict[str, str]
     columns: dict[str, str]           # canonical field -> the header(s) it comes from
     sample: pd.DataFrame
-    sha256: str
+    content_hash: str
     duplicate_of: int | None = None
     ignored_columns: list[str] = field(default_factory=list)   # headers no field reads
 
@@ -153,12 +153,13 @@ def _noop(_f: float, _m: str) -> None:
     pass
 
 
-def file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
+def file_hash(path: Path) -> str:
+    """The content hash recorded for an import (migration 007): tells a file imported before."""
+    h = xxhash.xxh3_128()
     with open(path, "rb") as f:
         while chunk := f.read(4 * 1024 * 1024):
             h.update(chunk)
-    return h.hexdigest()
+    return f"xxh3_128:{h.hexdigest()}"
 
 
 # ---- value expressions (on k<i>: the trimmed cell of column c<i>, null when empty or a MISSING mark) ----
@@ -481,20 +482,20 @@ def stage(con, raw: RawFile, progress: Progress = _noop) -> tuple[dict, dict, li
 
 
 def _read_and_stage(con, path: Path, file_name: str, tmp: Path, progress: Progress,
-                    after_read: Callable[[], None] = lambda: None, sha: Future | None = None) -> Staged:
+                    after_read: Callable[[], None] = lambda: None, digest: Future | None = None) -> Staged:
     progress(0.05, f"Reading {file_name}")
     with ThreadPoolExecutor(1) as pool:   # hashing overlaps DuckDB's work (both release the GIL)
-        sha = sha or pool.submit(file_sha256, path)
+        digest = digest or pool.submit(file_hash, path)
         raw = read_file(con, path, file_name, tmp, custom_presets(con))
         after_read()
         rows_read = con.execute("select count(*) from raw").fetchall()[0][0]
         columns, readings, rejects, skipped, rejected = stage(con, raw, progress)
         sample = con.execute("select * exclude (rn) from ok order by rn limit 20").df()
         sample = sample[[c for c in sample.columns if not c.startswith("bad_") and c != "excel_row"]]
-        sha = sha.result()
-    dup = con.execute("select max(import_id) from imports where content_sha256 = ? and undone_at is null", [sha]).fetchall()[0][0]
+        digest = digest.result()
+    dup = con.execute("select max(import_id) from imports where content_hash = ? and undone_at is null", [digest]).fetchall()[0][0]
     return Staged(file_name, raw.preset, raw, rows_read, skipped, rows_read - skipped - rejected, rejects,
-                  rejected, readings, columns, sample, sha, dup, ignored_columns(raw.preset, raw.headers))
+                  rejected, readings, columns, sample, digest, dup, ignored_columns(raw.preset, raw.headers))
 
 
 def preview(con, path: str | Path, file_name: str | None = None) -> Staged:
@@ -748,13 +749,13 @@ def _shared_people(con, import_id: int, distinct: bool) -> bool:
            and lead_key in (select lead_key from affected) limit 1)""", {"import_id": import_id}).fetchall()[0][0] > 0
 
 
-def _log_import(con, r: ImportResult, raw: RawFile, sha256: str, who: str | None) -> None:
+def _log_import(con, r: ImportResult, raw: RawFile, digest: str, who: str | None) -> None:
     """The imports row and the rejected rows of a stored file."""
-    con.execute("""insert into imports (import_id, file_name, content_sha256, format, record_kind, encoding,
+    con.execute("""insert into imports (import_id, file_name, content_hash, format, record_kind, encoding,
                        delimiter, readings, rows_read, rows_loaded, rows_new, rows_rejected, rows_skipped,
                        imported_by)
                    values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                [r.import_id, r.file_name, sha256, r.format, r.kind, raw.encoding, raw.delimiter,
+                [r.import_id, r.file_name, digest, r.format, r.kind, raw.encoding, raw.delimiter,
                  json.dumps(r.readings), r.rows_read, r.rows_loaded, r.rows_new, r.rows_rejected, r.rows_skipped, who])
     if r.rejects:
         frame = pd.DataFrame([(r.import_id, j.line, j.column, j.value, j.reason) for j in r.rejects],
@@ -764,12 +765,12 @@ def _log_import(con, r: ImportResult, raw: RawFile, sha256: str, who: str | None
         con.unregister("rejects_frame")
 
 
-def _result(con, import_id: int, file_name: str, preset: Preset, raw: RawFile, sha256: str, counts: tuple,
+def _result(con, import_id: int, file_name: str, preset: Preset, raw: RawFile, digest: str, counts: tuple,
             rejects: list[Reject], readings: dict[str, str]) -> ImportResult:
     """counts: rows (read, loaded, new, rejected, skipped)."""
     notes = list(raw.notes)
-    dup = con.execute("select max(import_id) from imports where content_sha256 = ? and undone_at is null",
-                      [sha256]).fetchall()[0][0]
+    dup = con.execute("select max(import_id) from imports where content_hash = ? and undone_at is null",
+                      [digest]).fetchall()[0][0]
     if dup:
         notes.append(f"identical to import #{dup}: re-importing it changes no number")
     return ImportResult(file_name, import_id, preset.key, preset.label, preset.kind, *counts, rejects=rejects,
@@ -785,7 +786,7 @@ def _next_import_id(con) -> int:
                        "where sequence_name = 'import_id_seq'").fetchall()[0][0]
 
 
-def _ingest_clean_csv(con, path: Path, file_name: str, tmp: Path, sha: Future, who: str | None,
+def _ingest_clean_csv(con, path: Path, file_name: str, tmp: Path, digest: Future, who: str | None,
                       progress: Progress) -> ImportResult | None:
     """A clean CSV file in one pass: read, typed and stored by one statement, as a plain read_csv would.
 
@@ -813,7 +814,7 @@ def _ingest_clean_csv(con, path: Path, file_name: str, tmp: Path, sha: Future, w
             dates, money, readings = guess
             tried = _families(dates), money
             progress(0.1, f"Reading and storing {file_name}")
-            result = _clean_attempt(con, raw, dates, money, readings, sha, who, progress)
+            result = _clean_attempt(con, raw, dates, money, readings, digest, who, progress)
             if result is not None:
                 return result
     progress(0.1, f"Deciding how to read the dates and amounts of {file_name}")
@@ -825,7 +826,7 @@ def _ingest_clean_csv(con, path: Path, file_name: str, tmp: Path, sha: Future, w
         return None   # the readings were right: a value is bad, the checking path lists it
     dates, money, readings = decided
     progress(0.2, f"Reading and storing {file_name}")
-    return _clean_attempt(con, raw, dates, money, readings, sha, who, progress)
+    return _clean_attempt(con, raw, dates, money, readings, digest, who, progress)
 
 
 def _families(dates: dict) -> dict[int, str]:
@@ -848,7 +849,7 @@ def _sample_decision(con, raw: RawFile, cols: dict[str, list[int]], rows: int = 
     return None if open_orders or any(m != "." for m in guess[1].values()) else guess
 
 
-def _clean_attempt(con, raw: RawFile, dates, money, readings: dict[str, str], sha: Future, who: str | None,
+def _clean_attempt(con, raw: RawFile, dates, money, readings: dict[str, str], digest: Future, who: str | None,
                    progress: Progress) -> ImportResult | None:
     """One try of _ingest_clean_csv with these readings; None (nothing stored) if the file is not clean."""
     p = raw.preset
@@ -881,10 +882,10 @@ def _clean_attempt(con, raw: RawFile, dates, money, readings: dict[str, str], sh
             return None
         progress(0.6, "Merging people" if records else "Finding rows stored before")
         new = _settle(con, p, import_id, stored, True) if records else _settle_set(con, p, import_id, stored)
-        result = _result(con, import_id, raw.file_name, p, raw, sha.result(), (stored, stored, new, 0, 0), [],
+        result = _result(con, import_id, raw.file_name, p, raw, digest.result(), (stored, stored, new, 0, 0), [],
                          readings)
         result.one_pass = True
-        _log_import(con, result, raw, sha.result(), who)
+        _log_import(con, result, raw, digest.result(), who)
         _drop_temp(con, ("suspect",))
         con.execute("commit")
     except BaseException:
@@ -893,7 +894,7 @@ def _clean_attempt(con, raw: RawFile, dates, money, readings: dict[str, str], sh
     return result
 
 
-def _ingest_checked(con, path: Path, file_name: str, tmp: Path, sha: Future, who: str | None,
+def _ingest_checked(con, path: Path, file_name: str, tmp: Path, digest: Future, who: str | None,
                     progress: Progress) -> ImportResult:
     """Any file: read into `raw`, each column decided from all its values, rows checked one by one."""
     began = []
@@ -905,7 +906,7 @@ def _ingest_checked(con, path: Path, file_name: str, tmp: Path, sha: Future, who
     try:
         # The file is read into the temp table `raw` before the transaction begins: a failed
         # read (a file that is not UTF-8 after all, read again) must not abort the transaction.
-        staged = _read_and_stage(con, path, file_name, tmp, progress, after_read=begin, sha=sha)
+        staged = _read_and_stage(con, path, file_name, tmp, progress, after_read=begin, digest=digest)
         import_id = con.execute("select nextval('import_id_seq')").fetchall()[0][0]
         progress(0.7, "Storing records")
         p = staged.preset
@@ -914,10 +915,10 @@ def _ingest_checked(con, path: Path, file_name: str, tmp: Path, sha: Future, who
             new = _settle(con, p, import_id, _store(con, p, "incoming", import_id))
         else:
             new = _settle_set(con, p, import_id, _insert_set(con, p, "ok", import_id))
-        result = _result(con, import_id, file_name, p, staged.raw, staged.sha256,
+        result = _result(con, import_id, file_name, p, staged.raw, staged.content_hash,
                          (staged.rows_read, staged.rows_ok, new, staged.rows_rejected, staged.rows_skipped),
                          staged.rejects, staged.readings)
-        _log_import(con, result, staged.raw, staged.sha256, who)
+        _log_import(con, result, staged.raw, staged.content_hash, who)
         _drop_temp(con)
         con.execute("commit")
     except BaseException:
@@ -941,12 +942,12 @@ def ingest_file(con, path: str | Path, file_name: str | None = None, who: str | 
     file_name = file_name or path.name
     rehash_if_needed(con)
     with workdir() as tmp, ThreadPoolExecutor(1) as pool:   # hashing overlaps DuckDB's work
-        sha = pool.submit(file_sha256, path)
+        digest = pool.submit(file_hash, path)
         result = None
         if not is_workbook(path, file_name):
-            result = _ingest_clean_csv(con, path, file_name, Path(tmp), sha, who, progress)
+            result = _ingest_clean_csv(con, path, file_name, Path(tmp), digest, who, progress)
         if result is None:
-            result = _ingest_checked(con, path, file_name, Path(tmp), sha, who, progress)
+            result = _ingest_checked(con, path, file_name, Path(tmp), digest, who, progress)
     try:
         compact_repeats(con)
     except duckdb.Error:

@@ -118,12 +118,13 @@ def _median_time(fn, repeat: int) -> float:
     return statistics.median(times)
 
 
-def measure(files: list[Path], repeat: int, rounds: int = 3) -> dict:
+def measure(files: list[Path], repeat: int, rounds: int = 5) -> dict:
     """Runs in its own process so peak memory is ours, not the generator's.
 
-    Ingest is measured in `rounds` rounds, each a plain read and an import of every file into
-    fresh database files; a file's figures are the medians, and each round's overall ratio is kept
-    (the machine is shared: one round can be off by 10%). The last round's database is measured."""
+    Ingest is measured in `rounds` rounds, each into fresh database files: for each file a plain
+    read, then our import of it right after (a pair measured close in time; the machine is
+    shared and one run of a file can be off by 30%). A file's figures are the medians, and each
+    round's overall ratio is kept. The last round's database is measured."""
     from onefunnel.db import connect
     from onefunnel.ingest import ingest_file
     from onefunnel.metrics import metrics_document
@@ -133,23 +134,23 @@ def measure(files: list[Path], repeat: int, rounds: int = 3) -> dict:
                  "round_ratios": []}
     with tempfile.TemporaryDirectory() as tmp:
         for n in range(rounds):
+            if n:
+                con.close()
+                os.remove(Path(tmp) / f"bench{n - 1}.duckdb")
             plain = duckdb.connect(str(Path(tmp) / f"plain{n}.duckdb"))
+            con = connect(Path(tmp) / f"bench{n}.duckdb")
             for f in files:
                 t = time.perf_counter()
                 plain.execute(f"create or replace table t as select * from read_csv('{f}', ignore_errors=true)")
                 out["files"][f.name]["plain"].append(time.perf_counter() - t)
                 out["files"][f.name]["rows"] = plain.execute("select count(*) from t").fetchall()[0][0]
-            plain.close()
-            os.remove(Path(tmp) / f"plain{n}.duckdb")
-            if n:
-                con.close()
-                os.remove(Path(tmp) / f"bench{n - 1}.duckdb")
-            con = connect(Path(tmp) / f"bench{n}.duckdb")
-            for f in files:
+                plain.execute("drop table t")
                 t = time.perf_counter()
                 r = ingest_file(con, f, who="bench")
                 out["files"][f.name]["ingest"].append(time.perf_counter() - t)
                 out["files"][f.name].update(loaded=r.rows_loaded, rejected=r.rows_rejected, one_pass=r.one_pass)
+            plain.close()
+            os.remove(Path(tmp) / f"plain{n}.duckdb")
             out["round_ratios"].append(sum(v["ingest"][-1] for v in out["files"].values())
                                        / sum(v["plain"][-1] for v in out["files"].values()))
         for v in out["files"].values():

@@ -74,22 +74,29 @@ def test_empty_database_gives_zero_counts_and_null_rates(tmp_path):
     assert out["by_owner"] == {"opportunity_owners": [], "lead_owners": []}
 
 
-def test_a_database_from_before_migration_005_keeps_its_people(tmp_path):
-    # A file written by the old code: a `leads` table with one merged row per person. After
-    # migration 005 the `leads` view must read the same people, and a new import must merge
-    # with them as before.
+
+def _database_before(db, version: str):
+    """A database file as the code before migration `version` left it (an open connection)."""
     import duckdb
 
     from onefunnel.db import MIGRATIONS_DIR
 
-    db = tmp_path / "old.duckdb"
     old = duckdb.connect(str(db))
     old.execute("create table schema_migrations (version varchar primary key, applied_at timestamp)")
     for f in sorted(MIGRATIONS_DIR.glob("*.sql")):
-        if f.stem < "005":
+        if f.stem < version:
             for stmt in duckdb.extract_statements(f.read_text()):
                 old.execute(stmt)
             old.execute("insert into schema_migrations values (?, now())", [f.stem])
+    return old
+
+
+def test_a_database_from_before_migration_005_keeps_its_people(tmp_path):
+    # A file written by the old code: a `leads` table with one merged row per person. After
+    # migration 005 the `leads` view must read the same people, and a new import must merge
+    # with them as before.
+    db = tmp_path / "old.duckdb"
+    old = _database_before(db, "005")
     # Ada has a HubSpot and a Salesforce record (merged: earliest date, latest source); Bob has one.
     old.execute("""insert into lead_records (source_system, record_id, lead_key, email, created_at, source,
                                              import_id, seq) values
@@ -123,19 +130,10 @@ def test_a_database_from_before_migration_005_keeps_its_people(tmp_path):
 
 
 def test_migration_007_keeps_old_content_hashes_under_their_algorithm(tmp_path):
-    import duckdb
-
-    from onefunnel.db import MIGRATIONS_DIR
     from onefunnel.ingest import ingest_file
 
     db = tmp_path / "old.duckdb"
-    old = duckdb.connect(str(db))
-    old.execute("create table schema_migrations (version varchar primary key, applied_at timestamp)")
-    for f in sorted(MIGRATIONS_DIR.glob("*.sql")):
-        if f.stem < "007":
-            for stmt in duckdb.extract_statements(f.read_text()):
-                old.execute(stmt)
-            old.execute("insert into schema_migrations values (?, now())", [f.stem])
+    old = _database_before(db, "007")
     old.execute("select nextval('import_id_seq')")
     old.execute("insert into imports (import_id, file_name, content_sha256, format, record_kind, rows_read, "
                 "rows_loaded, rows_new, rows_rejected, rows_skipped) "

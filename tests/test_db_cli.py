@@ -74,7 +74,6 @@ def test_empty_database_gives_zero_counts_and_null_rates(tmp_path):
     assert out["by_owner"] == {"opportunity_owners": [], "lead_owners": []}
 
 
-
 def _database_before(db, version: str):
     """A database file as the code before migration `version` left it (an open connection)."""
     import duckdb

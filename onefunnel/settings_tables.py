@@ -1,8 +1,8 @@
-"""Settings kept as tables (stage_map, channel_map, non_marketing_sources): read, check and save them,
+"""Settings kept as tables (stage_map, channel_map, non_marketing_sources, owner_names): read, check and save them,
 with who changed what and when in settings_log (key = the table's name, old and new rows as JSON).
 
 Scalar settings go through db.set_setting and goals through db.set_goal; this is the one place that
-writes the three settings tables.
+writes the settings tables.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ TABLES: dict[str, tuple[list[str], str, list[str]]] = {
     "stage_map": (["stage", "is_closed", "is_won"], "stage", ["is_closed", "is_won"]),
     "channel_map": (["source", "channel"], "source", []),
     "non_marketing_sources": (["source"], "source", []),
+    "owner_names": (["owner", "name"], "owner", []),
 }
 
 

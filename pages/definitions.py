@@ -186,6 +186,27 @@ if not sources.empty:
             "source": "Source value", "records": st.column_config.NumberColumn("Records", format="%d"),
             "channel": "Counts as", "non_marketing": st.column_config.CheckboxColumn("Not marketing")})
 
+ui.section("Owner names", "Exports written by an API (Salesforce Data Loader, HubSpot owner ids) name record owners "
+           "by id. Give an id the name your team knows: every page, the owner lists and the CLI show the name.")
+owners = ui.query("definitions_owners")
+owner_names = settings_tables.read_table(con, "owner_names")
+unnamed = owners[owners["looks_like_id"] & owners["name"].isna()]
+if not unnamed.empty:
+    st.caption("Owners in your data that look like ids and have no name yet: "
+               + ", ".join(f"{r.owner} ({r.records} records)" for r in unnamed.head(10).itertuples())
+               + (f", and {len(unnamed) - 10} more" if len(unnamed) > 10 else "")
+               + ". Add a row, pick the id and type the name.")
+owner_names_edit = st.data_editor(owner_names, hide_index=True, num_rows="dynamic", key=f"owner_names_editor_{rnd}",
+                                  column_config={
+                                      "owner": st.column_config.SelectboxColumn(
+                                          "Owner in the export",
+                                          options=list(dict.fromkeys(owners["owner"].tolist() + owner_names["owner"].tolist())),
+                                          required=True),
+                                      "name": st.column_config.TextColumn("Shown as", required=True),
+                                  })
+if st.button("Save owner names", key="save_owner_names", icon=":material/save:"):
+    save_table("owner_names", owner_names_edit, "Owner names")
+
 # ---- change log -----------------------------------------------------------------------------------------------
 ui.section("Recent changes", "Settings, goals and the tables above: who changed what, and when.")
 log = ui.query("definitions_settings_log", limit=50)

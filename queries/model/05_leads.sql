@@ -4,11 +4,16 @@
 -- kept up to date by ingest/load.py settle_people().
 -- Grain: one row per lead_key.
 create or replace view leads as
-select lead_key, email, created_at, company, source, campaign, owner,
-       mql_at, sql_at, disqualified_at, disqualify_reason, status
-from lead_records
-where is_sole
-union all
-select lead_key, email, created_at, company, source, campaign, owner,
-       mql_at, sql_at, disqualified_at, disqualify_reason, status
-from lead_merges;
+select r.lead_key, r.email, r.created_at, r.company, r.source, r.campaign, coalesce(n.name, r.owner) as owner,
+       r.mql_at, r.sql_at, r.disqualified_at, r.disqualify_reason, r.status
+from (
+    select lead_key, email, created_at, company, source, campaign, owner,
+           mql_at, sql_at, disqualified_at, disqualify_reason, status
+    from lead_records
+    where is_sole
+    union all
+    select lead_key, email, created_at, company, source, campaign, owner,
+           mql_at, sql_at, disqualified_at, disqualify_reason, status
+    from lead_merges
+) r
+left join owner_names n on n.owner = r.owner;   -- an owner id shown by its name (setting owner_names)

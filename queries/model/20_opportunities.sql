@@ -35,11 +35,12 @@ select
     coalesce(o.is_won_export, m.is_won, false) as is_won,
     coalesce(o.is_won_export, m.is_won, false)
         or coalesce(o.is_closed_export, m.is_closed, false) as is_closed,
-    o.owner,
+    coalesce(onm.name, o.owner) as owner,   -- an owner id shown by its name (setting owner_names)
     o.source,
     coalesce(br.lead_key, cv.lead_key, be.lead_key) as lead_key
 from opportunity_records o
 left join stage_map m on lower(trim(o.stage)) = lower(trim(m.stage))
 left join by_ref br using (source_system, record_id)
 left join converted cv using (source_system, record_id)
-left join by_email be using (source_system, record_id);
+left join by_email be using (source_system, record_id)
+left join owner_names onm on onm.owner = o.owner;

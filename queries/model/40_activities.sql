@@ -15,6 +15,7 @@ with linked as (
     from activity_records t
     where t.lead_ref is not null
 )
-select a.*
+select a.lead_key, a.activity_at, a.type, coalesce(n.name, a.owner) as owner   -- setting owner_names
 from linked a
+left join owner_names n on n.owner = a.owner
 semi join leads l on l.lead_key = a.lead_key;

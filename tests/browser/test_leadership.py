@@ -51,6 +51,9 @@ def test_shared_url_opens_the_same_view_with_its_numbers(page, app):
     wait_idle(page)
     expect(page.get_by_role("heading", name="Definitions")).to_be_visible()
     assert "compare=No+comparison" in page.url and "team=Sales" in page.url
+    # the story's owners are names already: the owner names table starts empty, with no id to name
+    expect(page.get_by_role("heading", name="Owner names")).to_be_visible()
+    expect(page.get_by_text("look like ids")).to_have_count(0)
     screenshot(page, "leadership-definitions")
 
     # last quarter on the funnel, from a URL: Q2 2026 = the eight trailing leads

@@ -193,7 +193,8 @@ owner_names = settings_tables.read_table(con, "owner_names")
 unnamed = owners[owners["looks_like_id"] & owners["name"].isna()]
 if not unnamed.empty:
     st.caption("Owners in your data that look like ids and have no name yet: "
-               + ", ".join(f"{r.owner} ({r.records} records)" for r in unnamed.head(10).itertuples())
+               + ", ".join(f"{r.owner} ({r.records:,} record{'s' if r.records != 1 else ''})"
+                         for r in unnamed.head(10).itertuples())
                + (f", and {len(unnamed) - 10} more" if len(unnamed) > 10 else "")
                + ". Add a row, pick the id and type the name.")
 owner_names_edit = st.data_editor(owner_names, hide_index=True, num_rows="dynamic", key=f"owner_names_editor_{rnd}",

@@ -73,7 +73,7 @@ def test_definitions_page_names_an_owner_id(ids_loaded):
     at.run()
     assert not at.exception, at.exception
     hint = next(c.value for c in at.caption if "look like ids" in c.value)
-    assert f"{DANA} (3 records)" in hint and f"{UNNAMED} (2 records)" in hint
+    assert f"{DANA} (3 records)" in hint and f"{UNNAMED} (2 records)" in hint and f"{SAM} (1 record)." in hint
     at.session_state["owner_names_editor_0"] = {
         "edited_rows": {}, "added_rows": [{"owner": DANA, "name": "Dana Reyes"}], "deleted_rows": []}
     at.button(key="save_owner_names").click().run()

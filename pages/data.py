@@ -8,7 +8,7 @@ import streamlit as st
 
 from onefunnel import ui
 from onefunnel.ingest import (FileRefused, custom_formats, delete_custom_format, ingest_file, preview,
-                              save_custom_format)
+                              rename_custom_format, save_custom_format)
 from onefunnel.ingest.presets import KIND_FIELDS, custom_format_entry, mapping, norm_header
 from onefunnel.ingest.undo import LIMITS, RECORD_TABLES, UndoRefused, undo_import
 
@@ -237,10 +237,26 @@ if formats:
     st.dataframe(pd.DataFrame([{"mapping": f["label"], "records": f["kind"],
                                 "columns": ", ".join(f"{col} → {field}" for field, col in f["fields"].items())}
                                for f in formats]), hide_index=True)
-    c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
-    forget = c1.selectbox("Mapping", [f["key"] for f in formats], key="forget_format",
+    c1, c2, c3, c4 = st.columns([3, 3, 1.5, 2], vertical_alignment="bottom")
+    # fresh widgets after each rename: the browser keeps showing a kept widget's old label and text
+    renamed = st.session_state.get("formats_renamed", 0)
+    keys = [f["key"] for f in formats]
+    picked = st.session_state.get("formats_picked")
+    forget = c1.selectbox("Mapping", keys, key=f"forget_format_{renamed}", index=keys.index(picked) if picked in keys else 0,
                           format_func=lambda k: next(f["label"] for f in formats if f["key"] == k))
-    if c2.button("Forget this mapping", icon=":material/delete:", key="forget_format_button"):
+    new_name = c2.text_input("New name", key=f"rename_format_name_{renamed}", placeholder="e.g. Trade show leads",
+                             help="Renaming keeps what the mapping imported; a file imported again still replaces it.")
+    if c3.button("Rename", icon=":material/edit:", key="rename_format_button"):
+        try:
+            rename_custom_format(con, forget, new_name, who=ui.who())
+        except ValueError as exc:
+            st.error(str(exc), icon=":material/error:")
+        else:
+            st.session_state.pop("previews", None)
+            st.session_state["formats_renamed"] = renamed + 1
+            st.session_state["formats_picked"] = forget
+            st.rerun()
+    if c4.button("Forget this mapping", icon=":material/delete:", key="forget_format_button"):
         delete_custom_format(con, forget, who=ui.who())
         st.session_state.pop("previews", None)
         st.rerun()

@@ -125,3 +125,29 @@ def test_unknown_headers_are_refused_with_the_header_cells_then_mapped(con, tmp_
 def test_a_mapping_without_the_kinds_key_is_not_saved():
     with pytest.raises(ValueError, match="record_id"):
         custom_format_entry("No id", "opportunity", {"name": "Client"})
+
+
+def test_a_renamed_mapping_keeps_what_it_imported(con, tmp_path):
+    from onefunnel.ingest import rename_custom_format
+
+    f = tmp_path / "our_crm.csv"
+    f.write_text(UNKNOWN)
+    fields = {"record_id": "Deal Ref", "name": "Client", "owner": "Rep", "stage": "Phase", "amount": "Booked"}
+    save_custom_format(con, custom_format_entry("our_crm", "opportunity", fields), who="test")
+    save_custom_format(con, custom_format_entry("Other CRM", "lead", {"email": "Mail"}), who="test")
+    assert ingest_file(con, f).rows_new == 2
+    assert rename_custom_format(con, "custom:our_crm", " Our CRM deals ", who="Ada") is True
+    assert rename_custom_format(con, "custom:our_crm", "Our CRM deals", who="Ada") is False   # the same name
+    assert rename_custom_format(con, "custom:gone", "Anything", who="Ada") is False
+    with pytest.raises(ValueError, match="exists already"):
+        rename_custom_format(con, "custom:our_crm", "other crm", who="Ada")
+    with pytest.raises(ValueError, match="new name"):
+        rename_custom_format(con, "custom:our_crm", "  ", who="Ada")
+    entry = next(e for e in get_setting(con, "custom_formats") if e["key"] == "custom:our_crm")
+    assert (entry["label"], entry["system"]) == ("Our CRM deals", "our_crm")
+    # the file imported again is read with the renamed mapping and replaces its two deals
+    again = ingest_file(con, f)
+    assert (again.label, again.rows_loaded, again.rows_new) == ("Our CRM deals", 2, 0)
+    assert con.execute("select count(*) from opportunities").fetchall() == [(2,)]
+    assert con.execute("select changed_by from settings_log where key = 'custom_formats' "
+                       "order by rowid desc limit 1").fetchall() == [("Ada",)]

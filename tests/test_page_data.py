@@ -67,8 +67,17 @@ def test_map_the_columns_yourself(app_env):
     assert not any("Not used" in c.value for c in at.caption)
     at.button(key="confirm_import").click().run()
     assert any("our_crm.csv" in s.value and "2 rows loaded" in s.value for s in at.success)
-    # the mapping is listed and can be forgotten; what it imported stays
-    assert at.selectbox(key="forget_format").value == "custom:our_crm"
+    # the mapping is listed, can be renamed (an empty name is refused) and forgotten; what it imported stays
+    assert at.selectbox(key="forget_format_0").value == "custom:our_crm"
+    at.button(key="rename_format_button").click().run()
+    assert any("new name" in e.value for e in at.error)
+    at.text_input(key="rename_format_name_0").set_value("Our CRM deals")
+    at.button(key="rename_format_button").click().run()
+    assert not at.exception and not at.error
+    mappings = next(d.value for d in at.dataframe if "mapping" in d.value.columns)
+    assert mappings["mapping"].tolist() == ["Our CRM deals"]
+    assert at.text_input(key="rename_format_name_1").value == ""
+    assert at.selectbox(key="forget_format_1").value == "custom:our_crm"
     at.button(key="forget_format_button").click().run()
     assert not at.exception and not [b for b in at.button if b.key == "forget_format_button"]
     assert at.dataframe[0].value["rows_loaded"].tolist() == [2]

@@ -136,6 +136,22 @@ def save_custom_format(con, entry: dict, who: str | None = None) -> None:
     set_setting(con, CUSTOM_FORMATS, kept + [entry], who)
 
 
+def rename_custom_format(con, key: str, label: str, who: str | None = None) -> bool:
+    """Give a hand-made format another name. Its key and source system stay, so a file imported
+    again still replaces the records it imported. Returns False if there is no such format or the
+    name is the same; ValueError (a message for a person) for an empty or taken name."""
+    label = str(label).strip()
+    if not label:
+        raise ValueError("Type the mapping's new name.")
+    current = custom_formats(con)
+    if any(e.get("key") != key and str(e.get("label", "")).lower() == label.lower() for e in current):
+        raise ValueError(f"A mapping named {label!r} exists already; pick another name.")
+    if not any(e.get("key") == key and e.get("label") != label for e in current):
+        return False
+    set_setting(con, CUSTOM_FORMATS, [{**e, "label": label} if e.get("key") == key else e for e in current], who)
+    return True
+
+
 def delete_custom_format(con, key: str, who: str | None = None) -> bool:
     """Forget a hand-made format (records imported with it stay). Returns False if there was none."""
     current = custom_formats(con)
@@ -960,4 +976,4 @@ def ingest_file(con, path: str | Path, file_name: str | None = None, who: str | 
 
 
 __all__ = ["FileRefused", "ImportResult", "Reject", "Staged", "compact_repeats", "custom_formats", "custom_presets",
-           "ingest_file", "preview", "save_custom_format", "settle_people"]
+           "ingest_file", "preview", "rename_custom_format", "save_custom_format", "settle_people"]

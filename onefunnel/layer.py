@@ -1,0 +1,318 @@
+"""The metrics layer: measures and dimensions by name, compiled from queries/measures.toml to DuckDB SQL.
+
+Every number a page, chart, the CLI or the accountability table shows is asked for here by name:
+`values(con, ["won_revenue", "win_rate"], start, end)` for a period's totals, `by(con, names, "channel",
+start, end)` for one row per value of a dimension. A base measure is an aggregate over one model (a
+canonical view) of the records whose time column falls in the period; a derived measure is SQL over
+other measures (rates as ratios of sums), `trailing.NAME` being NAME over the 180 days before the period.
+One query answers a request: one grouped scan per (model, time column) and the derived expressions on top.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from onefunnel import QUERIES_DIR
+
+LAYER_FILE = QUERIES_DIR / "measures.toml"
+TRAILING_DAYS = 180
+GRAINS = {"day": "{t}::date", "week": "date_trunc('week', {t})::date", "month": "date_trunc('month', {t})::date"}
+FORMATS = {"int", "money", "pct", "hours", "days", "ratio"}
+
+
+@dataclass(frozen=True)
+class Measure:
+    name: str
+    label: str
+    definition: str
+    format: str
+    direction: str            # higher | lower (is better)
+    owner: str                # marketing | sales | shared
+    sql: str
+    model: str | None = None  # None: a derived measure
+    time: str | None = None
+    empty: str = "0"          # a base measure's value when no record is in the period: 0 or null
+    additive: bool = False
+    cli: bool = False
+    breakdown: bool = False
+    conversion: bool = False
+    stage: str | None = None
+    target: object = None
+
+    @property
+    def lower_is_better(self) -> bool:
+        return self.direction == "lower"
+
+    @property
+    def is_derived(self) -> bool:
+        return self.model is None
+
+
+@dataclass(frozen=True)
+class Dimension:
+    name: str
+    label: str
+    definition: str
+    exprs: dict = field(default_factory=dict)   # model -> SQL of a record's value
+    grain: str | None = None                    # day | week | month: buckets of the measure's time
+
+
+@dataclass(frozen=True)
+class Model:
+    name: str
+    source: str               # `from` clause with alias
+    joins: dict               # alias -> join clause
+
+
+@dataclass(frozen=True)
+class Layer:
+    models: dict
+    dimensions: dict
+    measures: dict
+
+    def deps(self, name: str) -> list[tuple[bool, str]]:
+        """The measures a derived measure's SQL names, as (trailing?, name)."""
+        return [(bool(t), n) for t, n in _REF.findall(_strip_strings(self.measures[name].sql)) if n in self.measures]
+
+    def supports(self, name: str, dimension: str | None) -> bool:
+        """Whether a measure can be split by the dimension (every model it reads has a value for it)."""
+        if dimension is None:
+            return True
+        dim = self.dimensions[dimension]
+        return all(dim.grain or model in dim.exprs for model in self.models_of(name))
+
+    def models_of(self, name: str) -> set[str]:
+        m = self.measures[name]
+        if not m.is_derived:
+            return {m.model}
+        return set().union(*[self.models_of(n) for _, n in self.deps(name)]) if self.deps(name) else set()
+
+
+_REF = re.compile(r"(?<![$\w.])(trailing\.)?([a-z_][a-z0-9_]*)\b(?!\s*\()")
+_STRING = re.compile(r"'[^']*'")
+
+
+def _strip_strings(sql: str) -> str:
+    return _STRING.sub("''", sql)
+
+
+@lru_cache(maxsize=1)
+def layer() -> Layer:
+    """The layer as written in queries/measures.toml (checked: formats, models, no cycles)."""
+    raw = tomllib.loads(LAYER_FILE.read_text())
+    models = {n: Model(n, m["from"], dict(m.get("joins", {}))) for n, m in raw["models"].items()}
+    dims = {}
+    for n, d in raw["dimensions"].items():
+        exprs = {k: v for k, v in d.items() if k in models}
+        dims[n] = Dimension(n, d["label"], d["definition"], exprs, d.get("grain"))
+    measures = {}
+    for n, m in raw["measures"].items():
+        unknown = set(m) - set(Measure.__dataclass_fields__)
+        if unknown:
+            raise ValueError(f"measures.toml: {n} has unknown fields {sorted(unknown)}")
+        if m["format"] not in FORMATS or m["direction"] not in ("higher", "lower"):
+            raise ValueError(f"measures.toml: {n} has format {m['format']!r} / direction {m['direction']!r}")
+        if "model" in m and m["model"] not in models:
+            raise ValueError(f"measures.toml: {n} reads the unknown model {m['model']!r}")
+        measures[n] = Measure(name=n, **m)
+    lay = Layer(models, dims, measures)
+    for n in measures:            # a cycle would recurse forever at compile time: fail at load instead
+        _check_acyclic(lay, n, ())
+    return lay
+
+
+def _check_acyclic(lay: Layer, name: str, path: tuple) -> None:
+    if name in path:
+        raise ValueError(f"measures.toml: {' -> '.join(path + (name,))} is a cycle")
+    if lay.measures[name].is_derived:
+        for _, dep in lay.deps(name):
+            _check_acyclic(lay, dep, path + (name,))
+
+
+def measure(name: str) -> Measure:
+    return layer().measures[name]
+
+
+def names(**flags) -> list[str]:
+    """Measure names in file order with the given flags set, e.g. names(cli=True)."""
+    return [n for n, m in layer().measures.items() if all(getattr(m, k) == v for k, v in flags.items())]
+
+
+# ---- compiling ---------------------------------------------------------------------------------------
+
+def _closure(lay: Layer, wanted: list[str]) -> tuple[set[str], set[str]]:
+    """The base measures needed over the period (P) and over the trailing window (T)."""
+    need = {"P": set(), "T": set()}
+
+    def visit(name: str, window: str) -> None:
+        m = lay.measures[name]
+        if not m.is_derived:
+            need[window].add(name)
+            return
+        for trailing, dep in lay.deps(name):
+            visit(dep, "T" if trailing else window)
+
+    for n in wanted:
+        visit(n, "P")
+    return need["P"], need["T"]
+
+
+def _expand(lay: Layer, name: str, window: str) -> str:
+    """A measure as SQL over the grouped base columns p.* (period) or t.* (trailing window)."""
+    m = lay.measures[name]
+    alias = "p" if window == "P" else "t"
+    if not m.is_derived:
+        col = f"{alias}.{name}"
+        return col if m.empty == "null" else f"coalesce({col}, 0)"
+
+    def sub(match: re.Match) -> str:
+        trailing, ref = match.group(1), match.group(2)
+        if ref not in lay.measures:
+            return match.group(0)
+        return f"({_expand(lay, ref, 'T' if trailing else window)})"
+
+    parts = re.split(r"('[^']*')", m.sql)   # leave string literals alone
+    return "".join(p if p.startswith("'") else _REF.sub(sub, p) for p in parts)
+
+
+def _uses(expr: str, alias: str) -> bool:
+    return re.search(rf"(?<![\w.]){re.escape(alias)}\.", expr) is not None
+
+
+@lru_cache(maxsize=256)
+def compile_sql(wanted: tuple[str, ...], dimension: str | None = None) -> str:
+    """One query: a row per value of the dimension (one row, value 'all', without one), a column per
+    wanted measure. Parameters: $start, $end, and whichever of $as_of, $sla_hours, $goal the
+    measures use."""
+    lay = layer()
+    unknown = [n for n in wanted if n not in lay.measures]
+    if unknown:
+        raise KeyError(f"no measure named {', '.join(map(repr, unknown))} in {LAYER_FILE.name}")
+    dim = lay.dimensions[dimension] if dimension else None
+    if dimension and dimension not in lay.dimensions:
+        raise KeyError(f"no dimension named {dimension!r}")
+    cant = [n for n in wanted if not lay.supports(n, dimension)]
+    if cant:
+        raise ValueError(f"{', '.join(cant)} cannot be split by {dimension}")
+    p_need, t_need = _closure(lay, list(wanted))
+    windows = [("P", "$start::date", "$end::date")]
+    if t_need:
+        windows.append(("T", f"$start::date - {TRAILING_DAYS}", "$start::date - 1"))
+    win_sql = " union all ".join(f"select '{w}' as w, {s} as s, {e} as e" for w, s, e in windows)
+
+    groups: dict[tuple, list[tuple[str, set[str]]]] = {}
+    for window, needed in (("P", p_need), ("T", t_need)):
+        for n in sorted(needed):
+            m = lay.measures[n]
+            key = (m.model, m.time)
+            groups.setdefault(key, [])
+            if all(x != n for x, _ in groups[key]):
+                groups[key].append((n, set()))
+            for x, ws in groups[key]:
+                if x == n:
+                    ws.add(window)
+    ctes = [f"win as ({win_sql})"]
+    parts = []
+    for i, ((model_name, time), members) in enumerate(groups.items()):
+        model = lay.models[model_name]
+        if dim is None:
+            value = "'all'"
+        elif dim.grain:
+            value = GRAINS[dim.grain].format(t=time)
+        else:
+            value = dim.exprs[model_name]
+        aggs = [f"{lay.measures[n].sql} as {n}" for n, _ in members]
+        exprs = " ".join([value, time] + aggs)
+        joins = " ".join(j for alias, j in model.joins.items() if _uses(exprs, alias))
+        only = {w for _, ws in members for w in ws}
+        win_filter = "" if len(only) == len(windows) else f" and win.w = '{next(iter(only))}'"
+        ctes.append(
+            f"g{i} as (select win.w, {value} as value, {', '.join(aggs)}\n"
+            f"  from {model.source} {joins}\n"
+            f"  join win on {time}::date between win.s and win.e{win_filter}\n"
+            f"  group by all)")
+        parts.append(f"select * from g{i}")
+    base_cols = sorted(p_need | t_need)
+    if parts:
+        union = "\nunion all by name\n".join(parts)
+        ctes.append(f"base as (select w, value, {', '.join(f'max({c}) as {c}' for c in base_cols)}\n"
+                    f"  from ({union}) group by w, value)")
+    else:
+        ctes.append("base as (select null::varchar as w, null::varchar as value)")
+    select = ", ".join(f"{_expand(lay, n, 'P')} as {n}" for n in wanted)
+    if dim is None:
+        frm = ("(select 'all' as value) k\n"
+               "left join (select * from base where w = 'P') p on true\n"
+               "left join (select * from base where w = 'T') t on true")
+    else:
+        frm = ("(select * from base where w = 'P') p\n"
+               "left join (select * from base where w = 'T') t on t.value is not distinct from p.value")
+    sep = ",\n"
+    return f"with {sep.join(ctes)}\nselect {'p.value' if dim else 'k.value'} as value, {select}\nfrom {frm}"
+
+
+# ---- running -----------------------------------------------------------------------------------------
+
+_PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
+
+
+def _clean(value):
+    """Plain Python numbers: NaN/inf become None, Decimal and numpy types become float/int."""
+    if value is None or isinstance(value, (bool, int, str, dt.date)):
+        return value
+    try:
+        f = float(value)
+    except (TypeError, ValueError):
+        return value
+    return None if math.isnan(f) or math.isinf(f) else f
+
+
+def _run(con, sql: str, params: dict) -> list[dict]:
+    used = set(_PARAM.findall(sql))
+    missing = used - {k for k, v in params.items() if v is not None or k == "goal"}
+    if missing:
+        raise TypeError(f"the measures need parameters {sorted(missing)}")
+    cur = con.execute(sql, {k: params.get(k) for k in used})
+    cols = [d[0] for d in cur.description]
+    return [{c: _clean(v) for c, v in zip(cols, row)} for row in cur.fetchall()]
+
+
+def params(con, start: dt.date, end: dt.date, as_of: dt.date | None = None,
+           sla_hours: float | None = None, goal: float | None = None) -> dict:
+    """The parameters of a period, with the workspace's defaults (SLA hours) filled in."""
+    from onefunnel.db import get_setting
+
+    if end < start:
+        raise ValueError(f"the period ends ({end}) before it starts ({start})")
+    return {"start": start, "end": end, "as_of": as_of or end,
+            "sla_hours": float(sla_hours if sla_hours is not None else get_setting(con, "sla_hours", 24)),
+            "goal": goal}
+
+
+def values(con, wanted, start: dt.date, end: dt.date, as_of: dt.date | None = None,
+           sla_hours: float | None = None, goal: float | None = None) -> dict:
+    """The period's value of each wanted measure, by name (None for null)."""
+    wanted = tuple(wanted)
+    row = _run(con, compile_sql(wanted), params(con, start, end, as_of, sla_hours, goal))[0]
+    return {n: row[n] for n in wanted}
+
+
+def by(con, wanted, dimension: str, start: dt.date, end: dt.date, as_of: dt.date | None = None,
+       sla_hours: float | None = None, goal: float | None = None) -> list[dict]:
+    """One dict per value of the dimension in the period: {"value": ..., measure: value, ...}."""
+    return _run(con, compile_sql(tuple(wanted), dimension), params(con, start, end, as_of, sla_hours, goal))
+
+
+def breakdown(con, dimension: str, start: dt.date, end: dt.date, as_of: dt.date | None = None,
+              sla_hours: float | None = None) -> list[dict]:
+    """METRICS.md "Breakdowns": every breakdown measure per value that has a non-zero count, rows in
+    descending won_revenue, then leads_created, then value."""
+    wanted = names(breakdown=True)
+    counts = [n for n in wanted if measure(n).additive]
+    rows = [r for r in by(con, wanted, dimension, start, end, as_of, sla_hours) if any(r[c] for c in counts)]
+    return sorted(rows, key=lambda r: (-(r["won_revenue"] or 0), -(r["leads_created"] or 0), str(r["value"])))

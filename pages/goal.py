@@ -186,7 +186,7 @@ def quota_flag(r) -> str:
         return ""
     if not r.disagrees:
         return "agree"
-    return f"⚠ quotas {dollars(abs(r.difference))} {'short of' if r.difference > 0 else 'above'} the goal"
+    return f"⚠ quotas {dollars(abs(r.difference))} {'short' if r.difference > 0 else 'over'}"
 
 
 months["quota_flag"] = [quota_flag(r) for r in months.itertuples()]
@@ -199,7 +199,7 @@ edited = st.data_editor(
         "month_key": st.column_config.TextColumn("Month"),
         "goal": st.column_config.NumberColumn("Goal", format="dollar", min_value=0, step=1000,
                                               help="The revenue goal of the whole calendar month; empty = not set."),
-        "quota_total": st.column_config.NumberColumn("Quotas (sum)", format="dollar",
+        "quota_total": st.column_config.NumberColumn("Quotas (sum)", format="dollar", step=1,
                                                      help="The sum of the owners' quotas of the month (Quotas, "
                                                           "below); empty = no quota set."),
         "quota_flag": st.column_config.TextColumn("Goal vs quotas",

@@ -49,7 +49,7 @@ def test_quotas_beside_each_goal_and_the_disagreement_flagged(story):
     goals = next(d for d in at.data_editor if d.key == "goal_editor_0").value.set_index("month_key")
     assert goals.loc["2026-07", "quota_total"] == 31000 and goals.loc["2026-07", "quota_flag"] == "agree"
     assert goals.loc["2026-09", "quota_total"] == 28000
-    assert goals.loc["2026-09", "quota_flag"] == "⚠ quotas $2,000 short of the goal"
+    assert goals.loc["2026-09", "quota_flag"] == "⚠ quotas $2,000 short"
     assert goals["quota_total"].isna().sum() == 10 and (goals["quota_flag"] == "").sum() == 10   # no quota: no flag
     flags = _flags(at)
     assert len(flags) == 1
@@ -80,6 +80,7 @@ def test_editing_quotas_moves_the_flag_and_is_logged_with_who(story):
     assert "2026-09" not in flags[0] and "2026-08" not in flags[0]
     goals = next(d for d in at.data_editor if d.key == "goal_editor_1").value.set_index("month_key")
     assert goals.loc["2026-09", "quota_flag"] == "agree" and goals.loc["2026-08", "quota_total"] == 31000
+    assert goals.loc["2026-07", "quota_flag"] == "⚠ quotas $20,000 short"
     log = next(d.value for d in at.dataframe if "new_quota" in d.value.columns)
     mine = log[log["changed_by"] == "Ada Lovelace"]
     assert sorted(map(tuple, mine[["owner", "month", "old_quota", "new_quota"]].fillna(-1).values.tolist())) == [

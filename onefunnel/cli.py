@@ -1,4 +1,4 @@
-"""Command line: `python -m onefunnel ingest | goal | metrics | demo | undo` (see README)."""
+"""Command line: `python -m onefunnel ingest | goal | quota | metrics | demo | undo` (see README)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import datetime as dt
 import json
 import sys
 
-from onefunnel.db import DatabaseLocked, connect, db_path, set_goal
+from onefunnel.db import DatabaseLocked, connect, db_path, set_goal, set_quota
 
 
 def _date(text: str) -> dt.date:
@@ -31,6 +31,11 @@ def _parser() -> argparse.ArgumentParser:
     goal = with_db(sub.add_parser("goal", help="set the revenue goal of a month"))
     goal.add_argument("--month", required=True, help="YYYY-MM")
     goal.add_argument("--amount", required=True, type=float)
+
+    quota = with_db(sub.add_parser("quota", help="set an opportunity owner's quota for a month"))
+    quota.add_argument("--owner", required=True, help="the owner's name as the pages show it")
+    quota.add_argument("--month", required=True, help="YYYY-MM")
+    quota.add_argument("--amount", required=True, type=float)
 
     met = with_db(sub.add_parser("metrics", help="every metric of METRICS.md for a period"))
     met.add_argument("--start", required=True, type=_date)
@@ -98,6 +103,16 @@ def cmd_goal(con, args) -> int:
     return 0
 
 
+def cmd_quota(con, args) -> int:
+    try:
+        changed = set_quota(con, args.owner, args.month, args.amount, who="cli")
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"quota of {args.owner.strip()} for {args.month}: {args.amount:,.2f}" + ("" if changed else " (unchanged)"))
+    return 0
+
+
 def cmd_metrics(con, args) -> int:
     from onefunnel.metrics import metrics_document
 
@@ -140,4 +155,4 @@ def cmd_undo(con, args) -> int:
     return 0
 
 
-COMMANDS = {"ingest": cmd_ingest, "goal": cmd_goal, "metrics": cmd_metrics, "demo": cmd_demo, "undo": cmd_undo}
+COMMANDS = {"ingest": cmd_ingest, "goal": cmd_goal, "quota": cmd_quota, "metrics": cmd_metrics, "demo": cmd_demo, "undo": cmd_undo}

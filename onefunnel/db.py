@@ -155,3 +155,49 @@ def set_goal(con, month: str, amount: float, who: str | None = None) -> None:
     except Exception:
         con.execute("rollback")
         raise
+
+
+# ---- quotas (METRICS.md "Quotas") -----------------------------------------------------------
+
+MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+
+
+def set_quota(con, owner: str, month: str, amount: float, who: str | None = None) -> bool:
+    """Set an opportunity owner's quota for a calendar month ('YYYY-MM'); logged in settings_log under
+    'quota:<owner>:<YYYY-MM>' (old and new amount, who, when). Returns False (nothing logged) when the
+    quota already was that amount. Raises ValueError for an empty owner, a bad month or an amount below 0."""
+    owner = (owner or "").strip()
+    if not owner:
+        raise ValueError("a quota needs an owner")
+    if not MONTH.fullmatch(month or ""):
+        raise ValueError(f"month must be YYYY-MM, got {month!r}")
+    amount = float(amount)
+    if not amount >= 0:   # also refuses NaN
+        raise ValueError(f"a quota cannot be negative, got {amount:g}")
+    old = con.execute("select amount from quotas where owner = ? and month = ?::date",
+                      [owner, f"{month}-01"]).fetchall()
+    if old and old[0][0] == amount:
+        return False
+    with transaction(con):
+        con.execute("insert or replace into quotas (owner, month, amount) values (?, ?::date, ?)",
+                    [owner, f"{month}-01", amount])
+        con.execute("insert into settings_log (key, old_value, new_value, changed_by) values (?, ?, ?, ?)",
+                    [f"quota:{owner}:{month}", json.dumps(old[0][0]) if old else None, json.dumps(amount), who])
+    return True
+
+
+def delete_quota(con, owner: str, month: str, who: str | None = None) -> bool:
+    """Remove an owner's quota for a month (no quota counts 0); logged with new value null. Returns False
+    when there was none."""
+    if not MONTH.fullmatch(month or ""):
+        raise ValueError(f"month must be YYYY-MM, got {month!r}")
+    owner = (owner or "").strip()
+    old = con.execute("select amount from quotas where owner = ? and month = ?::date",
+                      [owner, f"{month}-01"]).fetchall()
+    if not old:
+        return False
+    with transaction(con):
+        con.execute("delete from quotas where owner = ? and month = ?::date", [owner, f"{month}-01"])
+        con.execute("insert into settings_log (key, old_value, new_value, changed_by) values (?, ?, ?, ?)",
+                    [f"quota:{owner}:{month}", json.dumps(old[0][0]), None, who])
+    return True

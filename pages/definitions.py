@@ -1,5 +1,6 @@
-"""Definitions: the common language. Every stage and metric with its definition, owner and target, the
-settings behind the numbers (editable, every change logged with who and when), and the upload templates.
+"""Definitions: the common language. Every stage and metric with its definition (in the team's words when it
+rewrote them), owner and target, the settings behind the numbers (editable, every change logged with who and
+when), the owner directory, and the upload templates.
 """
 
 import calendar
@@ -7,7 +8,7 @@ import calendar
 import pandas as pd
 import streamlit as st
 
-from onefunnel import settings_tables, ui
+from onefunnel import settings_tables, ui, wording
 from onefunnel.db import get_setting, set_setting
 from onefunnel.definitions import METRICS, STAGES
 
@@ -46,12 +47,23 @@ if note:
     st.success(note, icon=":material/check_circle:")
 rnd = st.session_state.get("definitions_round", 0)   # fresh editors after a save
 
+# ---- the teams' words (definition texts, onefunnel/wording.py) ---------------------------------------------
+team_texts = {r.name: r for r in ui.query("definition_texts").itertuples()}
+
+
+def worded(name: str, product_text: str) -> str:
+    """A stage's or metric's definition as shown: the team's words with who edited them and when, else the
+    product's words."""
+    r = team_texts.get(name)
+    return product_text if r is None else f"{r.text} (edited by {r.updated_by} on {ui.fmt_date(r.updated_at.date())})"
+
+
 # ---- stages ------------------------------------------------------------------------------------------------
 ui.section("The funnel's stages", "Lead → MQL → SQL → Opportunity → Won. The owner team answers for the stage; "
            "a named person is optional.")
 stage_owners = get_setting(con, "stage_owners", {}) or {}
 stage_people = get_setting(con, "stage_owner_people", {}) or {}
-stages = pd.DataFrame([{"stage": s, "definition": d, "owner": stage_owners.get(s, "shared"),
+stages = pd.DataFrame([{"stage": s, "definition": worded(f"stage:{s}", d), "owner": stage_owners.get(s, "shared"),
                         "person": stage_people.get(s, "")} for s, d in STAGES])
 stages_edit = st.data_editor(stages, hide_index=True, key=f"stages_editor_{rnd}", disabled=["stage", "definition"],
                              placeholder="",
@@ -83,7 +95,7 @@ def shown_target(key):
     return t * 100 if METRICS[key].fmt in ("pct", "share") else t
 
 
-metrics = pd.DataFrame([{"label": mt.label, "key": k, "definition": mt.definition, "unit": UNITS[mt.fmt],
+metrics = pd.DataFrame([{"label": mt.label, "key": k, "definition": worded(f"measure:{k}", mt.definition), "unit": UNITS[mt.fmt],
                          "owner": metric_owners.get(k, mt.owner), "target": shown_target(k)}
                         for k, mt in METRICS.items()])
 metrics_edit = st.data_editor(metrics, hide_index=True, key=f"metrics_editor_{rnd}", height=460, placeholder="–",
@@ -105,6 +117,41 @@ if st.button("Save metric owners and targets", key="save_metrics", icon=":materi
     set_setting(con, "metric_owners", owners_new, ui.who())
     set_setting(con, "metric_targets", targets_new, ui.who())
     saved("Metric owners and targets saved.")
+
+# ---- definition texts: the teams' words -------------------------------------------------------------------------
+ui.section("Definitions in your team's words",
+           "Rewrite what a stage or a metric means in the words your teams use. Only the words change: the "
+           "number is still computed by OneFunnel's formula. Empty the text (or press the button) to go back to "
+           "OneFunnel's words. Every change is kept with who made it and when.")
+product_texts = wording.product_texts()
+metric_labels = {f"measure:{k}": m.label for k, m in METRICS.items()}
+text_name = st.selectbox("Stage or metric", list(product_texts), key="definition_text_name",
+                         format_func=lambda n: f"Stage · {n[6:]}" if n.startswith("stage:")
+                         else f"Metric · {metric_labels[n]} ({n[8:]})")
+mine = team_texts.get(text_name)
+text_new = st.text_area("Definition", value=mine.text if mine else product_texts[text_name], height=100,
+                        key=f"definition_text_{text_name}_{rnd}")
+if mine:
+    st.caption(f"In your team's words since {ui.fmt_date(mine.updated_at.date())} ({mine.updated_by}). "
+               f"OneFunnel's words: {product_texts[text_name]}")
+t1, t2 = st.columns(2)
+if t1.button("Save definition", key="save_definition_text", icon=":material/save:"):
+    changed = wording.set_definition_text(con, text_name, text_new, ui.who())
+    saved("Definition saved." if changed else "Definition: nothing changed.")
+if mine and t2.button("Back to OneFunnel's words", key="reset_definition_text", icon=":material/undo:"):
+    wording.set_definition_text(con, text_name, "", ui.who())
+    saved("Definition back to OneFunnel's words.")
+text_history = ui.query("definition_text_changes", definition=text_name)
+with st.expander(f"History of this definition ({len(text_history)} change{'' if len(text_history) == 1 else 's'})"):
+    if text_history.empty:
+        st.caption("Never changed: OneFunnel's words.")
+    else:
+        st.dataframe(text_history.fillna({"old_text": "(OneFunnel's words)", "new_text": "(OneFunnel's words)"}),
+                     hide_index=True, key="definition_text_history", column_config={
+                         "changed_at": st.column_config.DatetimeColumn("When", format="MMM D, YYYY HH:mm"),
+                         "changed_by": "Who",
+                         "old_text": st.column_config.TextColumn("From", width="large"),
+                         "new_text": st.column_config.TextColumn("To", width="large")})
 
 # ---- general settings -------------------------------------------------------------------------------------------
 ui.section("Settings", "The follow-up SLA, when an open deal counts as stalled, and when the fiscal year starts "
@@ -207,6 +254,45 @@ owner_names_edit = st.data_editor(owner_names, hide_index=True, num_rows="dynami
                                   })
 if st.button("Save owner names", key="save_owner_names", icon=":material/save:"):
     save_table("owner_names", owner_names_edit, "Owner names")
+
+# ---- owner directory -------------------------------------------------------------------------------------------
+ui.section("Owner directory", "Each owner's team, manager and region: they become dimensions for breakdowns "
+           "(won revenue by region, SLA by manager). Owners are named as the pages show them (after Owner names).")
+directory = settings_tables.read_table(con, "owner_directory")
+if directory.empty:
+    st.info("The directory is empty. List your owners with their team, manager and region, so numbers can be "
+            "broken down by team, manager and region: add rows below, or import a CSV with a column naming the "
+            "owner (owner, sales_agent, rep or name) and any of team, manager, region (or regional_office).",
+            icon=":material/groups:")
+shown_owners = ui.query("definitions_owners")
+directory_edit = st.data_editor(
+    directory, hide_index=True, num_rows="dynamic", key=f"owner_directory_editor_{rnd}", placeholder="–",
+    column_config={
+        "owner": st.column_config.SelectboxColumn(
+            "Owner", required=True,
+            options=list(dict.fromkeys(shown_owners["name"].fillna(shown_owners["owner"]).tolist()
+                                       + directory["owner"].tolist()))),
+        "team": st.column_config.TextColumn("Team", help="Optional."),
+        "manager": st.column_config.TextColumn("Manager", help="Optional."),
+        "region": st.column_config.TextColumn("Region", help="Optional."),
+    })
+if st.button("Save owner directory", key="save_owner_directory", icon=":material/save:"):
+    save_table("owner_directory", directory_edit, "Owner directory")
+directory_file = st.file_uploader(
+    "Import a directory (CSV)", type=["csv", "txt"], key=f"owner_directory_upload_{rnd}",
+    help="A header naming the owner (owner, sales_agent, rep or name) and any of team, manager, region "
+         "(or regional_office). Owners already listed are replaced by the file's row; the others are kept.")
+if directory_file is not None and st.button("Import the directory", key="import_owner_directory",
+                                            icon=":material/upload:"):
+    try:
+        got = settings_tables.import_owner_directory(con, directory_file.getvalue(), directory_file.name, ui.who())
+    except ValueError as exc:
+        st.error(str(exc), icon=":material/error:")
+    else:
+        saved(f"Owner directory: {got.owners} owner{'' if got.owners == 1 else 's'} read from {directory_file.name} "
+              f"({got.added} added, {got.replaced} replaced"
+              + (f", {got.skipped} row{'' if got.skipped == 1 else 's'} without an owner skipped" if got.skipped else "")
+              + ").")
 
 # ---- change log -----------------------------------------------------------------------------------------------
 ui.section("Recent changes", "Settings, goals and the tables above: who changed what, and when.")

@@ -1,14 +1,15 @@
 """Joint goal: are we on track for the goal both teams share, and what would it take to close the gap.
 
 Every number here comes from queries/period_metrics.sql (one row per period); the pacing chart, the
-wins and the monthly goals come from goal_*.sql.
+wins and the monthly goals come from goal_*.sql; each month's quotas (per owner, summed beside the goal,
+a difference flagged) from quota*.sql and goal_quotas_by_month.sql.
 """
 
 import pandas as pd
 import streamlit as st
 
 from onefunnel import charts, ui
-from onefunnel.db import get_setting, set_goal
+from onefunnel.db import delete_quota, get_setting, set_goal, set_quota
 from onefunnel.definitions import METRICS, help_text
 
 view = ui.view()
@@ -169,19 +170,52 @@ fy = int(get_setting(con, "fiscal_year_start_month", 1))
 months = ui.query("goal_months", **view.params(), fy_start_month=fy)
 editor_key = f"goal_editor_{st.session_state.get('goal_editor_round', 0)}"
 months["goal_in_period"] = months["goal_in_period"].round(0)
+month_keys = months["month_key"].tolist()
+first_month, last_month = f"{month_keys[0]}-01", f"{month_keys[-1]}-01"
+agreement = ui.query("goal_quotas_by_month", first_month=first_month, last_month=last_month)
+months = months.merge(agreement[["month_key", "quota_total", "difference", "disagrees"]], on="month_key", how="left")
+
+
+def dollars(x: float) -> str:
+    """Exact dollars ($300,000; cents when there are any): a disagreement is read to the dollar."""
+    return f"${x:,.0f}" if round(x, 2) == round(x) else f"${x:,.2f}"
+
+
+def quota_flag(r) -> str:
+    if pd.isna(r.quota_total):
+        return ""
+    if not r.disagrees:
+        return "agree"
+    return f"⚠ quotas {dollars(abs(r.difference))} {'short' if r.difference > 0 else 'over'}"
+
+
+months["quota_flag"] = [quota_flag(r) for r in months.itertuples()]
 edited = st.data_editor(
-    months[["month_key", "goal", "days_in_period", "goal_in_period"]], hide_index=True, key=editor_key,
-    placeholder="not set",
+    months[["month_key", "goal", "quota_total", "quota_flag", "days_in_period", "goal_in_period"]], hide_index=True,
+    key=editor_key, placeholder="not set",
     height=36 * (len(months) + 1) + 4,
-    disabled=["month_key", "days_in_period", "goal_in_period"],
+    disabled=["month_key", "quota_total", "quota_flag", "days_in_period", "goal_in_period"],
     column_config={
         "month_key": st.column_config.TextColumn("Month"),
         "goal": st.column_config.NumberColumn("Goal", format="dollar", min_value=0, step=1000,
                                               help="The revenue goal of the whole calendar month; empty = not set."),
+        "quota_total": st.column_config.NumberColumn("Quotas (sum)", format="dollar", step=1,
+                                                     help="The sum of the owners' quotas of the month (Quotas, "
+                                                          "below); empty = no quota set."),
+        "quota_flag": st.column_config.TextColumn("Goal vs quotas",
+                                                  help="A month whose quotas do not add up to its goal is flagged, "
+                                                       "never adjusted: change the goal or a quota."),
         "days_in_period": st.column_config.NumberColumn("Days in this period"),
         "goal_in_period": st.column_config.NumberColumn("Counts toward this period", format="dollar",
                                                         help=help_text("revenue_goal")),
     })
+disagree = months[months["disagrees"].fillna(False).astype(bool)]
+if not disagree.empty:
+    st.warning("**The goal and the quotas disagree** (flagged, not reconciled: change the month's goal or a quota "
+               "below):\n" + "\n".join(
+                   f"- {r.month_key}: Goal {dollars(r.goal) if not pd.isna(r.goal) else '(not set)'} and quotas "
+                   f"{dollars(r.quota_total)} disagree by {dollars(abs(r.difference))}."
+                   for r in disagree.itertuples()), icon=":material/warning:")
 c1, c2 = st.columns([2, 1], vertical_alignment="bottom")
 c1.text_input("Your name, for the change log", key="who", placeholder="e.g. Dana Reyes")
 if c2.button("Save goals", icon=":material/save:", key="save_goals", type="primary"):
@@ -208,3 +242,63 @@ if not changes.empty:
             "changed_by": "Who", "month": "Month",
             "old_goal": st.column_config.NumberColumn("From", format="dollar"),
             "new_goal": st.column_config.NumberColumn("To", format="dollar")})
+
+# ---- quotas ---------------------------------------------------------------------------------------------------
+ui.section("Quotas", "Marketing's goal is sales' quota: each opportunity owner's quota per calendar month, "
+           "pro-rated by day like the goal. Their sum is shown beside the month's goal above, and a month where "
+           "they differ is flagged. Empty = no quota. Saved with the name typed above.")
+quota_owners = ui.query("quota_owners")["owner"].tolist()
+if not quota_owners:
+    st.info("Quotas are set per opportunity owner, and no opportunity in your data has an owner yet. Import "
+            "opportunities with an owner column (or set one from the shell: `python -m onefunnel quota --owner NAME "
+            "--month YYYY-MM --amount N`).", icon=":material/person_off:")
+else:
+    quotas = ui.query("quotas_of_months", first_month=first_month, last_month=last_month)
+    grid = pd.DataFrame(index=pd.Index(quota_owners, name="owner"), columns=month_keys, dtype="float64")
+    for q in quotas.itertuples():
+        grid.loc[q.owner, q.month_key] = q.amount
+    grid = grid.reset_index()
+    quota_key = f"quota_editor_{st.session_state.get('quota_editor_round', 0)}"
+    quotas_edited = st.data_editor(
+        grid, hide_index=True, key=quota_key, placeholder="–", disabled=["owner"],
+        height=min(36 * (len(grid) + 1) + 4, 400),
+        column_config={"owner": st.column_config.TextColumn("Owner", pinned=True),
+                       **{mk: st.column_config.NumberColumn(mk, format="dollar", min_value=0, step=1000)
+                          for mk in month_keys}})
+    if st.button("Save quotas", icon=":material/save:", key="save_quotas"):
+        done, problems = [], []
+        for before, after in zip(grid.to_dict("records"), quotas_edited.to_dict("records")):
+            for mk in month_keys:
+                old, new = before[mk], after[mk]
+                if (pd.isna(old) and pd.isna(new)) or (not pd.isna(old) and not pd.isna(new) and float(old) == float(new)):
+                    continue
+                try:
+                    if pd.isna(new):
+                        delete_quota(con, before["owner"], mk, ui.who())
+                        done.append(f"{before['owner']} {mk}: removed")
+                    else:
+                        set_quota(con, before["owner"], mk, float(new), ui.who())
+                        done.append(f"{before['owner']} {mk}: {dollars(float(new))}")
+                except ValueError as exc:
+                    problems.append(f"{before['owner']} {mk}: {exc}")
+        for k in ("quota_editor_round", "goal_editor_round"):   # fresh editors show what was stored
+            st.session_state[k] = st.session_state.get(k, 0) + 1
+        st.session_state["quota_saved"] = (done, problems)
+        st.rerun()
+    quota_saved = st.session_state.pop("quota_saved", None)
+    if quota_saved:
+        done, problems = quota_saved
+        if done:
+            st.success("Saved quotas: " + ", ".join(done) + ".", icon=":material/check_circle:")
+        for problem in problems:
+            st.error(problem, icon=":material/error:")
+        if not done and not problems:
+            st.info("No quota changed.")
+quota_changes = ui.query("quota_changes", limit=20)
+if not quota_changes.empty:
+    with st.expander("Recent quota changes"):
+        st.dataframe(quota_changes, hide_index=True, key="quota_changes", placeholder="–", column_config={
+            "changed_at": st.column_config.DatetimeColumn("When", format="MMM D, YYYY HH:mm"),
+            "changed_by": "Who", "owner": "Owner", "month": "Month",
+            "old_quota": st.column_config.NumberColumn("From", format="dollar"),
+            "new_quota": st.column_config.NumberColumn("To", format="dollar")})

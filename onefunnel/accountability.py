@@ -11,6 +11,15 @@ The status rule is written once here (and shown next to every status on the Owne
   so a quarter half gone is compared with half its target. Rates are never pro-rated.
 - won revenue without a target of its own uses the revenue goal of the period (the goals table).
 - no target -> "no target"; no actual (a rate with a zero denominator) -> "no data".
+
+Every measure held to account has a default target in the metrics layer (queries/measures.toml,
+`target`), which the setting metric_targets (Definitions page) overrides:
+- a number (win rate 30%, SLA compliance 90%, median response 24 h ...);
+- "previous": hold the like-for-like comparison period (METRICS.md "Comparisons", previous): at least
+  its value, or at most for lower-is-better measures; not pro-rated, as the comparison is already cut
+  to the same days;
+- "goal": won revenue against the revenue goal; "elapsed": attainment against the share of the
+  period elapsed (on pace).
 """
 
 from __future__ import annotations
@@ -19,6 +28,7 @@ import math
 from dataclasses import dataclass
 from typing import Callable
 
+from onefunnel import layer
 from onefunnel.definitions import METRICS
 
 AT_RISK_BAND = 0.10
@@ -26,33 +36,17 @@ AT_RISK_BAND = 0.10
 ON_TRACK, AT_RISK, OFF_TRACK, NO_TARGET, NO_DATA = "on track", "at risk", "off track", "no target", "no data"
 STATUS_ORDER = [OFF_TRACK, AT_RISK, ON_TRACK, NO_DATA, NO_TARGET]
 
-# Metrics where a smaller number is the better one.
-LOWER_IS_BETTER = frozenset({
-    "mql_response_hours_median", "mql_response_hours_p90", "sla_breaches", "sla_pending", "lost_deals",
-    "sales_cycle_days", "cost_per_lead", "cost_per_mql", "marketing_cac",
-})
-
-# Volumes that grow through the period (their targets are pro-rated by elapsed_share).
-ADDITIVE = frozenset({
-    "leads_created", "mqls", "sqls", "opps_created", "pipeline_created", "won_deals", "won_revenue",
-    "lost_deals", "sla_met", "sla_breaches", "marketing_sourced_pipeline", "marketing_sourced_revenue",
-    "marketing_influenced_revenue",
-})
+_LAYER = layer.layer().measures
+# Direction, additivity and the stage a measure is held to account under: from the metrics layer.
+LOWER_IS_BETTER = frozenset(n for n, m in _LAYER.items() if m.lower_is_better)
+ADDITIVE = frozenset(n for n, m in _LAYER.items() if m.additive)
 
 JOURNEY = ["Lead", "MQL", "SQL", "Opportunity", "Won"]
 
 # The metrics shown under each stage of the journey (and in the accountability table, in order).
-STAGE_METRICS: dict[str, list[str]] = {
-    "Lead": ["leads_created", "lead_to_mql_rate", "cost_per_lead"],
-    "MQL": ["mqls", "mql_to_sql_rate", "cost_per_mql", "marketing_sourced_pipeline"],
-    "SQL": ["sqls", "mql_response_hours_median", "mql_response_hours_p90", "sla_compliance", "sla_breaches",
-            "sql_to_opp_rate"],
-    "Opportunity": ["opps_created", "pipeline_created", "win_rate", "avg_deal_size", "sales_cycle_days"],
-    "Won": ["won_deals", "won_revenue", "goal_attainment", "marketing_sourced_revenue",
-            "marketing_influenced_revenue", "marketing_cac"],
-}
+STAGE_METRICS: dict[str, list[str]] = {s: [n for n, m in _LAYER.items() if m.stage == s] for s in JOURNEY}
 
-# The count of each stage in a period (period_metrics keys).
+# The count of each stage in a period.
 STAGE_COUNT = {"Lead": "leads_created", "MQL": "mqls", "SQL": "sqls", "Opportunity": "opps_created",
                "Won": "won_deals"}
 
@@ -132,22 +126,43 @@ class Row:
     rule: str
 
 
+def default_target(key: str, actual: dict, baseline: dict | None):
+    """(target, pro-rate?, words) of a measure from the metrics layer's default (see module docstring)."""
+    rule = _LAYER[key].target
+    if rule is None:
+        return None, False, ""
+    if rule == "previous":
+        value = None if baseline is None else baseline.get(key)
+        return (None if _missing(value) else value), False, "default: the same days of the period before"
+    if rule == "goal":
+        goal = actual.get("revenue_goal")
+        return (goal if not _missing(goal) and goal and goal > 0 else None), True, "the revenue goal"
+    if rule == "elapsed":
+        goal = actual.get("revenue_goal")
+        share = actual.get("elapsed_share")
+        return (share if goal and not _missing(share) else None), False, "default: on pace (share of the period elapsed)"
+    return float(rule), False, "default target"
+
+
 def accountability_rows(actual: dict, previous: dict | None, *, targets: dict | None,
                         metric_owners: dict | None, stage_people: dict | None,
-                        fmt: Callable[[str, float], str]) -> list[Row]:
+                        fmt: Callable[[str, float], str], baseline: dict | None = None) -> list[Row]:
     """One row per metric of STAGE_METRICS: owner, target (effective), actual, comparison, status, rule.
 
-    `actual` / `previous` are period_metrics rows (dicts); fmt(key, value) formats a value."""
+    `actual` / `previous` are the measures of the period and of the shown comparison (dicts);
+    `baseline` those of the like-for-like previous period, for "previous" default targets;
+    fmt(key, value) formats a value. A target in `targets` (the setting) overrides the default."""
     targets = dict(targets or {})
-    goal = actual.get("revenue_goal")
-    if "won_revenue" not in targets and not _missing(goal) and goal and goal > 0:
-        targets["won_revenue"] = goal
     share = actual.get("elapsed_share", 1.0)
     rows = []
     for stage, keys in STAGE_METRICS.items():
         for key in keys:
             raw = targets.get(key)
-            target = effective_target(key, raw, share)
+            if raw is not None:
+                target = effective_target(key, raw, share)
+            else:
+                raw, prorate, _ = default_target(key, actual, baseline)
+                target = effective_target(key, raw, share) if prorate else raw
             value = actual.get(key)
             rows.append(Row(
                 stage=stage, key=key, label=METRICS[key].label,

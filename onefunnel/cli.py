@@ -10,6 +10,9 @@ import sys
 from onefunnel.db import DatabaseLocked, connect, db_path, set_goal, set_quota
 
 
+BREAKDOWN_DIMENSIONS = ["channel", "campaign", "owner"]
+
+
 def _date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
@@ -43,6 +46,10 @@ def _parser() -> argparse.ArgumentParser:
     met.add_argument("--as-of", type=_date)
     met.add_argument("--goal", type=float, help="revenue goal of the period (overrides monthly goals)")
     met.add_argument("--sla-hours", type=float)
+    met.add_argument("--compare", choices=["previous", "year"],
+                     help="add the like-for-like comparison period (METRICS.md \"Comparisons\")")
+    met.add_argument("--by", choices=BREAKDOWN_DIMENSIONS,
+                     help="add one row per value of the dimension (METRICS.md \"Breakdowns\")")
     met.add_argument("--json", action="store_true", help="print the JSON contract of METRICS.md")
 
     undo = with_db(sub.add_parser("undo", help="take one import back (records it replaced are not restored)"))
@@ -117,15 +124,19 @@ def cmd_metrics(con, args) -> int:
     from onefunnel.metrics import metrics_document
 
     try:
-        doc = metrics_document(con, args.start, args.end, args.as_of, args.sla_hours, args.goal)
+        doc = metrics_document(con, args.start, args.end, args.as_of, args.sla_hours, args.goal,
+                               compare=args.compare, by=args.by)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     if args.json:
         print(json.dumps(doc, indent=2))
     else:
+        before = doc.get("comparison", {}).get("metrics", {})
         for k, v in doc["metrics"].items():
-            print(f"{k:32} {v}")
+            print(f"{k:32} {v}" + (f"  (comparison: {before[k]})" if k in before else ""))
+        for row in doc.get("by", {}).get("rows", []):
+            print(f"{args.by} {row['value']}: " + ", ".join(f"{k} {v}" for k, v in row.items() if k != "value"))
     return 0
 
 

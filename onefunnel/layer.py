@@ -158,7 +158,7 @@ def _closure(lay: Layer, wanted: list[str]) -> tuple[set[str], set[str]]:
             visit(dep, "T" if trailing else window)
 
     for n in wanted:
-        visit(n, "P")
+        visit(n.removeprefix("trailing."), "T" if n.startswith("trailing.") else "P")
     return need["P"], need["T"]
 
 
@@ -187,16 +187,16 @@ def _uses(expr: str, alias: str) -> bool:
 @lru_cache(maxsize=256)
 def compile_sql(wanted: tuple[str, ...], dimension: str | None = None) -> str:
     """One query: a row per value of the dimension (one row, value 'all', without one), a column per
-    wanted measure. Parameters: $start, $end, and whichever of $as_of, $sla_hours, $goal the
+    wanted measure ('trailing.NAME' for NAME over the 180 days before the period). Parameters: $start, $end, and whichever of $as_of, $sla_hours, $goal the
     measures use."""
     lay = layer()
-    unknown = [n for n in wanted if n not in lay.measures]
+    unknown = [n for n in wanted if n.removeprefix("trailing.") not in lay.measures]
     if unknown:
         raise KeyError(f"no measure named {', '.join(map(repr, unknown))} in {LAYER_FILE.name}")
     dim = lay.dimensions[dimension] if dimension else None
     if dimension and dimension not in lay.dimensions:
         raise KeyError(f"no dimension named {dimension!r}")
-    cant = [n for n in wanted if not lay.supports(n, dimension)]
+    cant = [n for n in wanted if not lay.supports(n.removeprefix("trailing."), dimension)]
     if cant:
         raise ValueError(f"{', '.join(cant)} cannot be split by {dimension}")
     p_need, t_need = _closure(lay, list(wanted))
@@ -244,7 +244,8 @@ def compile_sql(wanted: tuple[str, ...], dimension: str | None = None) -> str:
                     f"  from ({union}) group by w, value)")
     else:
         ctes.append("base as (select null::varchar as w, null::varchar as value)")
-    select = ", ".join(f"{_expand(lay, n, 'P')} as {n}" for n in wanted)
+    select = ", ".join(f'{_expand(lay, n.removeprefix("trailing."), "T" if n.startswith("trailing.") else "P")} as "{n}"'
+                       for n in wanted)
     if dim is None:
         frm = ("(select 'all' as value) k\n"
                "left join (select * from base where w = 'P') p on true\n"

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
+from onefunnel import layer, periods
 from onefunnel.db import DatabaseLocked, connect, db_path, get_setting
 from onefunnel.formats import (  # noqa: F401 - re-exported for pages
     _missing, fmt_date, fmt_days, fmt_hours, fmt_int, fmt_money, fmt_pct, fmt_ratio)
@@ -91,19 +92,55 @@ def who() -> str:
     return st.session_state.get("who") or "app user"
 
 
+@st.cache_data(show_spinner=False, max_entries=512)
+def _cached_measures(wanted: tuple, dimension, params: tuple, version: tuple, path: str) -> list[dict]:
+    con = _shared_connection(path).cursor()
+    try:
+        p = dict(params)
+        if dimension:
+            return layer.by(con, wanted, dimension, **p)
+        return [layer.values(con, wanted, **p)]
+    finally:
+        con.close()
+
+
+def _period_args(params: dict) -> tuple:
+    return tuple(sorted((k, params[k]) for k in ("start", "end", "as_of", "sla_hours", "goal")))
+
+
+def measures(names, params: dict) -> dict:
+    """Measures of the metrics layer by name for a period (view.params() or compare_params())."""
+    return _cached_measures(tuple(names), None, _period_args(params), data_version(), str(db_path()))[0]
+
+
+def measures_by(names, dimension: str, params: dict) -> pd.DataFrame:
+    """Measures by one dimension of the metrics layer: a row per value (column `value`)."""
+    rows = _cached_measures(tuple(names), dimension, _period_args(params), data_version(), str(db_path()))
+    return pd.DataFrame(rows, columns=["value", *names])
+
+
+PAGE_MEASURES = tuple(n for n in layer.layer().measures if n not in ("quota", "quota_attainment")) + tuple(
+    f"trailing.{n}" for n in ("avg_deal_size", "win_rate", "sql_to_opp_rate", "mql_to_sql_rate", "lead_to_mql_rate"))
+
+
 def period_metrics(view: "View"):
-    """(v, m, prev): the period's row of queries/period_metrics.sql, the comparison period's (None
-    without one), and v(key, row=m), a metric's value as plain Python (None for null or no row)."""
-    m = query("period_metrics", **view.params()).iloc[0]
-    prev = query("period_metrics", **view.compare_params()).iloc[0] if view.compare else None
+    """(v, m, prev): every measure of the period by name, the comparison period's (None without one),
+    and v(key, row=m), a measure's value as plain Python (None for null or no row)."""
+    m = measures(PAGE_MEASURES, view.params())
+    prev = measures(PAGE_MEASURES, view.compare_params()) if view.compare else None
 
     def v(key, row=m):
-        if row is None:
-            return None
-        x = row[key]
-        return None if pd.isna(x) else x
+        return None if row is None else row.get(key)
 
     return v, m, prev
+
+
+def baseline_metrics(view: "View") -> dict:
+    """The measures of the like-for-like previous period (METRICS.md "Comparisons"), whatever the sidebar
+    compares with: the "previous" default targets of the accountability table hold a team to it."""
+    fy = int(get_setting(cursor(), "fiscal_year_start_month", 1))
+    c = periods.comparison(view.start, view.end, view.as_of, "previous", fy)
+    return measures(PAGE_MEASURES, {**view.params(), "start": c.start, "end": c.end, "as_of": c.as_of})
 
 
 def has_data() -> bool:
@@ -119,51 +156,8 @@ def today() -> dt.date:
     return dt.date.fromisoformat(fixed) if fixed else dt.date.today()
 
 
-def _add_months(d: dt.date, months: int) -> dt.date:
-    y, m = divmod(d.month - 1 + months, 12)
-    return dt.date(d.year + y, m + 1, 1)
-
-
-def period_range(preset: str, ref: dt.date, fy_start_month: int = 1) -> tuple[dt.date, dt.date]:
-    """[start, end] of a preset period around the reference day (fiscal quarters and years)."""
-    if preset == "this_week":
-        start = ref - dt.timedelta(days=ref.weekday())
-        return start, start + dt.timedelta(days=6)
-    if preset == "last_week":
-        start = ref - dt.timedelta(days=ref.weekday() + 7)
-        return start, start + dt.timedelta(days=6)
-    if preset == "this_month":
-        start = ref.replace(day=1)
-        return start, _add_months(start, 1) - dt.timedelta(days=1)
-    if preset == "last_month":
-        start = _add_months(ref.replace(day=1), -1)
-        return start, ref.replace(day=1) - dt.timedelta(days=1)
-    months_into_fy = (ref.month - fy_start_month) % 12
-    fy_start = _add_months(ref.replace(day=1), -months_into_fy)
-    if preset in ("this_quarter", "last_quarter"):
-        q_start = _add_months(fy_start, (months_into_fy // 3) * 3)
-        if preset == "last_quarter":
-            q_start = _add_months(q_start, -3)
-        return q_start, _add_months(q_start, 3) - dt.timedelta(days=1)
-    if preset == "year_to_date":
-        return fy_start, ref
-    if preset == "last_12_months":
-        return _add_months(ref.replace(day=1), -11), ref
-    raise ValueError(preset)
-
-
-def comparison_range(start: dt.date, end: dt.date, mode: str) -> tuple[dt.date, dt.date] | None:
-    if mode == "previous":
-        days = (end - start).days + 1
-        return start - dt.timedelta(days=days), start - dt.timedelta(days=1)
-    if mode == "last_year":
-        def back(d):
-            try:
-                return d.replace(year=d.year - 1)
-            except ValueError:          # 29 February
-                return d.replace(year=d.year - 1, day=28)
-        return back(start), back(end)
-    return None
+# the rules live in onefunnel.periods (the CLI uses them too)
+period_range = periods.period_range
 
 
 @dataclass(frozen=True)
@@ -175,6 +169,14 @@ class View:
     compare: tuple[dt.date, dt.date] | None
     team: str
     label: str
+    comparison: periods.Comparison | None = None
+
+    def compare_text(self) -> str:
+        """What a delta compares with, e.g. 'vs Apr 1, 2026 – May 16, 2026, the first 46 days of the period
+        before'."""
+        if not self.comparison:
+            return ""
+        return "vs " + self.comparison.describe((self.as_of - self.start).days + 1)
 
     def params(self) -> dict:
         return {"start": self.start, "end": self.end, "as_of": self.as_of,
@@ -183,8 +185,8 @@ class View:
     def compare_params(self) -> dict | None:
         if not self.compare:
             return None
-        start, end = self.compare
-        return {**self.params(), "start": start, "end": end, "as_of": end}
+        c = self.comparison
+        return {**self.params(), "start": c.start, "end": c.end, "as_of": c.as_of}
 
     def url_params(self) -> dict:
         """Query parameters that reopen this view (for links between pages)."""
@@ -220,7 +222,8 @@ def sidebar() -> View:
         st.caption(f"{fmt_date(start)} – {fmt_date(end)}"
                    + (f" · as of {fmt_date(as_of)}" if as_of < end else ""))
     label = PERIODS[preset] if preset != "custom" else f"{fmt_date(start)} – {fmt_date(end)}"
-    return View(start, end, as_of, comparison_range(start, end, compare_mode), team, label)
+    c = periods.comparison(start, end, as_of, {"last_year": "year"}.get(compare_mode, compare_mode), fy)
+    return View(start, end, as_of, (c.start, c.end) if c else None, team, label, c)
 
 
 def view() -> View:
@@ -243,24 +246,33 @@ def fmt_metric(key: str, value) -> str:
     return FORMATTERS[METRICS[key].fmt](value)
 
 
+def fmt_delta(key: str, value, previous) -> str | None:
+    """The change against the comparison in the measure's unit; None when either side is missing."""
+    if previous is None or _missing(previous) or _missing(value):
+        return None
+    diff = value - previous
+    kind = METRICS[key].fmt
+    if kind in ("pct", "share"):
+        pts = round(diff * 100, 1)
+        return f"{pts + 0.0:+.1f} pts"           # + 0.0: never "-0.0"
+    if kind == "money":
+        return ("+" if round(diff) >= 0 else "-") + fmt_money(abs(diff))
+    if kind == "int":
+        return f"{int(round(diff)):+,}"
+    return f"{round(diff, 1) + 0.0:+.1f}"
+
+
 def metric(key: str, value, previous=None, label: str | None = None, container=None,
-           higher_is_better: bool = True) -> None:
-    """A metric card with its definition as the tooltip and the change against the comparison."""
+           higher_is_better: bool | None = None) -> None:
+    """A metric card with its definition as the tooltip and the change against the comparison
+    (green when it moved the measure's better way, per the metrics layer's direction)."""
     target = container or st
-    delta = None
-    if previous is not None and not _missing(previous) and not _missing(value):
-        diff = value - previous
-        kind = METRICS[key].fmt
-        if kind in ("pct", "share"):
-            delta = f"{diff * 100:+.1f} pts"
-        elif kind == "money":
-            delta = ("+" if diff >= 0 else "") + fmt_money(diff)
-        elif kind == "int":
-            delta = f"{int(round(diff)):+,}"
-        else:
-            delta = f"{diff:+.1f}"
+    if higher_is_better is None:
+        higher_is_better = not (key in layer.layer().measures and layer.measure(key).lower_is_better)
+    delta = fmt_delta(key, value, previous)
+    unchanged = delta is not None and not any(ch in "123456789" for ch in delta)
     target.metric(label or METRICS[key].label, fmt_metric(key, value), delta=delta,
-                  delta_color="normal" if higher_is_better else "inverse",
+                  delta_color="off" if unchanged else "normal" if higher_is_better else "inverse",
                   help=help_text(key), border=True)
 
 

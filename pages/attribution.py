@@ -50,8 +50,7 @@ if not ui.has_data():
 
 period = {"start": view.start, "end": view.end}
 by_channel = ui.query("attribution_credit_by_channel", **period)
-m = ui.query("period_metrics", **view.params()).iloc[0]
-prev = ui.query("period_metrics", **view.compare_params()).iloc[0] if view.compare else None
+_, m, prev = ui.period_metrics(view)
 prev_channel = ui.query("attribution_credit_by_channel", start=view.compare[0], end=view.compare[1]) \
     if view.compare else None
 
@@ -72,10 +71,7 @@ def no_touch_share(frame):
 
 
 def val(row, key):
-    if row is None:
-        return None
-    x = row[key]
-    return None if pd.isna(x) else x
+    return None if row is None else row.get(key)
 
 
 # ---- headline: how much of won revenue marketing touched ------------------------------------------------
@@ -89,11 +85,10 @@ share_now, share_prev = no_touch_share(by_channel), no_touch_share(prev_channel)
 cols[3].metric("No marketing touch", ui.fmt_pct(share_now),
                delta=None if share_now is None or share_prev is None else f"{(share_now - share_prev) * 100:+.1f} pts",
                delta_color="inverse", help=NO_TOUCH_HELP, border=True)
-won = val(m, "won_revenue") or 0
-if won:
-    st.caption(f"Sourced: {ui.fmt_pct((val(m, 'marketing_sourced_revenue') or 0) / won)} of won revenue came from "
+if val(m, "won_revenue"):
+    st.caption(f"Sourced: {ui.fmt_pct(val(m, 'marketing_sourced_share'))} of won revenue came from "
                f"leads that were an MQL before their opportunity. Influenced: "
-               f"{ui.fmt_pct((val(m, 'marketing_influenced_revenue') or 0) / won)} had a marketing touch on or before "
+               f"{ui.fmt_pct(val(m, 'marketing_influenced_share'))} had a marketing touch on or before "
                f"the close date. {ui.fmt_pct(share_now)} had no touch before the opportunity was created, so no model "
                "can credit a channel with it.")
 

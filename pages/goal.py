@@ -59,11 +59,11 @@ ui.section("What it takes to close the gap",
            "The reverse funnel: the remaining revenue divided back through the last 180 days' average deal "
            "and conversion rates (each step rounded up).")
 remaining = v("remaining_to_goal") or 0.0
-STEPS = [("required_won_deals", "won_deals", "won deals", "trailing_avg_deal_size"),
-         ("required_opps", "opps_created", "opportunities", "trailing_win_rate"),
-         ("required_sqls", "sqls", "SQLs", "trailing_sql_to_opp_rate"),
-         ("required_mqls", "mqls", "MQLs", "trailing_mql_to_sql_rate"),
-         ("required_leads", "leads_created", "leads", "trailing_lead_to_mql_rate")]
+STEPS = [("required_won_deals", "won_deals", "won deals", "trailing.avg_deal_size"),
+         ("required_opps", "opps_created", "opportunities", "trailing.win_rate"),
+         ("required_sqls", "sqls", "SQLs", "trailing.sql_to_opp_rate"),
+         ("required_mqls", "mqls", "MQLs", "trailing.mql_to_sql_rate"),
+         ("required_leads", "leads_created", "leads", "trailing.lead_to_mql_rate")]
 if not goal:
     st.info("Set a goal to see what it takes to reach it.", icon=":material/flag:")
 elif remaining == 0:
@@ -98,7 +98,7 @@ else:
                      "More at this pace by period end": round(more_at_pace) if more_at_pace is not None else None,
                      "Covered at this pace": (None if need is None or more_at_pace is None
                                               else "yes" if more_at_pace >= need else "no"),
-                     "Rate used (last 180 days)": (ui.fmt_money(v(rate)) + " per deal" if rate == "trailing_avg_deal_size"
+                     "Rate used (last 180 days)": (ui.fmt_money(v(rate)) + " per deal" if rate == "trailing.avg_deal_size"
                                                    else ui.fmt_pct(v(rate)))})
     st.dataframe(pd.DataFrame(rows), hide_index=True, key="reverse_funnel_table",
                  column_config={

@@ -14,14 +14,7 @@ from onefunnel.db import get_setting
 from onefunnel.definitions import METRICS
 
 view = ui.view()
-st.title("Ownership")
-st.caption(f"{view.label}: {ui.fmt_date(view.start)} – {ui.fmt_date(view.end)}"
-           + (f" · numbers as of {ui.fmt_date(view.as_of)}" if view.as_of < view.end else "")
-           + " · who owns what, and is it on track")
-
-if not ui.has_data():
-    ui.empty_workspace()
-    st.stop()
+ui.page_header("Ownership", view)
 
 con = ui.cursor()
 stage_owners = {**acc.DEFAULT_STAGE_OWNERS, **(get_setting(con, "stage_owners", {}) or {})}
@@ -29,16 +22,8 @@ stage_people = get_setting(con, "stage_owner_people", {}) or {}
 metric_owners = get_setting(con, "metric_owners", {}) or {}
 targets = get_setting(con, "metric_targets", {}) or {}
 
-m = ui.query("period_metrics", **view.params()).iloc[0].to_dict()
-prev = ui.query("period_metrics", **view.compare_params()).iloc[0].to_dict() if view.compare else None
-
-
-def clean(x):
-    return None if x is None or (isinstance(x, float) and pd.isna(x)) else x
-
-
-m = {k: clean(v) for k, v in m.items()}
-prev = {k: clean(v) for k, v in prev.items()} if prev else None
+_, m, prev = ui.period_metrics(view)
+baseline = ui.baseline_metrics(view)   # the like-for-like previous period: "previous" default targets
 
 # ---- the journey map -----------------------------------------------------------------------------------
 ui.section("The journey and its owners",
@@ -72,7 +57,7 @@ ui.section("Accountability",
            "cycle, breaches) the rule is inverted. Volumes are compared with their target pro-rated to the "
            "days elapsed; won revenue without a target uses the revenue goal.")
 rows = acc.accountability_rows(m, prev, targets=targets, metric_owners=metric_owners, stage_people=stage_people,
-                               fmt=ui.fmt_metric)
+                               fmt=ui.fmt_metric, baseline=baseline)
 rows = acc.order_for_team(rows, view.team)
 if view.team != "everyone":
     st.caption(f"Team lens **{ui.TEAMS[view.team]}**: that team's metrics come first; shared and the other "

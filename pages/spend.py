@@ -79,16 +79,12 @@ if not ui.has_data():
 
 con = ui.cursor()
 period = {"start": view.start, "end": view.end}
-m = ui.query("period_metrics", **view.params()).iloc[0]
-prev = ui.query("period_metrics", **view.compare_params()).iloc[0] if view.compare else None
+_, m, prev = ui.period_metrics(view)
 sources = ui.query("spend_by_source", **period)
 
 
 def val(row, key):
-    if row is None:
-        return None
-    x = row[key]
-    return None if pd.isna(x) else x
+    return None if row is None else row.get(key)
 
 
 if sources.empty:
@@ -101,7 +97,7 @@ if sources.empty:
 # ---- headline ------------------------------------------------------------------------------------------
 cols = st.columns(4)
 for col, key in zip(cols, ["spend", "cost_per_lead", "cost_per_mql", "marketing_cac"]):
-    ui.metric(key, val(m, key), val(prev, key), container=col, higher_is_better=False)
+    ui.metric(key, val(m, key), val(prev, key), container=col)
 
 model = st.segmented_control("Attribution model", MODELS, format_func=cc.MODEL_LABELS.get, default="linear",
                              key="model", bind="query-params", required=True) or "linear"

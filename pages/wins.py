@@ -19,7 +19,7 @@ deals = ui.query("wins_deals", start=view.start, end=view.end)
 campaigns = ui.query("wins_campaign_influence", start=view.start, end=view.end)
 fastest = ui.query("wins_fastest_followups", start=view.start, end=view.end)
 closers = ui.query("owners_opportunities", start=view.start, end=view.end)
-m = ui.query("period_metrics", **view.params()).iloc[0]
+_, m, _ = ui.period_metrics(view)
 
 if deals.empty and fastest.empty:
     st.info("No deal won and no MQL answered in this period yet. Pick a longer period in the sidebar, "

@@ -142,26 +142,27 @@ def sourcing_chart(rows: list[tuple[str, float, float]]) -> go.Figure:
 
 # ---- funnel ------------------------------------------------------------------------------------------
 
-def funnel_chart(stages: pd.DataFrame, measure: str = "count", percent_of: str = "first",
-                 lens: str = "everyone") -> go.Figure:
+def funnel_chart(stages: pd.DataFrame, measure: str = "count", lens: str = "everyone") -> go.Figure:
     """The one funnel as a horizontal funnel chart, one bar per stage, coloured by owner team.
 
-    `stages`: columns stage, owner (team), count, value. measure 'count' | 'value'
-    (value drops the stages without an amount). percent_of 'first' | 'previous'.
+    `stages`: columns stage, owner (team), count, value, and the named step rate from the stage before
+    (step/rate for counts, value_step/value_rate for amounts; from the metrics layer, never computed by
+    Plotly). measure 'count' | 'value' (value drops the stages without an amount).
     With a team lens, the other team's stages are drawn muted. Clicking a bar selects
     the stage: read the point's `y` (the stage name) or `point_index`, not `x`."""
     df = stages.copy()
     col = "count" if measure == "count" else "value"
+    rate = "rate" if measure == "count" else "value_rate"
     if measure == "value":
         df = df[df["value"].notna()]
     vals = df[col].astype(float).fillna(0).tolist()
     colors = [team_color(o) if lens in ("everyone", o) or o == "shared" else MUTED for o in df["owner"]]
-    pct = "%{percentInitial:.0%} of first" if percent_of == "first" else "%{percentPrevious:.0%} of previous"
+    text = [(money_short(v) if measure == "value" else f"{int(v):,}")
+            + ("" if r is None or pd.isna(r) else f" · {r:.0%}") for v, r in zip(vals, df[rate])]
     fig = go.Figure(go.Funnel(
         y=df["stage"].tolist(), x=vals, marker={"color": colors, "line": {"width": 0}},
         textposition="outside", textfont={"size": BASE_FONT, "color": "#212529"}, cliponaxis=False,
-        texttemplate="<b>%{customdata}</b> · " + pct,
-        customdata=[money_short(v) if measure == "value" else f"{int(v):,}" for v in vals],
+        texttemplate="<b>%{customdata}</b>", customdata=text,
         connector={"line": {"color": MUTED, "width": 1}, "fillcolor": "#f8f9fa"},
         hovertemplate="%{y}: %{customdata}<br>click to list the records<extra></extra>",
     ))

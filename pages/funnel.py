@@ -1,7 +1,9 @@
 """Funnel: Lead -> MQL -> SQL -> Opportunity -> Won, where it leaks, and the records behind every number.
 
-Period counting takes the Volume metrics of queries/period_metrics.sql; cohort counting, breakdowns,
-stage times and record lists come from funnel_*.sql.
+Stage counts and the step rates between stages are measures of the metrics layer, each shown by its name
+(period counting: the METRICS.md rates, Lead → MQL ... Win rate; cohort counting: the rates of the leads
+created in the period), so no unnamed conversion is shown.
+Cohort amounts, breakdown cells, stage times and record lists come from funnel_*.sql.
 """
 
 import pandas as pd
@@ -13,9 +15,18 @@ from onefunnel.definitions import METRICS, STAGES, help_text
 
 STAGE_NAMES = [s for s, _ in STAGES]
 STAGE_TEXT = dict(STAGES)
-# period counting: the Volume metric behind each stage (count, value)
-VOLUME = {"Lead": ("leads_created", None), "MQL": ("mqls", None), "SQL": ("sqls", None),
-          "Opportunity": ("opps_created", "pipeline_created"), "Won": ("won_deals", "won_revenue")}
+# per counting: each stage's count measure, and the named step rate from the stage before it
+STAGE_MEASURES = {
+    "period": {"Lead": ("leads_created", None), "MQL": ("mqls", "lead_to_mql_rate"), "SQL": ("sqls", "mql_to_sql_rate"),
+               "Opportunity": ("opps_created", "sql_to_opp_rate"), "Won": ("won_deals", "win_rate")},
+    "cohort": {"Lead": ("leads_created", None), "MQL": ("leads_became_mql", "lead_to_mql_rate"),
+               "SQL": ("leads_became_sql", "cohort_sql_per_mql"),
+               "Opportunity": ("leads_became_opportunity", "cohort_opp_per_sql"),
+               "Won": ("leads_became_won", "cohort_won_per_opp")},
+}
+# value: the amount behind Opportunity and Won (period counting: measures; cohort: funnel_breakdown)
+VALUE_MEASURES = {"Opportunity": "pipeline_created", "Won": "won_revenue"}
+VALUE_STEP = {"Won": "won_value_per_pipeline"}
 COUNTING = {"period": "Period", "cohort": "Cohort"}
 COUNTING_HELP = ("Period: each stage counts what reached it in the period (leads created, MQLs, SQLs, "
                  "opportunities created, deals won, each by its own date). Cohort: the leads created in the "
@@ -24,46 +35,52 @@ COUNTING_HELP = ("Period: each stage counts what reached it in the period (leads
 DIMENSIONS = {"channel": "Source / channel", "campaign": "Campaign", "owner": "Owner"}
 
 view = ui.view()
-st.title("Funnel")
-st.caption(f"{view.label}: {ui.fmt_date(view.start)} – {ui.fmt_date(view.end)}")
-
-if not ui.has_data():
-    ui.empty_workspace()
-    st.stop()
+ui.page_header("Funnel", view)
 
 con = ui.cursor()
 owners = get_setting(con, "stage_owners", {}) or {}
 people = get_setting(con, "stage_owner_people", {}) or {}
 
 # ---- switches (bound to the URL, so a shared link opens the same funnel) -------------------------------
-c1, c2, c3 = st.columns(3)
+c1, c2 = st.columns(2)
 counting = c1.segmented_control("Counting", list(COUNTING), format_func=COUNTING.get, default="period",
                                 required=True, key="counting", bind="query-params", help=COUNTING_HELP) or "period"
 measure = c2.segmented_control("Measure", ["count", "value"], format_func={"count": "Count", "value": "Value"}.get,
                                default="count", required=True, key="measure", bind="query-params",
                                help="Value: the amount of the opportunities (leads, MQLs and SQLs carry none).") or "count"
-percent_of = c3.segmented_control("Percent of", ["first", "previous"],
-                                  format_func={"first": "First stage", "previous": "Previous stage"}.get,
-                                  default="first", required=True, key="pct", bind="query-params") or "first"
 
 
 def stage_totals(params: dict) -> pd.DataFrame:
-    """One row per stage: stage, owner, count, value, in the chosen counting."""
+    """One row per stage: stage, owner, count, value, and the named step rate from the stage before
+    (step = its label, rate = its value; value_step / value_rate for the amounts), in the chosen counting."""
+    stages = STAGE_MEASURES[counting]
+    wanted = [n for pair in stages.values() for n in pair if n]
     if counting == "period":
-        m = ui.query("period_metrics", **params).iloc[0]
-        rows = [(s, m[c], m[val] if val else None) for s, (c, val) in VOLUME.items()]
+        wanted += [*VALUE_MEASURES.values(), *VALUE_STEP.values(), "won_per_opportunity"]
+    m = ui.measures(wanted, params)
+    if counting == "period":
+        value = {s: m[n] for s, n in VALUE_MEASURES.items()}
     else:
         b = ui.query("funnel_breakdown", **params, counting="cohort", dimension="none").set_index("stage")
-        rows = [(s, b["records"].get(s, 0), (b["amount"].get(s) if s in ("Opportunity", "Won") else None))
-                for s in STAGE_NAMES]
-    df = pd.DataFrame(rows, columns=["stage", "count", "value"])
-    df["count"] = df["count"].fillna(0).astype(int)
+        value = {s: b["amount"].get(s, 0.0) for s in VALUE_MEASURES}
+    rows = []
+    for s, (count_key, step_key) in stages.items():
+        value_step = VALUE_STEP.get(s) if counting == "period" else None
+        rows.append({"stage": s, "count": m[count_key] or 0, "value": value.get(s),
+                     "step": METRICS[step_key].label if step_key else None,
+                     "rate": m[step_key] if step_key else None,
+                     "value_step": METRICS[value_step].label if value_step else None,
+                     "value_rate": m.get(value_step) if value_step else None})
+    df = pd.DataFrame(rows)
+    df["count"] = df["count"].astype(int)
     df.loc[df["stage"].isin(["Opportunity", "Won"]), "value"] = df["value"].fillna(0.0)
     df["owner"] = [owners.get(s, "shared") for s in df["stage"]]
+    df.attrs["won_per_opportunity"] = m.get("won_per_opportunity")
     return df
 
 
 stages = stage_totals(view.params())
+won_per_opp = stages.attrs.get("won_per_opportunity")
 before = stage_totals(view.compare_params()) if view.compare else None
 col = "count" if measure == "count" else "value"
 shown = stages if measure == "count" else stages[stages["value"].notna()]
@@ -79,19 +96,17 @@ with left:
             st.session_state["stage"] = stage
             st.session_state["record_filter"] = "All"
 
-    st.plotly_chart(charts.funnel_chart(shown, measure, percent_of, view.team), theme=None,
+    st.plotly_chart(charts.funnel_chart(shown, measure, view.team), theme=None,
                     config=charts.PLOTLY_CONFIG, key="funnel_chart", on_select=_on_chart_click,
                     selection_mode="points")
     st.caption("Click a stage to list its records. Colours: the team that owns the stage "
                "(purple marketing, teal sales, orange both). " + ("Value starts at Opportunity: leads carry no amount."
                                                                  if measure == "value" else ""))
 with right:
-    table = shown[["stage", "owner", col]].rename(columns={col: "now"}).copy()
+    step, rate = ("step", "rate") if measure == "count" else ("value_step", "value_rate")
+    table = shown[["stage", "owner", col, step, rate]].rename(
+        columns={col: "now", step: "step", rate: "pct"}).copy()
     base = table["now"].astype(float)
-    if percent_of == "first":
-        table["pct"] = base / base.iloc[0] * 100 if base.iloc[0] else None
-    else:
-        table["pct"] = base / base.shift(1).where(base.shift(1) != 0) * 100
     table["drop_off"] = (base.shift(1) - base)
     if before is not None:
         prev_vals = before.set_index("stage")[col].reindex(table["stage"]).astype(float).values
@@ -104,8 +119,11 @@ with right:
                                              width="small"),
         "now": st.column_config.NumberColumn("Count" if measure == "count" else "Value", format=fmt,
                                              help=COUNTING_HELP),
-        "pct": st.column_config.NumberColumn("% of first" if percent_of == "first" else "% of previous",
-                                             format="%.0f%%"),
+        "step": st.column_config.TextColumn("Step from the stage before",
+                                            help="Each step rate has its own name and definition (Definitions "
+                                                 "page, Conversions): period counting gives ratios of the "
+                                                 "period's volumes, cohort counting follows the leads created."),
+        "pct": st.column_config.NumberColumn("Conversion", format="percent"),
         "drop_off": st.column_config.NumberColumn("Drop-off", format=fmt,
                                                   help="Previous stage − this stage (negative: more reached this "
                                                        "stage than the one before, e.g. deals from older leads)."),
@@ -113,8 +131,14 @@ with right:
                                                help="This period − the comparison period, same counting."),
     })
     if counting == "cohort":
-        st.caption(f"Cohort Lead → MQL = {ui.fmt_pct(stages['count'][1] / stages['count'][0] if stages['count'][0] else None)}"
+        st.caption(f"Cohort Lead → MQL = {ui.fmt_pct(stages['rate'][1])}"
                    " (the lead → MQL rate of the period). " + METRICS["lead_to_mql_rate"].definition)
+    else:
+        st.caption("Period counting: each stage counts what reached it in the period; the step rates are the "
+                   "agreed conversion rates (Lead → MQL, MQL → SQL, SQL → Opportunity, Win rate), which follow each "
+                   "stage's own group, so they are not the ratio of two bars (e.g. "
+                   + METRICS["won_per_opportunity"].label + " would be " + ui.fmt_pct(won_per_opp)
+                   + "). The Definitions page puts every conversion side by side.")
     st.page_link("pages/definitions.py", label="Stage and metric definitions", icon=":material/menu_book:",
                  query_params=st.query_params.to_dict())
 
@@ -200,13 +224,15 @@ times["owner"] = [owners.get(s, "shared") for s in times["stage"]]
 counts = stages.set_index("stage")["count"]
 prev_stage = {"MQL": "Lead", "SQL": "MQL", "Opportunity": "SQL", "Won": "Opportunity"}
 times["drop_off"] = [counts[prev_stage[s]] - counts[s] for s in times["stage"]]
-times["drop_off_pct"] = [(1 - counts[s] / counts[prev_stage[s]]) * 100 if counts[prev_stage[s]] else None
-                         for s in times["stage"]]
+by_stage = stages.set_index("stage")
+times["conversion"] = [by_stage.loc[s, "rate"] for s in times["stage"]]
+times["conversion_name"] = [by_stage.loc[s, "step"] for s in times["stage"]]
 t1, t2 = st.columns([1, 1])
 with t1:
     st.plotly_chart(charts.stage_times_chart(times), theme=None, config=charts.PLOTLY_CONFIG, key="times_chart")
 with t2:
-    st.dataframe(times[["step", "pairs", "median_days", "p90_days", "drop_off", "drop_off_pct"]], hide_index=True,
+    st.dataframe(times[["step", "pairs", "median_days", "p90_days", "drop_off", "conversion", "conversion_name"]],
+                 hide_index=True,
                  key="times_table", placeholder="–", column_config={
                      "step": "Step",
                      "pairs": st.column_config.NumberColumn("Records timed", help="Records with both dates."),
@@ -216,7 +242,8 @@ with t2:
                      "p90_days": st.column_config.NumberColumn("90th pct (days)", format="%.1f",
                                                                help="Linear interpolation (quantile_cont)."),
                      "drop_off": st.column_config.NumberColumn("Drop-off", format="%d"),
-                     "drop_off_pct": st.column_config.NumberColumn("Drop-off %", format="%.0f%%"),
+                     "conversion": st.column_config.NumberColumn("Conversion", format="percent"),
+                     "conversion_name": st.column_config.TextColumn("Which conversion"),
                  })
     late = times[times["out_of_order"] > 0]
     if not late.empty:

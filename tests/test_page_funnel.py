@@ -50,8 +50,13 @@ def test_period_counting_is_the_volume_metrics(story):
     # SQL (sql_at in Q3): mktg_sourced_won, sales_sourced_won, open_deal, lost_deal = 4;
     # Opportunity: P-O1..P-O6 created in Q3 = 6 (unlinked ones count); Won: P-O1, P-O2, P-O5 = 3
     assert t["now"].tolist() == [6, 4, 4, 6, 3]
-    # % of first: 4/6 = 67%, 4/6, 6/6 = 100%, 3/6 = 50%
-    assert [round(x) for x in t["pct"]] == [100, 67, 67, 100, 50]
+    # the step rates are the METRICS.md rates by name: lead -> MQL = of the 6 leads created in Q3, 4 became
+    # MQL (all but sales_sourced_won, never_mql); MQL -> SQL = of the 4 MQLs of Q3, 3 have an SQL date
+    # (mql_never_sql has none); SQL -> opportunity = the 4 SQLs of Q3 all have a deal; win rate = won P-O1,
+    # P-O2, P-O5 / (3 + lost P-O4) = 3/4 (the 3 won of 6 created is "won per opportunity created", 50%)
+    assert t["step"].tolist()[1:] == ["Lead → MQL", "MQL → SQL", "SQL → Opportunity", "Win rate"]
+    assert [round(x, 3) for x in t["pct"].tolist()[1:]] == [0.667, 0.75, 1.0, 0.75]
+    assert any("Won per opportunity created (period counting) would be 50%" in c.value for c in at.caption)
     # drop-off: 6-4, 4-4, 4-6, 6-3
     assert t["drop_off"].tolist()[1:] == [2, 0, -2, 3]
     # Q2 (comparison): 8 trailing leads, 4 MQL, 3 SQL, 2 opportunities (T-O1, T-O2), 1 won (T-O1)
@@ -59,15 +64,15 @@ def test_period_counting_is_the_volume_metrics(story):
     assert t["owner"].tolist() == ["Marketing", "Marketing", "Sales", "Sales", "Shared"]
 
 
-def test_value_and_previous_stage_percent(story):
+def test_value_and_its_named_step(story):
     at = _funnel()
     at.button_group(key="measure").set_value("value").run()
-    at.button_group(key="pct").set_value("previous").run()
     t = _stage_table(at)
-    # value starts at Opportunity: pipeline created 83000, won revenue 35000 = 42% of previous
+    # value starts at Opportunity: pipeline created 83000, won revenue 35000 = 42% "won revenue per pipeline"
     assert t.index.tolist() == ["Opportunity", "Won"]
     assert t["now"].tolist() == [83000, 35000]
-    assert round(t["pct"].tolist()[1]) == 42
+    assert round(t["pct"].tolist()[1], 4) == round(35000 / 83000, 4)
+    assert t["step"].tolist()[1] == "Won revenue per pipeline created (period counting)"
 
 
 def test_cohort_counting(story):
@@ -146,9 +151,10 @@ def test_time_between_stages(story):
     # Opportunity -> Won over deals won in Q3: 25, 37, 21 -> median 25 (= sales_cycle_days); p90 25 + 0.8*12
     assert t.loc["Opportunity → Won", "median_days"] == 25
     assert t.loc["Opportunity → Won", "p90_days"] == pytest.approx(34.6)
-    # drop-off: 6 leads -> 4 MQLs = 2 (33%); Opportunity 6 -> Won 3 = 3 (50%)
-    assert t.loc["Lead → MQL", "drop_off"] == 2 and round(t.loc["Lead → MQL", "drop_off_pct"]) == 33
-    assert t.loc["Opportunity → Won", "drop_off"] == 3 and round(t.loc["Opportunity → Won", "drop_off_pct"]) == 50
+    # drop-off: 6 leads -> 4 MQLs = 2 (lead -> MQL 4/6); Opportunity 6 -> Won 3 = 3 (win rate 3/4, as above)
+    assert t.loc["Lead → MQL", "drop_off"] == 2 and round(t.loc["Lead → MQL", "conversion"], 3) == 0.667
+    assert t.loc["Opportunity → Won", "drop_off"] == 3 and t.loc["Opportunity → Won", "conversion"] == 0.75
+    assert t.loc["Opportunity → Won", "conversion_name"] == "Win rate"
 
 
 def test_shared_url_opens_the_same_funnel(story):
@@ -162,12 +168,16 @@ def test_shared_url_opens_the_same_funnel(story):
 def test_breakdown_counts_equal_the_records_listed(story):
     """Every breakdown cell counts exactly the records its click lists (the two queries share their rules),
     and period totals equal period_metrics (the Volume metrics)."""
+    from types import SimpleNamespace
+
+    from onefunnel import layer
     from onefunnel.db import connect
     from onefunnel.queries import run
 
     con = connect(story)
     try:
-        m = run(con, "period_metrics", **Q3).iloc[0]
+        m = SimpleNamespace(**layer.values(con, ["leads_created", "mqls", "sqls", "opps_created", "won_deals",
+                                                 "pipeline_created", "won_revenue"], Q3["start"], Q3["end"]))
         for counting in ("period", "cohort"):
             for dimension in ("none", "channel", "campaign", "owner"):
                 b = run(con, "funnel_breakdown", **Q3, counting=counting, dimension=dimension)
@@ -181,3 +191,22 @@ def test_breakdown_counts_equal_the_records_listed(story):
         assert totals.loc["Won", "amount"] == m.won_revenue
     finally:
         con.close()
+
+
+def test_funnel_mql_to_sql_is_the_metric_of_the_same_period(story):
+    """The Funnel page's MQL -> SQL step is mql_to_sql_rate of the metrics layer, for the period and for a
+    custom period (Q2: the trailing leads, 3 of 4 MQLs became SQL)."""
+    from onefunnel import layer
+    from onefunnel.db import connect
+
+    for query, (start, end) in (({}, (Q3["start"], Q3["end"])),
+                                ({"period": "Custom", "start": "2026-04-01", "end": "2026-06-30"},
+                                 (dt.date(2026, 4, 1), dt.date(2026, 6, 30)))):
+        con = connect(story)
+        try:
+            expected = layer.values(con, ["mql_to_sql_rate"], start, end)["mql_to_sql_rate"]
+        finally:
+            con.close()
+        t = _stage_table(_funnel(**query))
+        assert t.loc["SQL", "step"] == "MQL → SQL" and t.loc["SQL", "pct"] == expected
+    assert expected == 0.75

@@ -45,6 +45,20 @@ def owners(con, start, end, as_of=None, sla_hours=None) -> dict:
     }
 
 
+REP_MEASURES = ["mqls", "mql_response_hours_median", "mql_response_hours_p90", "sla_met", "sla_breaches",
+                "sla_pending", "sla_compliance", "sqls", "sql_to_opp_rate", "won_deals", "lost_deals", "win_rate",
+                "won_revenue", "avg_deal_size", "sales_cycle_days"]
+
+
+def rep_scorecard(con, start, end, as_of=None, sla_hours=None) -> list[dict]:
+    """The Sales page's per-rep table: the measures of REP_MEASURES by owner (a lead owner for MQLs and
+    SQLs, an opportunity owner for deals), for reps with an MQL, an SQL or a closed deal in P; rows by
+    won revenue, then MQLs, then name."""
+    rows = layer.by(con, REP_MEASURES, "owner", start, end, as_of, sla_hours)
+    rows = [{"owner": r.pop("value"), **r} for r in rows if r["mqls"] or r["sqls"] or r["won_deals"] or r["lost_deals"]]
+    return sorted(rows, key=lambda r: (-r["won_revenue"], -r["mqls"], r["owner"]))
+
+
 def metrics_document(con, start: dt.date, end: dt.date, as_of: dt.date | None = None,
                      sla_hours: float | None = None, goal: float | None = None,
                      compare: str | None = None, by: str | None = None) -> dict:

@@ -135,6 +135,26 @@ def period_metrics(view: "View"):
     return v, m, prev
 
 
+def rep_scorecard(view: "View") -> pd.DataFrame:
+    """The Sales page's per-rep table (onefunnel.metrics.rep_scorecard), cached like every query."""
+    from onefunnel.metrics import REP_MEASURES
+
+    return pd.DataFrame(_cached_reps(_period_args(view.params()), data_version(), str(db_path())),
+                        columns=["owner", *REP_MEASURES])
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _cached_reps(params: tuple, version: tuple, path: str) -> list[dict]:
+    from onefunnel.metrics import rep_scorecard
+
+    p = dict(params)
+    con = _shared_connection(path).cursor()
+    try:
+        return rep_scorecard(con, p["start"], p["end"], p["as_of"], p["sla_hours"])
+    finally:
+        con.close()
+
+
 def baseline_metrics(view: "View") -> dict:
     """The measures of the like-for-like previous period (METRICS.md "Comparisons"), whatever the sidebar
     compares with: the "previous" default targets of the accountability table hold a team to it."""

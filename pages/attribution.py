@@ -63,11 +63,11 @@ if by_channel.empty:
 
 
 def no_touch_share(frame):
+    """The (none) channel's share of won revenue (the same under every model), 0 without such a row."""
     if frame is None or frame.empty:
         return None
-    won = frame["won_revenue"].iloc[0]
-    none = frame.loc[frame["channel"] == cc.NONE, "linear"].sum()
-    return None if not won else none / won
+    none = frame.loc[frame["channel"] == cc.NONE, "linear_share"]
+    return float(none.iloc[0]) if len(none) else 0.0
 
 
 def val(row, key):
@@ -83,7 +83,7 @@ ui.metric("marketing_influenced_revenue", val(m, "marketing_influenced_revenue")
           val(prev, "marketing_influenced_revenue"), container=cols[2])
 share_now, share_prev = no_touch_share(by_channel), no_touch_share(prev_channel)
 cols[3].metric("No marketing touch", ui.fmt_pct(share_now),
-               delta=None if share_now is None or share_prev is None else f"{(share_now - share_prev) * 100:+.1f} pts",
+               delta=ui.fmt_delta("marketing_sourced_share", share_now, share_prev),
                delta_color="inverse", help=NO_TOUCH_HELP, border=True)
 if val(m, "won_revenue"):
     st.caption(f"Sourced: {ui.fmt_pct(val(m, 'marketing_sourced_share'))} of won revenue came from "

@@ -90,7 +90,7 @@ else:
     rows = []
     for req, produced, noun, rate in STEPS:
         so_far = v(produced)
-        more_at_pace = (so_far / elapsed * (1 - elapsed)) if elapsed and so_far is not None else None
+        more_at_pace = v(f"{produced}_more_at_pace")
         need = v(req)
         rows.append({"Stage": noun[:1].upper() + noun[1:],
                      "Needed (more)": need,

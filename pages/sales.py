@@ -2,8 +2,8 @@
 pending), then SQL -> opportunity, win rate, cycle, average deal and won revenue; and follow-up speed
 by the hour and weekday MQLs arrive, so routing gaps show up.
 
-Numbers: queries/period_metrics.sql (headline), sales_by_rep.sql (same per-owner rules as
-owners_leads.sql / owners_opportunities.sql), sales_response_by_hour.sql.
+Numbers: the metrics layer by name (headline; per rep: metrics.rep_scorecard, the measures by owner),
+sales_response_by_hour.sql.
 """
 
 import streamlit as st
@@ -30,7 +30,7 @@ for col, key in zip(row2, ["sql_to_opp_rate", "win_rate", "avg_deal_size", "won_
 st.caption(f"SLA: first activity within {sla_hours:g} hours of the MQL date (setting on the Definitions page). "
            f"{ui.fmt_int(v('sla_pending'))} MQLs are still within the SLA at the end of {ui.fmt_date(view.as_of)}.")
 
-reps = ui.query("sales_by_rep", **params)
+reps = ui.rep_scorecard(view)
 owners = reps["owner"].tolist()
 
 
@@ -73,14 +73,14 @@ def section_hours():
         return
     st.plotly_chart(charts_teams.response_heatmap(hours, sla_hours), theme=None, config=charts.PLOTLY_CONFIG,
                     key="sales_heatmap")
-    slow = hours[hours["mqls"] > 0].assign(share=lambda d: d["sla_breaches"] / d["mqls"])
+    slow = hours[hours["mqls"] > 0]
     by_day = hours.groupby("weekday")[["mqls", "sla_breaches"]].sum()
-    worst = by_day.assign(share=by_day["sla_breaches"] / by_day["mqls"]).sort_values("share", ascending=False)
-    if not worst.empty and worst.iloc[0]["share"] > 0:
+    worst = by_day.sort_values(["sla_breaches", "mqls"], ascending=False)   # impact: breaches, not shares
+    if not worst.empty and worst.iloc[0]["sla_breaches"] > 0:
         day = charts_teams.WEEKDAYS[int(worst.index[0]) - 1]
         st.caption(f"Most breaches by arrival day: **{day}** ({int(worst.iloc[0]['sla_breaches'])} of "
                    f"{int(worst.iloc[0]['mqls'])} MQLs breached).")
-    ui.download_csv(slow.drop(columns="share"), f"follow_up_by_hour_{view.start}_{view.end}.csv",
+    ui.download_csv(slow, f"follow_up_by_hour_{view.start}_{view.end}.csv",
                     key="dl_sales_hours")
 
 

@@ -3,7 +3,7 @@ by influenced revenue, the fastest follow-up, the top closer, and every deal won
 that touched it.
 
 Numbers: queries/wins_deals.sql, wins_campaign_influence.sql, wins_fastest_followups.sql,
-owners_opportunities.sql, period_metrics.sql.
+the metrics layer (won revenue, deals and win rate by owner).
 """
 
 import pandas as pd
@@ -18,7 +18,8 @@ ui.page_header("Wins board", view)
 deals = ui.query("wins_deals", start=view.start, end=view.end)
 campaigns = ui.query("wins_campaign_influence", start=view.start, end=view.end)
 fastest = ui.query("wins_fastest_followups", start=view.start, end=view.end)
-closers = ui.query("owners_opportunities", start=view.start, end=view.end)
+closers = ui.measures_by(["won_revenue", "won_deals", "win_rate"], "owner", view.params()) \
+    .rename(columns={"value": "owner"}).sort_values(["won_revenue", "owner"], ascending=[False, True])
 _, m, _ = ui.period_metrics(view)
 
 if deals.empty and fastest.empty:

@@ -119,7 +119,10 @@ def test_marketing_funnel_adds_up_to_period_metrics(con):
     """The channel rows add up to the period's leads, MQLs, spend and sourced amounts."""
     from onefunnel.queries import run_rows
 
-    pm = run_rows(con, "period_metrics", **P)[0]
+    from onefunnel import layer
+
+    pm = layer.values(con, ["leads_created", "mqls", "spend", "marketing_sourced_pipeline",
+                            "marketing_sourced_revenue"], P["start"], P["end"])
     ch = [r for r in rows(con, "marketing_funnel") if r["level"] == "channel"]
     # 9 leads created in P (l1-l7, l9, l11), 8 MQLs in P (l1-l6, l9, l11), spend 1600
     assert sum(r["leads_created"] for r in ch) == pm["leads_created"] == 9
@@ -156,9 +159,15 @@ def test_rejection_reasons(con):
 
 # ---- sales ---------------------------------------------------------------------------------------
 
+def reps(con):
+    from onefunnel.metrics import rep_scorecard
+
+    return rep_scorecard(con, P["start"], P["end"], P["as_of"], P["sla_hours"])
+
+
 def test_sales_by_rep(con):
-    got = {r["owner"]: r for r in rows(con, "sales_by_rep")}
-    assert [r["owner"] for r in rows(con, "sales_by_rep")] == ["Rita Rapid", "Norm Never", "(none)"]
+    got = {r["owner"]: r for r in reps(con)}
+    assert [r["owner"] for r in reps(con)] == ["Rita Rapid", "Norm Never", "(none)"]
     rita = got["Rita Rapid"]
     # MQLs in P: l1 (answered exactly 24 h after: met; the 07-01 email before the MQL does not count),
     # l2 (2 h, met), l6 (30 h, breached). l8 and l10 were MQL in June.
@@ -186,16 +195,19 @@ def test_sales_by_rep(con):
     assert approx(none["mql_response_hours_median"], 1.5)
 
 
-def test_sales_by_rep_agrees_with_owner_queries(con):
-    """Per-rep columns are the same numbers as owners_leads.sql and owners_opportunities.sql."""
-    reps = {r["owner"]: r for r in rows(con, "sales_by_rep")}
-    for r in rows(con, "owners_leads"):
-        for k in ("mqls", "sla_met", "sla_breaches", "sla_pending", "mql_response_hours_median",
-                  "mql_response_hours_p90"):
-            assert approx(reps[r["owner"]][k], r[k]), (r["owner"], k)
-    for r in rows(con, "owners_opportunities"):
+def test_sales_by_rep_agrees_with_the_cli_owners(con):
+    """Per-rep columns are the same numbers as the CLI's by_owner lists (both read the metrics layer)."""
+    from onefunnel.metrics import owners
+
+    by_rep = {r["owner"]: r for r in reps(con)}
+    doc = owners(con, P["start"], P["end"], P["as_of"], P["sla_hours"])
+    for r in doc["lead_owners"]:
+        for k in ("mqls", "sla_met", "sla_breaches", "mql_response_hours_median"):
+            assert approx(by_rep[r["owner"]][k], r[k]), (r["owner"], k)
+    for r in doc["opportunity_owners"]:
         for k in ("won_deals", "won_revenue", "win_rate"):
-            assert approx(reps[r["owner"]][k], r[k]), (r["owner"], k)
+            assert approx(by_rep[r["owner"]][k], r[k]), (r["owner"], k)
+    assert [r["owner"] for r in doc["opportunity_owners"]] == ["Rita Rapid"]
 
 
 def test_response_by_hour(con):

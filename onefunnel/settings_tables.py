@@ -11,6 +11,8 @@ import json
 
 import pandas as pd
 
+from onefunnel.db import transaction
+
 # table -> (columns in order, key column, boolean columns)
 TABLES: dict[str, tuple[list[str], str, list[str]]] = {
     "stage_map": (["stage", "is_closed", "is_won"], "stage", ["is_closed", "is_won"]),
@@ -65,17 +67,12 @@ def save_table(con, table: str, rows: pd.DataFrame, who: str | None) -> bool:
     old = [{c: (bool(r[c]) if isinstance(r[c], (bool,)) or c.startswith("is_") else r[c]) for c in cols} for r in old]
     if old == new:
         return False
-    con.execute("begin transaction")
-    try:
+    with transaction(con):
         con.execute(f"delete from {table}")
         for row in new:
             con.execute(f"insert into {table} ({', '.join(cols)}) values ({', '.join('?' for _ in cols)})",
                         [row[c] for c in cols])
         log_change(con, table, old, new, who)
-        con.execute("commit")
-    except Exception:
-        con.execute("rollback")
-        raise
     return True
 
 

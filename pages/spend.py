@@ -14,6 +14,7 @@ import streamlit as st
 from onefunnel import charts_credit as cc
 from onefunnel import ui
 from onefunnel.charts import PLOTLY_CONFIG
+from onefunnel.db import transaction
 from onefunnel.definitions import ATTRIBUTION_MODELS, help_text
 from onefunnel.settings_tables import log_change
 
@@ -54,17 +55,12 @@ def save_mapping(con, edited: pd.DataFrame, who: str) -> bool:
                       "order by spend_channel, spend_campaign").df().to_dict("records")
     if old == new:
         return False
-    con.execute("begin transaction")
-    try:
+    with transaction(con):
         con.execute("delete from spend_campaign_map")
         for r in new:
             con.execute("insert into spend_campaign_map values (?, ?, ?, ?)",
                         [r["spend_channel"], r["spend_campaign"], r["channel"], r["campaign"]])
         log_change(con, "spend_campaign_map", old, new, who)
-        con.execute("commit")
-    except Exception:
-        con.execute("rollback")
-        raise
     return True
 
 

@@ -497,20 +497,21 @@ def stage(con, raw: RawFile, progress: Progress = _noop) -> tuple[dict, dict, li
     return columns, readings, rejects, skipped, rejected
 
 
-def _read_and_stage(con, path: Path, file_name: str, tmp: Path, progress: Progress,
-                    after_read: Callable[[], None] = lambda: None, digest: Future | None = None) -> Staged:
+def _read_raw(con, path: Path, file_name: str, tmp: Path, progress: Progress) -> RawFile:
+    """Read the file into the temp table `raw` (the custom formats are tried first)."""
     progress(0.05, f"Reading {file_name}")
-    with ThreadPoolExecutor(1) as pool:   # hashing overlaps DuckDB's work (both release the GIL)
-        digest = digest or pool.submit(file_hash, path)
-        raw = read_file(con, path, file_name, tmp, custom_presets(con))
-        after_read()
-        rows_read = con.execute("select count(*) from raw").fetchall()[0][0]
-        columns, readings, rejects, skipped, rejected = stage(con, raw, progress)
-        sample = con.execute("select * exclude (rn) from ok order by rn limit 20").df()
-        sample = sample[[c for c in sample.columns if not c.startswith("bad_") and c != "excel_row"]]
-        digest = digest.result()
+    return read_file(con, path, file_name, tmp, custom_presets(con))
+
+
+def _stage_file(con, raw: RawFile, digest: Future, progress: Progress) -> Staged:
+    """Stage the read file (see stage) and describe it; `digest` is its content hash, computed beside."""
+    rows_read = con.execute("select count(*) from raw").fetchall()[0][0]
+    columns, readings, rejects, skipped, rejected = stage(con, raw, progress)
+    sample = con.execute("select * exclude (rn) from ok order by rn limit 20").df()
+    sample = sample[[c for c in sample.columns if not c.startswith("bad_") and c != "excel_row"]]
+    digest = digest.result()
     dup = con.execute("select max(import_id) from imports where content_hash = ? and undone_at is null", [digest]).fetchall()[0][0]
-    return Staged(file_name, raw.preset, raw, rows_read, skipped, rows_read - skipped - rejected, rejects,
+    return Staged(raw.file_name, raw.preset, raw, rows_read, skipped, rows_read - skipped - rejected, rejects,
                   rejected, readings, columns, sample, digest, dup, ignored_columns(raw.preset, raw.headers))
 
 
@@ -518,9 +519,10 @@ def preview(con, path: str | Path, file_name: str | None = None) -> Staged:
     """Read and check a file without storing anything."""
     path = Path(path)
     file_name = file_name or path.name
-    with workdir() as tmp:
+    with workdir() as tmp, ThreadPoolExecutor(1) as pool:   # hashing overlaps DuckDB's work (both release the GIL)
         try:
-            return _read_and_stage(con, path, file_name, Path(tmp), _noop)
+            digest = pool.submit(file_hash, path)
+            return _stage_file(con, _read_raw(con, path, file_name, Path(tmp), _noop), digest, _noop)
         finally:
             _drop_temp(con)
 
@@ -880,66 +882,59 @@ def _clean_attempt(con, raw: RawFile, dates, money, readings: dict[str, str], di
     if records:
         rows = f"(select * replace ({_record_id(p)} as record_id) from {rows})"
     import_id = _next_import_id(con)
-    con.execute("begin transaction")
     try:
-        try:
-            stored = _store(con, p, rows, import_id) if records else _insert_set(con, p, rows, import_id)
-        except duckdb.Error:
-            con.execute("rollback")
-            return None
-        repeats = 0
-        if records:   # a record id, or for leads a person, twice in the file
-            table = "lead_records" if p.kind == "lead" else "opportunity_records"
-            people = " + count(*) - count(distinct lead_key)" if p.kind == "lead" else ""
-            repeats = con.execute(f"select count(*) - count(distinct record_id){people} from {table} "
-                                  "where import_id = ?", [import_id]).fetchall()[0][0]
-        if stored == 0 or repeats or con.execute("select nextval('import_id_seq')").fetchall()[0][0] != import_id:
-            con.execute("rollback")
-            return None
-        progress(0.6, "Merging people" if records else "Finding rows stored before")
-        new = _settle(con, p, import_id, stored, True) if records else _settle_set(con, p, import_id, stored)
-        result = _result(con, import_id, raw.file_name, p, raw, digest.result(), (stored, stored, new, 0, 0), [],
-                         readings)
-        result.one_pass = True
-        _log_import(con, result, raw, digest.result(), who)
-        _drop_temp(con, ("suspect",))
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
+        with transaction(con):
+            try:
+                stored = _store(con, p, rows, import_id) if records else _insert_set(con, p, rows, import_id)
+            except duckdb.Error:
+                raise _NotClean from None
+            repeats = 0
+            if records:   # a record id, or for leads a person, twice in the file
+                table = "lead_records" if p.kind == "lead" else "opportunity_records"
+                people = " + count(*) - count(distinct lead_key)" if p.kind == "lead" else ""
+                repeats = con.execute(f"select count(*) - count(distinct record_id){people} from {table} "
+                                      "where import_id = ?", [import_id]).fetchall()[0][0]
+            if stored == 0 or repeats or con.execute("select nextval('import_id_seq')").fetchall()[0][0] != import_id:
+                raise _NotClean
+            progress(0.6, "Merging people" if records else "Finding rows stored before")
+            new = _settle(con, p, import_id, stored, True) if records else _settle_set(con, p, import_id, stored)
+            result = _result(con, import_id, raw.file_name, p, raw, digest.result(), (stored, stored, new, 0, 0), [],
+                             readings)
+            result.one_pass = True
+            _log_import(con, result, raw, digest.result(), who)
+            _drop_temp(con, ("suspect",))
+    except _NotClean:
+        return None   # rolled back: nothing stored
     return result
+
+
+class _NotClean(Exception):
+    """Raised inside _clean_attempt's transaction to roll it back: the file takes the checking path."""
 
 
 def _ingest_checked(con, path: Path, file_name: str, tmp: Path, digest: Future, who: str | None,
                     progress: Progress) -> ImportResult:
     """Any file: read into `raw`, each column decided from all its values, rows checked one by one."""
-    began = []
-
-    def begin() -> None:
-        con.execute("begin transaction")
-        began.append(True)
-
     try:
         # The file is read into the temp table `raw` before the transaction begins: a failed
         # read (a file that is not UTF-8 after all, read again) must not abort the transaction.
-        staged = _read_and_stage(con, path, file_name, tmp, progress, after_read=begin, digest=digest)
-        import_id = con.execute("select nextval('import_id_seq')").fetchall()[0][0]
-        progress(0.7, "Storing records")
-        p = staged.preset
-        if p.kind in ("lead", "opportunity"):
-            _incoming(con, _record_id(p))
-            new = _settle(con, p, import_id, _store(con, p, "incoming", import_id))
-        else:
-            new = _settle_set(con, p, import_id, _insert_set(con, p, "ok", import_id))
-        result = _result(con, import_id, file_name, p, staged.raw, staged.content_hash,
-                         (staged.rows_read, staged.rows_ok, new, staged.rows_rejected, staged.rows_skipped),
-                         staged.rejects, staged.readings)
-        _log_import(con, result, staged.raw, staged.content_hash, who)
-        _drop_temp(con)
-        con.execute("commit")
+        raw = _read_raw(con, path, file_name, tmp, progress)
+        with transaction(con):
+            staged = _stage_file(con, raw, digest, progress)
+            import_id = con.execute("select nextval('import_id_seq')").fetchall()[0][0]
+            progress(0.7, "Storing records")
+            p = staged.preset
+            if p.kind in ("lead", "opportunity"):
+                _incoming(con, _record_id(p))
+                new = _settle(con, p, import_id, _store(con, p, "incoming", import_id))
+            else:
+                new = _settle_set(con, p, import_id, _insert_set(con, p, "ok", import_id))
+            result = _result(con, import_id, file_name, p, staged.raw, staged.content_hash,
+                             (staged.rows_read, staged.rows_ok, new, staged.rows_rejected, staged.rows_skipped),
+                             staged.rejects, staged.readings)
+            _log_import(con, result, staged.raw, staged.content_hash, who)
+            _drop_temp(con)
     except BaseException:
-        if began:
-            con.execute("rollback")
         try:
             _drop_temp(con)   # `raw` was made outside the transaction
         except Exception:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from onefunnel.db import connect
-from onefunnel.demo import write_demo_exports
+from demo.company import write_demo_exports
 from onefunnel.ingest import ingest_file
 from onefunnel.ingest import one_pass as one_pass_path
 from onefunnel.metrics import metrics_document

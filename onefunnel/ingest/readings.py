@@ -124,7 +124,7 @@ def value_expr(ftype: str, i: int, preset: Preset, date_choice, money_choice) ->
     if ftype == "idlist":
         first = f"nullif(trim(split_part(replace({k}, ',', ';'), ';', 1)), '')"
         return _id_expr(first, preset.system), "an ID turned into a number by Excel"
-    if ftype == "email":
+    if ftype in ("email", "lowercase"):
         return f"lower({k})", None
     return k, None
 

@@ -23,7 +23,7 @@ test: install browser
 	$(PY) -m pytest
 
 bench: install
-	$(PY) -m onefunnel.bench
+	$(PY) -m bench
 
 demo: install
 	$(PY) -m onefunnel demo

@@ -141,7 +141,7 @@ def cmd_metrics(con, args) -> int:
 
 
 def cmd_demo(con, args) -> int:
-    from onefunnel.demo_load import load_demo
+    from demo.load import load_demo   # not part of the runtime package
 
     if args.if_empty and con.execute("select count(*) from imports").fetchall()[0][0]:
         print("the database already holds data; demo not loaded")

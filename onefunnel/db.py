@@ -87,15 +87,10 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
     for file in sorted(MIGRATIONS_DIR.glob("*.sql")):
         if file.stem in done:
             continue
-        con.execute("begin transaction")
-        try:
+        with transaction(con):
             for stmt in duckdb.extract_statements(file.read_text()):
                 con.execute(stmt)
             con.execute("insert into schema_migrations (version) values (?)", [file.stem])
-            con.execute("commit")
-        except Exception:
-            con.execute("rollback")
-            raise
         applied.append(file.stem)
     return applied
 
@@ -123,18 +118,13 @@ def set_setting(con, key: str, value, who: str | None = None) -> None:
     if old == value:
         return
     new_json = json.dumps(value)
-    con.execute("begin transaction")
-    try:
+    with transaction(con):
         con.execute(
             "insert or replace into settings (key, value, updated_at, updated_by)"
             " values (?, ?, current_localtimestamp(), ?)", [key, new_json, who])
         con.execute(
             "insert into settings_log (key, old_value, new_value, changed_by) values (?, ?, ?, ?)",
             [key, None if old is None else json.dumps(old), new_json, who])
-        con.execute("commit")
-    except Exception:
-        con.execute("rollback")
-        raise
 
 
 def set_goal(con, month: str, amount: float, who: str | None = None) -> None:
@@ -145,16 +135,11 @@ def set_goal(con, month: str, amount: float, who: str | None = None) -> None:
         raise ValueError("a goal cannot be negative")
     first = f"{month}-01"
     old = con.execute("select amount from goals where month = ?::date", [first]).fetchall()
-    con.execute("begin transaction")
-    try:
+    with transaction(con):
         con.execute("insert or replace into goals (month, amount) values (?::date, ?)", [first, amount])
         con.execute(
             "insert into settings_log (key, old_value, new_value, changed_by) values (?, ?, ?, ?)",
             [f"goal:{month}", json.dumps(old[0][0]) if old else None, json.dumps(amount), who])
-        con.execute("commit")
-    except Exception:
-        con.execute("rollback")
-        raise
 
 
 # ---- quotas (METRICS.md "Quotas") -----------------------------------------------------------

@@ -1,6 +1,7 @@
-"""Settings kept as tables (stage_map, channel_map, non_marketing_sources, owner_names, owner_directory): read,
-check and save them, with who changed what and when in settings_log (key = the table's name, old and new rows as
-JSON). import_owner_directory merges a CSV file (one row per owner) into the owner directory.
+"""Settings kept as tables (stage_map, channel_map, non_marketing_sources, owner_names, owner_directory, and the
+Spend & ROI page's spend_campaign_map): read, check and save them, with who changed what and when in settings_log
+(key = the table's name, old and new rows as JSON). import_owner_directory merges a CSV file (one row per owner)
+into the owner directory.
 
 Scalar settings go through db.set_setting and goals through db.set_goal; this is the one place that
 writes the settings tables.
@@ -88,6 +89,31 @@ def save_table(con, table: str, rows: pd.DataFrame, who: str | None) -> bool:
             con.execute(f"insert into {table} ({', '.join(cols)}) values ({', '.join('?' for _ in cols)})",
                         [row[c] for c in cols])
         log_change(con, table, old, new, who)
+    return True
+
+
+def save_spend_campaign_map(con, edited: pd.DataFrame, who: str | None) -> bool:
+    """Store the Spend & ROI page's mapping: the rows whose target differs from the default (same name,
+    else as exported) go in spend_campaign_map, old and new rows are logged in settings_log, in one
+    transaction. False = no change."""
+    new = []
+    for r in edited.to_dict("records"):
+        channel = (r.get("channel") or "").strip() or r["spend_channel"]
+        campaign = (r.get("campaign") or "").strip() or r["default_campaign"]
+        if channel != r["spend_channel"] or campaign != r["default_campaign"]:
+            new.append({"spend_channel": r["spend_channel"], "spend_campaign": r["spend_campaign"],
+                        "channel": channel, "campaign": campaign})
+    new.sort(key=lambda r: (r["spend_channel"], r["spend_campaign"]))
+    old = con.execute("select spend_channel, spend_campaign, channel, campaign from spend_campaign_map "
+                      "order by spend_channel, spend_campaign").df().to_dict("records")
+    if old == new:
+        return False
+    with transaction(con):
+        con.execute("delete from spend_campaign_map")
+        for r in new:
+            con.execute("insert into spend_campaign_map values (?, ?, ?, ?)",
+                        [r["spend_channel"], r["spend_campaign"], r["channel"], r["campaign"]])
+        log_change(con, "spend_campaign_map", old, new, who)
     return True
 
 

@@ -343,7 +343,7 @@ def empty_workspace() -> None:
 
 
 def load_demo_with_progress() -> None:
-    from onefunnel.demo_load import load_demo
+    from demo.load import load_demo   # not part of the runtime package
 
     bar = st.progress(0.0, text="Writing the demo company's exports…")
     for line in load_demo(cursor(), progress=lambda f, m: bar.progress(min(f, 1.0), text=m)):

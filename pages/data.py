@@ -1,4 +1,7 @@
-"""Data: upload exports, check what was detected before storing, import, and see the history."""
+"""Data: upload exports, check what was detected before storing, import, and see the history.
+
+Queries: data_import_history, data_import_rejects, data_import_undone (run uncached on this session's cursor).
+"""
 
 import tempfile
 from pathlib import Path
@@ -11,6 +14,7 @@ from onefunnel.ingest import (FileRefused, custom_formats, delete_custom_format,
                               rename_custom_format, save_custom_format)
 from onefunnel.ingest.presets import KIND_FIELDS, custom_format_entry, mapping, norm_header
 from onefunnel.ingest.undo import LIMITS, RECORD_TABLES, UndoRefused, undo_import
+from onefunnel.queries import run
 
 st.title("Upload & history")
 st.caption("Drop the files your tools export. OneFunnel recognises the format from the headers, "
@@ -119,9 +123,8 @@ if uploads:
             c[3].metric("Summary rows skipped", f"{result.rows_skipped:,}")
             notes = list(result.notes) + [f"{col}: {how}" for col, how in result.readings.items()]
             if result.duplicate_of:
-                was_undone = con.execute("select undone_at is not null from imports where import_id = ?",
-                                         [result.duplicate_of]).fetchall()
-                if was_undone and was_undone[0][0]:
+                was_undone = run(con, "data_import_undone", import_id=result.duplicate_of)
+                if not was_undone.empty and was_undone["is_undone"].iloc[0]:
                     notes.append(f"identical to import #{result.duplicate_of}, which was taken back")
                 else:
                     notes.append(f"identical to import #{result.duplicate_of}; importing it again changes no number")
@@ -179,13 +182,7 @@ if undone:
                icon=":material/undo:")
 
 ui.section("Import history", "Every file stored, newest first. Re-importing a record replaces it by its id.")
-history = con.execute("""
-    select import_id as "#", file_name as file, format, record_kind as records,
-           case when undone_at is null then 'stored'
-                else 'taken back ' || strftime(undone_at, '%Y-%m-%d %H:%M') || coalesce(' by ' || undone_by, '')
-           end as status,
-           rows_read, rows_loaded, rows_new, rows_rejected, rows_skipped, imported_at, imported_by
-    from imports order by import_id desc""").df()
+history = run(con, "data_import_history")
 if history.empty:
     ui.empty_workspace()
 else:
@@ -196,8 +193,7 @@ else:
         choice = st.selectbox("Rejected rows of an import", with_rejects["#"].tolist(),
                               format_func=lambda i: f"#{i} {history.set_index('#').loc[i, 'file']}",
                               key="rejects_of")
-        frame = con.execute("select line, column_name as column, value, reason from import_rejects "
-                            "where import_id = ? order by line", [choice]).df()
+        frame = run(con, "data_import_rejects", import_id=choice)
         st.dataframe(frame, hide_index=True)
         ui.download_csv(frame, f"import-{choice}-rejects.csv", "Download rejected rows", key="hist-rejects")
 

@@ -15,7 +15,7 @@ from onefunnel import charts_credit as cc
 from onefunnel import ui
 from onefunnel.charts import PLOTLY_CONFIG
 from onefunnel.definitions import ATTRIBUTION_MODELS, help_text
-from onefunnel.settings_tables import log_change
+from onefunnel.settings_tables import save_spend_campaign_map
 
 MODELS = list(ATTRIBUTION_MODELS)
 SOURCES = {"google_ads": "Google Ads", "linkedin_ads": "LinkedIn Campaign Manager", "meta_ads": "Meta Ads Manager",
@@ -37,35 +37,6 @@ FORMATS = {"spend": ui.fmt_money, "credit": ui.fmt_money, "roi": ui.fmt_ratio, "
            "cac": ui.fmt_money, "mqls": ui.fmt_int, "cost_per_mql": ui.fmt_money, "leads": ui.fmt_int,
            "cost_per_lead": ui.fmt_money, "spend_all_time": ui.fmt_money, "lines": ui.fmt_int}
 NULLABLE = ("roi", "cac", "cost_per_mql", "cost_per_lead")     # null without spend, deals or MQLs
-
-
-def save_mapping(con, edited: pd.DataFrame, who: str) -> bool:
-    """Store the rows whose target differs from the default (same name, else as exported) in
-    spend_campaign_map, log old and new rows in settings_log, in one transaction. False = no change."""
-    new = []
-    for r in edited.to_dict("records"):
-        channel = (r.get("channel") or "").strip() or r["spend_channel"]
-        campaign = (r.get("campaign") or "").strip() or r["default_campaign"]
-        if channel != r["spend_channel"] or campaign != r["default_campaign"]:
-            new.append({"spend_channel": r["spend_channel"], "spend_campaign": r["spend_campaign"],
-                        "channel": channel, "campaign": campaign})
-    new.sort(key=lambda r: (r["spend_channel"], r["spend_campaign"]))
-    old = con.execute("select spend_channel, spend_campaign, channel, campaign from spend_campaign_map "
-                      "order by spend_channel, spend_campaign").df().to_dict("records")
-    if old == new:
-        return False
-    con.execute("begin transaction")
-    try:
-        con.execute("delete from spend_campaign_map")
-        for r in new:
-            con.execute("insert into spend_campaign_map values (?, ?, ?, ?)",
-                        [r["spend_channel"], r["spend_campaign"], r["channel"], r["campaign"]])
-        log_change(con, "spend_campaign_map", old, new, who)
-        con.execute("commit")
-    except Exception:
-        con.execute("rollback")
-        raise
-    return True
 
 
 view = ui.view()
@@ -221,12 +192,12 @@ with st.form("spend_map_form", border=False):
     st.text_input("Your name, for the change log", key="who", placeholder="e.g. Dana Reyes")
     saved = st.form_submit_button("Save mapping", icon=":material/save:")
 if saved:
-    if save_mapping(con, edited, ui.who()):
+    if save_spend_campaign_map(con, edited, ui.who()):
         st.toast("Mapping saved; the numbers above now use it.", icon=":material/check_circle:")
         st.rerun()
     else:
         st.toast("Nothing changed.", icon=":material/info:")
 if (mapping["mapped_by"] == "setting").any() and st.button("Reset every campaign to its default",
                                                            icon=":material/restart_alt:", key="reset_spend_map"):
-    save_mapping(con, edit.assign(channel=edit["spend_channel"], campaign=edit["default_campaign"]), ui.who())
+    save_spend_campaign_map(con, edit.assign(channel=edit["spend_channel"], campaign=edit["default_campaign"]), ui.who())
     st.rerun()

@@ -148,3 +148,30 @@ def test_migration_007_keeps_old_content_hashes_under_their_algorithm(tmp_path):
     (new,) = con.execute("select content_hash from imports where import_id = 2").fetchall()[0]
     assert new.startswith("xxh3_128:") and len(new) == len("xxh3_128:") + 32
     con.close()
+
+
+def test_migration_010_lower_cases_the_activity_types_stored_before(tmp_path):
+    # Activities imported by the code before 010 kept the export's spelling. After it, `Meeting`
+    # is `meeting`, and two rows that differed only by the spelling are one activity.
+    from onefunnel.ingest import ingest_file
+
+    db = tmp_path / "old.duckdb"
+    old = _database_before(db, "010")
+    cols = "email, lead_ref, lead_ref_system, activity_at, type, owner"
+    old.execute(f"""insert into activity_store ({cols}, import_id, h)
+        select *, 1, hash({cols}) from (values
+            ('ada@example.com', null::varchar, null::varchar, timestamp '2026-07-02 09:00', 'Meeting', 'Dana'),
+            ('ada@example.com', null, null, timestamp '2026-07-02 09:00', 'meeting', 'Dana'),
+            ('bob@example.com', null, null, timestamp '2026-07-02 10:00', 'CALL', 'Marcus')) t({cols})""")
+    old.execute("select nextval('import_id_seq')")   # import 1 was taken
+    old.close()
+
+    con = connect(db)
+    assert sorted(con.execute("select email, type from activity_records").fetchall()) == [
+        ("ada@example.com", "meeting"), ("bob@example.com", "call")]
+    # the hashes are those the import computes: the same meeting imported again is no new row
+    f = tmp_path / "again.csv"
+    f.write_text("email,at,type,owner\nada@example.com,2026-07-02 09:00,MEETING,Dana\n")
+    assert ingest_file(con, f).rows_new == 0
+    assert con.execute("select count(*) from activity_store").fetchall() == [(2,)]   # the copy went
+    con.close()

@@ -17,7 +17,7 @@ from collections import Counter, defaultdict
 
 import pytest
 
-from onefunnel import demo
+from demo import company as demo
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 SF_FOOTER = ('\n\n"Grand Totals ({n} records)"\n\n"Confidential Information - Do Not Distribute"\n'
@@ -119,7 +119,7 @@ def test_same_seed_writes_identical_bytes(tmp_path):
 
 
 def test_output_does_not_depend_on_hash_seed(tmp_path, exports):
-    code = "import pathlib, sys; from onefunnel.demo import write_demo_exports; " \
+    code = "import pathlib, sys; from demo.company import write_demo_exports; " \
            "write_demo_exports(pathlib.Path(sys.argv[1]))"
     env = dict(os.environ, PYTHONHASHSEED="12345")
     subprocess.run([sys.executable, "-c", code, str(tmp_path)], cwd=ROOT, env=env, check=True)
@@ -420,7 +420,7 @@ def test_one_recent_quarter_is_behind_goal(funnel):
 # By hand from METRICS.md: an opportunity is marketing-sourced when its lead's MQL date is
 # <= the opportunity's creation; a won deal is marketing-influenced when its lead has a touch
 # dated <= its close date. Every lead's creation is an origin touch, except for the sources
-# demo_load lists as non-marketing (demo.NON_MARKETING_SOURCES).
+# demo.load lists as non-marketing (demo.NON_MARKETING_SOURCES).
 
 def _sourced(funnel, deal):
     mql = _hs_time(funnel["leads"][deal["email"]]["Became a Marketing Qualified Lead Date"])
@@ -514,7 +514,7 @@ def test_paid_social_costs_more_per_mql_and_returns_less(exports, funnel):
 # --- importing ----------------------------------------------------------------------
 
 def test_every_file_imports_without_rejects(exports, con):
-    from onefunnel.demo_load import mark_non_marketing
+    from demo.load import mark_non_marketing
     from onefunnel.ingest import ingest_file
 
     results = [ingest_file(con, p, who="test") for p in exports["paths"]]

@@ -1,7 +1,7 @@
 """The one-pass path for clean CSV files stores exactly what the checking path stores.
 
-ingest_file() first tries load._ingest_clean_csv (one statement per file) and falls back to
-load._ingest_checked. Every set of files below is imported twice, once as it comes and once
+ingest_file() first tries one_pass.ingest (one statement per file) and falls back to
+checked.ingest. Every set of files below is imported twice, once as it comes and once
 with the one-pass path switched off; the stored records, the merged leads, the import log and
 the metrics must be the same. The only column allowed to differ is `seq`'s row part (the
 one-pass path stores rows as they stream, without their row number; see _clean_attempt).
@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 
 from onefunnel.db import connect
-from onefunnel.demo import write_demo_exports
-from onefunnel.ingest import ingest_file, load
+from demo.company import write_demo_exports
+from onefunnel.ingest import ingest_file
+from onefunnel.ingest import one_pass as one_pass_path
 from onefunnel.metrics import metrics_document
 from tests.conftest import ROOT
 
@@ -75,7 +76,7 @@ def _rounded(v):
 def _import(db: Path, files: list[Path], one_pass: bool, monkeypatch) -> tuple[dict, list[str]]:
     """(snapshot, names of the files the one-pass path stored)."""
     if not one_pass:
-        monkeypatch.setattr(load, "_clean_attempt", lambda *a, **k: None)
+        monkeypatch.setattr(one_pass_path, "_clean_attempt", lambda *a, **k: None)
     con = connect(db)
     try:
         results = [ingest_file(con, f, who="test") for f in files]

@@ -6,7 +6,7 @@ stored it first, and compact_repeats() deletes the extra copies after the commit
 """
 
 from onefunnel.db import connect
-from onefunnel.ingest import ingest_file, load
+from onefunnel.ingest import ingest_file, row_sets
 from onefunnel.ingest.undo import undo_import
 
 HEADER = "email,touched_at,channel,campaign\n"
@@ -55,12 +55,12 @@ def test_reads_are_right_before_the_copies_are_deleted(tmp_path, monkeypatch):
     con = connect(tmp_path / "x.duckdb")
     ingest_file(con, leads)
     ingest_file(con, a)
-    monkeypatch.setattr(load, "compact_repeats", lambda c: 0)   # as if the app stopped right after the commit
+    monkeypatch.setattr(row_sets, "compact_repeats", lambda c: 0)   # as if the app stopped right after the commit
     ingest_file(con, b)
     monkeypatch.undo()
     assert _stored(con) == {"view": SET_AFTER_BOTH, "physical": 7, "pending": 3}   # R2, R3, R4 listed
     assert con.execute("select count(*) from touches").fetchall() == [(4,)]     # the metrics' view reads the set
-    assert load.compact_repeats(con) == 3
+    assert row_sets.compact_repeats(con) == 3
     assert _stored(con) == {"view": SET_AFTER_BOTH, "physical": 4, "pending": 0}
     con.close()
 
@@ -69,7 +69,7 @@ def test_undo_takes_back_only_the_rows_an_import_added(tmp_path, monkeypatch):
     a, b = _files(tmp_path)
     con = connect(tmp_path / "x.duckdb")
     ingest_file(con, a)
-    monkeypatch.setattr(load, "compact_repeats", lambda c: 0)
+    monkeypatch.setattr(row_sets, "compact_repeats", lambda c: 0)
     second = ingest_file(con, b).import_id
     monkeypatch.undo()
     assert undo_import(con, second)["touch_records"] == 1    # R4 (its copy went first); R2, R3 are week 1's
@@ -95,15 +95,15 @@ def test_hashes_that_share_their_first_32_bits_are_not_repeats(tmp_path, monkeyp
     # Repeats are found by the hashes' 32-bit prefixes first; distinct rows whose prefixes are
     # equal (about 3,000 pairs in 5M rows) must not count as repeats.
     _, b = _files(tmp_path)
-    real = load._insert_set
+    real = row_sets.insert
 
     def same_prefix(con, p, rows, import_id):
         stored = real(con, p, rows, import_id)
         con.execute("update touch_store set h = (h & 4294967295::ubigint) | (12345::ubigint << 32)")
         return stored
 
-    monkeypatch.setattr(load, "_insert_set", same_prefix)
-    monkeypatch.setattr(load, "compact_repeats", lambda c: 0)
+    monkeypatch.setattr(row_sets, "insert", same_prefix)
+    monkeypatch.setattr(row_sets, "compact_repeats", lambda c: 0)
     con = connect(tmp_path / "x.duckdb")
     assert ingest_file(con, b).rows_new == 3                # R2, R3, R4 (twice in the file)
     assert con.execute("select count(*) from row_repeats").fetchall() == [(1,)]   # R4's hash only

@@ -13,7 +13,7 @@ PAGES = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "pages").glob("*.py"))
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory):
     from onefunnel.db import connect
-    from onefunnel.demo_load import load_demo
+    from demo.load import load_demo
 
     db = tmp_path_factory.mktemp("demo") / "demo.duckdb"
     con = connect(db)

@@ -10,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from onefunnel.db import connect
-from onefunnel.ingest import ingest_file, load, undo
+from onefunnel.ingest import ingest_file, records, undo
 from onefunnel.ingest.undo import UndoRefused, undo_import
 from tests.conftest import ROOT, load_files, run_cli
 
@@ -205,7 +205,7 @@ def test_a_failure_in_the_lead_rebuild_changes_nothing(tmp_path, monkeypatch):
     lead_b = next(r for r in results if r.file_name == "leads_b.csv").import_id
     con = connect(db)
     before = snapshot(con)
-    monkeypatch.setattr(load, "MERGE_LEADS", "insert into lead_merges select * from no_such_table")
+    monkeypatch.setattr(records, "MERGE_LEADS", "insert into lead_merges select * from no_such_table")
     with pytest.raises(Exception, match="no_such_table"):
         undo_import(con, lead_b)
     assert snapshot(con) == before

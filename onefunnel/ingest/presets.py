@@ -29,7 +29,8 @@ KIND_FIELDS: dict[str, dict[str, str]] = {
         "email": "email", "lead_ref": "id", "touched_at": "timestamp", "channel": "text",
         "campaign": "text",
     },
-    "activity": {"email": "email", "lead_ref": "id", "activity_at": "timestamp", "type": "text", "owner": "text"},
+    # type is stored lower-cased (cells are trimmed): METRICS.md's `meeting` is `Meeting`, ` MEETING `
+    "activity": {"email": "email", "lead_ref": "id", "activity_at": "timestamp", "type": "lowercase", "owner": "text"},
     "spend": {"date": "date", "channel": "text", "campaign": "text", "cost": "money"},
 }
 

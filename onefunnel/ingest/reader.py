@@ -323,7 +323,7 @@ def _read_text(con, path: Path, file_name: str, workdir: Path, encoding: str,
                extra: list[Preset] | tuple[Preset, ...] = ()) -> RawFile:
     raw = _layout(path, file_name, workdir, encoding, extra)
     try:
-        # Rows keep the file's order: rowids count the data rows (see load.stage).
+        # Rows keep the file's order: rowids count the data rows (see staging.stage).
         con.execute(f"create or replace temp table raw as select * from {csv_relation(raw)}")
     except Exception as exc:  # duckdb raises InvalidInputException and friends
         if "invalid unicode" in str(exc).lower() and encoding == "utf-8":

@@ -1,7 +1,7 @@
 """Taking one import back: its rows are deleted and the people it touched are merged again.
 
 `undo_import()` runs in one transaction: it deletes the rows stored under the import's id from
-every record table, merges again the people whose records it removed (load.settle_people, the
+every record table, merges again the people whose records it removed (records.settle_people, the
 "one person, one lead" rule of METRICS.md), marks the import as
 undone (imports.undone_at / undone_by, migration 004) and logs the change in settings_log under
 the key 'import:<id>'. Any error rolls everything back: the stored data is unchanged.
@@ -20,7 +20,8 @@ from __future__ import annotations
 import json
 
 from onefunnel.db import transaction
-from onefunnel.ingest import load
+from onefunnel.ingest import records, row_sets
+from onefunnel.ingest.imports import checkpoint
 
 # Tables whose rows carry the import_id of the import that stored them, in deletion order (the
 # names people read; touches, activities and spend live in their *_store tables, migration 006).
@@ -57,7 +58,7 @@ def undo_import(con, import_id: int, who: str | None = None) -> dict[str, int]:
     file_name, kind, rows_loaded, undone_at = row[0]
     if undone_at is not None:
         raise UndoRefused(f"import #{import_id} ({file_name}) was already taken back on {undone_at:%Y-%m-%d %H:%M}")
-    load.compact_repeats(con)   # each row stored once, under the import that stored it first
+    row_sets.compact_repeats(con)   # each row stored once, under the import that stored it first
     with transaction(con):
         # the people whose merged lead may change: every lead_key this import has a record for
         con.execute("create or replace temp table undo_affected as "
@@ -65,7 +66,7 @@ def undo_import(con, import_id: int, who: str | None = None) -> dict[str, int]:
         leads_before = con.execute("select count(*) from leads semi join undo_affected using (lead_key)"
                                    ).fetchall()[0][0]
         counts = {table: _delete(con, table, import_id) for table in RECORD_TABLES}
-        load.settle_people(con, "undo_affected")
+        records.settle_people(con, "undo_affected")
         counts["leads"] = leads_before - con.execute(
             "select count(*) from leads semi join undo_affected using (lead_key)").fetchall()[0][0]
         con.execute("drop table temp.undo_affected")
@@ -76,7 +77,7 @@ def undo_import(con, import_id: int, who: str | None = None) -> dict[str, int]:
                      json.dumps({"state": "imported", "file_name": file_name, "record_kind": kind,
                                  "rows_loaded": rows_loaded}),
                      json.dumps({"state": "undone", "removed": counts}), who])
-    load.checkpoint(con)
+    checkpoint(con)
     return counts
 
 

@@ -1,7 +1,7 @@
 -- leads: one row per person (METRICS.md "One person, one lead"). A person with one lead
 -- record is that record; a person with several is their merged row in lead_merges (earliest
 -- date of each date field, other fields from the most recently imported record with a value),
--- kept up to date by ingest/load.py settle_people().
+-- kept up to date by ingest/records.py settle_people().
 -- Grain: one row per lead_key.
 create or replace view leads as
 select r.lead_key, r.email, r.created_at, r.company, r.source, r.campaign, coalesce(n.name, r.owner) as owner,

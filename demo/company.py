@@ -13,7 +13,7 @@ seed.
 
 Files, in import order: hubspot_contacts.csv, hubspot_deals.csv,
 salesforce_opportunities.csv, google_ads_campaigns.csv, linkedin_campaigns.csv,
-meta_ads.csv, touches.csv, activities.csv. `demo_load` also lists NON_MARKETING_SOURCES
+meta_ads.csv, touches.csv, activities.csv. `demo.load` also lists NON_MARKETING_SOURCES
 (`Offline Sources`) as non-marketing sources, so sales-created contacts get no origin touch.
 
 Patterns a user should find:
@@ -82,7 +82,7 @@ BEHIND_QUARTER = "2026-Q2"
 # `Offline Sources`, Drill-Down 1 `CRM_UI`). They never become MQLs.
 SALES_SOURCE = "Offline Sources"
 SALES_CAMPAIGN = "CRM_UI"
-# Lead sources that are not a marketing interaction: no origin touch (demo_load sets them).
+# Lead sources that are not a marketing interaction: no origin touch (demo.load sets them).
 # Event attendees, also imported as `Offline Sources`, carry an `Events` touch of their own.
 NON_MARKETING_SOURCES = [SALES_SOURCE]
 LINKEDIN_CAMPAIGNS = ["linkedin-lead-gen", "linkedin-retargeting"]

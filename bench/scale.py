@@ -177,7 +177,7 @@ def measure_pages() -> dict:
     from streamlit.testing.v1 import AppTest
 
     from onefunnel.db import connect
-    from onefunnel.demo_load import load_demo
+    from demo.load import load_demo
 
     out = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -235,7 +235,7 @@ def report(r: dict) -> str:
 
 
 def main(argv=None) -> int:
-    p = argparse.ArgumentParser(prog="python -m onefunnel.bench")
+    p = argparse.ArgumentParser(prog="python -m bench")
     p.add_argument("--leads", type=int, default=1_000_000)
     p.add_argument("--touches", type=int, default=5_000_000)
     p.add_argument("--repeat", type=int, default=5)
@@ -251,13 +251,13 @@ def main(argv=None) -> int:
     t = time.perf_counter()
     files = generate(BENCH_DIR / f"{args.leads}", args.leads, args.touches)
     print(f"data ready in {time.perf_counter() - t:.1f} s: " + ", ".join(f.name for f in files))
-    proc = subprocess.run([sys.executable, "-m", "onefunnel.bench", "--repeat", str(args.repeat),
+    proc = subprocess.run([sys.executable, "-m", "bench", "--repeat", str(args.repeat),
                            "--measure", *map(str, files)], capture_output=True, text=True, cwd=ROOT)
     if proc.returncode:
         print(proc.stdout, proc.stderr, file=sys.stderr)
         return proc.returncode
     result = json.loads(proc.stdout.strip().splitlines()[-1])
-    pages = subprocess.run([sys.executable, "-m", "onefunnel.bench", "--pages"], capture_output=True, text=True, cwd=ROOT)
+    pages = subprocess.run([sys.executable, "-m", "bench", "--pages"], capture_output=True, text=True, cwd=ROOT)
     if pages.returncode == 0:
         result["render"] = json.loads(pages.stdout.strip().splitlines()[-1])
     else:

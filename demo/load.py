@@ -1,4 +1,4 @@
-"""Load the demo company (onefunnel.demo writes its exports) into a database."""
+"""Load the demo company (demo.company writes its exports) into a database."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ def mark_non_marketing(con, sources: list[str], who: str | None = None) -> None:
 
 def load_demo(con, progress=None):
     """Write the demo exports to data/demo/ and import them with the goals. Yields status lines."""
-    from onefunnel.demo import NON_MARKETING_SOURCES, demo_goals, write_demo_exports
+    from demo.company import NON_MARKETING_SOURCES, demo_goals, write_demo_exports
     from onefunnel.ingest import ingest_file
 
     files = write_demo_exports(DEMO_DIR)

@@ -1,0 +1,36 @@
+"""House rules that a grep can check: pages hold no SQL and no transactions, every write's
+transaction goes through db.transaction, and the runtime package does not import the demo
+generator or the benchmark at import time."""
+
+import ast
+import re
+
+from tests.conftest import ROOT
+
+PAGES = sorted((ROOT / "pages").glob("*.py"))
+PACKAGE = sorted((ROOT / "onefunnel").rglob("*.py"))
+
+
+def test_pages_run_no_sql_and_no_transactions():
+    offenders = [f"{p.name}:{n}: {line.strip()}" for p in PAGES
+                 for n, line in enumerate(p.read_text().splitlines(), 1)
+                 if ".execute(" in line or "begin transaction" in line.lower()]
+    assert PAGES and offenders == [], "SQL belongs in queries/ or onefunnel/:\n" + "\n".join(offenders)
+
+
+def test_only_db_transaction_begins_a_transaction():
+    # db.transaction() is the one place that says begin, commit and rollback; every write uses it
+    hits = [str(p.relative_to(ROOT)) for p in PACKAGE + PAGES for line in p.read_text().splitlines()
+            if re.search(r"""execute\(\s*["']\s*(begin|commit|rollback)\b""", line, re.I)]
+    assert hits == ["onefunnel/db.py"] * 3, hits
+
+
+def test_the_runtime_package_does_not_import_demo_or_bench_at_import_time():
+    found = []
+    for p in PACKAGE:
+        for node in ast.parse(p.read_text()).body:   # module level only: a lazy import inside a function is fine
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            found += [f"{p.relative_to(ROOT)}: {n}" for n in names
+                      if n.split(".")[0] in ("demo", "bench") or n.startswith("streamlit.testing")]
+    assert found == []

@@ -317,3 +317,72 @@ def breakdown(con, dimension: str, start: dt.date, end: dt.date, as_of: dt.date 
     counts = [n for n in wanted if measure(n).additive]
     rows = [r for r in by(con, wanted, dimension, start, end, as_of, sla_hours) if any(r[c] for c in counts)]
     return sorted(rows, key=lambda r: (-(r["won_revenue"] or 0), -(r["leads_created"] or 0), str(r["value"])))
+
+
+# ---- the records behind a number ---------------------------------------------------------------------
+
+RECORD_OF = {"leads": ("l.lead_key", "coalesce(l.email, l.lead_key)", "lead"),
+             "opportunities": ("o.opp_key", "coalesce(o.name, o.record_id)", "opportunity"),
+             "mql_sla": ("s.lead_key", "s.lead_key", "lead")}
+_COUNT = re.compile(r"count\(\*\)(?:\s+filter\s*\(where\s+(.*)\))?", re.S)
+_RATIO = re.compile(r"^(.+?)\s*/\s*nullif\((.+),\s*0\)$", re.S)
+
+
+def countable(name: str) -> bool:
+    """A base measure that counts records (count(*), maybe filtered), so its records can be listed."""
+    m = measure(name)
+    return not m.is_derived and m.model in RECORD_OF and _COUNT.fullmatch(m.sql.strip()) is not None
+
+
+def ratio_parts(name: str) -> tuple[list[str], list[str]] | None:
+    """(numerator, denominator) of a rate written as `A / nullif(B, 0)` over sums of countable measures."""
+    m = _RATIO.match(measure(name).sql.strip())
+    if not m:
+        return None
+    num, den = ([p.strip() for p in side.split("+")] for side in m.groups())
+    if all(p in layer().measures and countable(p) for p in num + den):
+        return num, den
+    return None
+
+
+def records_sql(name: str) -> str:
+    """SQL listing the records a countable measure counts in the period: record_type, record_key, record."""
+    lay = layer()
+    m = lay.measures[name]
+    key, label, kind = RECORD_OF[m.model]
+    cond = _COUNT.fullmatch(m.sql.strip()).group(1) or "true"
+    model = lay.models[m.model]
+    joins = " ".join(j for alias, j in model.joins.items() if _uses(cond, alias))
+    return (f"select distinct '{kind}' as record_type, {key} as record_key, {label} as record\n"
+            f"from {model.source} {joins}\n"
+            f"where {m.time}::date between $start::date and $end::date and ({cond})")
+
+
+def records(con, names, start: dt.date, end: dt.date, as_of: dt.date | None = None,
+            sla_hours: float | None = None) -> list[dict]:
+    """The records counted by any of the countable measures `names` in the period (their union)."""
+    sql = "\nunion\n".join(records_sql(n) for n in names) + "\norder by record"
+    return _run(con, sql, params(con, start, end, as_of, sla_hours))
+
+
+def formula(name: str) -> str:
+    """A measure's SQL as written in measures.toml, with the measures it names shown by their labels
+    ('Won deals / (Won deals + Lost deals)' for win_rate); base measures show their aggregate."""
+    m = measure(name)
+    if not m.is_derived:
+        return f"{m.sql} over {m.model} with {m.time.split('.')[-1]} in the period"
+    lay = layer()
+
+    def label(match: re.Match) -> str:
+        trailing, ref = match.group(1), match.group(2)
+        if ref not in lay.measures:
+            return match.group(0)
+        return ("trailing " if trailing else "") + lay.measures[ref].label
+    text = re.sub(r"nullif\((.+?), 0\)", lambda g: f"({g.group(1)})" if " " in g.group(1) else g.group(1), m.sql)
+    return _REF.sub(label, text)
+
+
+def default_target_text(name: str) -> str:
+    t = measure(name).target
+    return {None: "", "previous": "the same days of the period before", "goal": "the revenue goal",
+            "elapsed": "on pace (share of the period elapsed)"}.get(t, "") if not isinstance(t, (int, float)) else str(t)

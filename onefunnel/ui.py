@@ -155,6 +155,26 @@ def _cached_reps(params: tuple, version: tuple, path: str) -> list[dict]:
         con.close()
 
 
+def conversion_difference(first: str, second: str, params: dict) -> list[dict]:
+    """The records behind the difference of two conversions (layer.ratio_parts): for the groups they divide
+    by and the records they count as converted, those in one measure and not in the other."""
+    (num_a, den_a), (num_b, den_b) = layer.ratio_parts(first), layer.ratio_parts(second)
+    con = cursor()
+    p = {k: params[k] for k in ("start", "end", "as_of", "sla_hours")}
+
+    def keyed(names):
+        return pd.DataFrame(layer.records(con, names, **p), columns=["record_type", "record_key", "record"])
+
+    out = []
+    for what, a, b in (("divided by", den_a, den_b), ("counted as converted", num_a, num_b)):
+        ra, rb = keyed(a), keyed(b)
+        for x, y, xs, ys in ((first, second, ra, rb), (second, first, rb, ra)):
+            only = xs[~xs["record_key"].isin(ys["record_key"])][["record_type", "record"]]
+            out.append({"key": f"{what}_{x}", "records": only,
+                        "title": f"{fmt_int(len(only))} records {what} in {METRICS[x].label}, not in {METRICS[y].label}"})
+    return out
+
+
 def baseline_metrics(view: "View") -> dict:
     """The measures of the like-for-like previous period (METRICS.md "Comparisons"), whatever the sidebar
     compares with: the "previous" default targets of the accountability table hold a team to it."""

@@ -151,7 +151,7 @@ if uploads:
             bar = st.progress(0.0, text="Importing…")
             for n, (upload, _) in enumerate(ready):
                 def progress(f, msg, n=n):
-                    bar.progress(min((n + f) / len(ready), 1.0), text=f"{upload.name}: {msg}")
+                    bar.progress(min((n + f) / len(ready), 1.0), text=f"{upload.name}: {msg}")  # not a rate: progress
                 try:
                     r = ingest_file(con, staged_path(upload), upload.name, who="app", progress=progress)
                     results.append({"ok": True, "file": upload.name, "label": r.label, "loaded": r.rows_loaded,

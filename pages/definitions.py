@@ -8,7 +8,7 @@ import calendar
 import pandas as pd
 import streamlit as st
 
-from onefunnel import settings_tables, ui, wording
+from onefunnel import layer, settings_tables, ui, wording
 from onefunnel.db import get_setting, set_setting
 from onefunnel.definitions import METRICS, STAGES
 
@@ -27,9 +27,11 @@ TEMPLATES = {
     "Spend": ("spend.csv", "date,channel,campaign,cost", "2026-07-01,Paid Search,brand,250.00"),
 }
 
+view = ui.view()
 st.title("Definitions")
 st.caption("One meaning for every word and number in OneFunnel, and the settings behind them. "
-           "Edit a table and press its Save button; every change is kept with who made it and when.")
+           "Edit a table and press its Save button; every change is kept with who made it and when. "
+           "Every measure and dimension is defined once, in the metrics layer (queries/measures.toml).")
 
 con = ui.cursor()
 st.text_input("Your name, for the change log", key="who", placeholder="e.g. Dana Reyes",
@@ -82,8 +84,9 @@ if st.button("Save stage owners", key="save_stages", icon=":material/save:"):
     saved("Stage owners saved.")
 
 # ---- metrics ------------------------------------------------------------------------------------------------
-ui.section("Metrics", "Every number the dashboard shows, what it means, which team owns it and its target. "
-           "Percent targets are entered as percent (90 = 90%). The Teams pages compare against these targets.")
+ui.section("Metrics", "Every number the dashboard shows, what it means, its formula, which team owns it and its "
+           "target. Percent targets are entered as percent (90 = 90%); an empty target uses the default "
+           "(the Ownership page holds each team to it). Formulas are the product's; the words are yours to edit below.")
 metric_owners = get_setting(con, "metric_owners", {}) or {}
 targets = get_setting(con, "metric_targets", {}) or {}
 
@@ -95,15 +98,30 @@ def shown_target(key):
     return t * 100 if METRICS[key].fmt in ("pct", "share") else t
 
 
-metrics = pd.DataFrame([{"label": mt.label, "key": k, "definition": worded(f"measure:{k}", mt.definition), "unit": UNITS[mt.fmt],
-                         "owner": metric_owners.get(k, mt.owner), "target": shown_target(k)}
+LAYER = layer.layer().measures
+
+
+metrics = pd.DataFrame([{"label": mt.label, "key": k, "definition": worded(f"measure:{k}", mt.definition),
+                         "formula": layer.formula(k) if k in LAYER else "", "unit": UNITS[mt.fmt],
+                         "better": ("lower" if LAYER[k].lower_is_better else "higher") if k in LAYER else "higher",
+                         "additive": bool(k in LAYER and LAYER[k].additive),
+                         "owner": metric_owners.get(k, mt.owner), "target": shown_target(k),
+                         "default_target": layer.default_target_text(k) if k in LAYER else ""}
                         for k, mt in METRICS.items()])
 metrics_edit = st.data_editor(metrics, hide_index=True, key=f"metrics_editor_{rnd}", height=460, placeholder="–",
-                              disabled=["label", "key", "definition", "unit"],
+                              disabled=["label", "key", "definition", "formula", "unit", "better", "additive",
+                                        "default_target"],
                               column_config={
                                   "label": "Metric", "key": st.column_config.TextColumn("Key", help="Its name in the CLI's JSON."),
                                   "definition": st.column_config.TextColumn("Definition", width="large"),
+                                  "formula": st.column_config.TextColumn("Formula", width="medium"),
                                   "unit": "Unit",
+                                  "better": st.column_config.TextColumn("Better when", help="higher or lower"),
+                                  "additive": st.column_config.CheckboxColumn(
+                                      "Adds up over time", help="A week's value plus the next week's is the "
+                                                                "fortnight's (counts and amounts; never rates)."),
+                                  "default_target": st.column_config.TextColumn(
+                                      "Default target", help="Used when the Target column is empty."),
                                   "owner": st.column_config.SelectboxColumn("Owner team", options=TEAMS, required=True),
                                   "target": st.column_config.NumberColumn("Target", help="Empty = no target."),
                               })
@@ -113,10 +131,50 @@ if st.button("Save metric owners and targets", key="save_metrics", icon=":materi
     for r in metrics_edit.itertuples():
         if r.target is None or pd.isna(r.target):
             continue
-        targets_new[r.key] = float(r.target) / 100 if METRICS[r.key].fmt in ("pct", "share") else float(r.target)
+        targets_new[r.key] = float(r.target) / 100 if METRICS[r.key].fmt in ("pct", "share") else float(r.target)  # not a rate: percent typed as 90
     set_setting(con, "metric_owners", owners_new, ui.who())
     set_setting(con, "metric_targets", targets_new, ui.who())
     saved("Metric owners and targets saved.")
+
+# ---- conversions: every conversion-like measure side by side ---------------------------------------------------
+ui.section("Conversions",
+           f"Every rate that someone may call \"conversion\", for {view.label.lower()} "
+           f"({ui.fmt_date(view.start)} – {ui.fmt_date(view.end)}), with its formula. They differ because they "
+           "count different groups; pick two to see the records behind the difference.")
+conversions = layer.names(conversion=True)
+values = ui.measures(conversions, view.params())
+st.dataframe(pd.DataFrame([{"Conversion": METRICS[k].label, "Value": ui.fmt_metric(k, values[k]),
+                            "Formula": layer.formula(k), "What it counts": METRICS[k].definition}
+                           for k in conversions]),
+             hide_index=True, key="conversions_table", width="stretch",
+             column_config={"Formula": st.column_config.TextColumn(width="medium"),
+                            "What it counts": st.column_config.TextColumn(width="large")})
+listable = [k for k in conversions if layer.ratio_parts(k)]
+c1, c2 = st.columns(2)
+first = c1.selectbox("Compare", listable, index=listable.index("win_rate"), format_func=lambda k: METRICS[k].label,
+                     key="conv_a")
+second = c2.selectbox("with", listable, index=listable.index("won_per_opportunity"),
+                      format_func=lambda k: METRICS[k].label, key="conv_b")
+if first == second:
+    st.caption("Pick two different conversions.")
+else:
+    diff = ui.conversion_difference(first, second, view.params())
+    st.markdown(f"**{METRICS[first].label}** {ui.fmt_metric(first, values[first])} against "
+                f"**{METRICS[second].label}** {ui.fmt_metric(second, values[second])}")
+    for part in diff:
+        st.caption(part["title"])
+        if part["records"].empty:
+            st.caption("– none –")
+        else:
+            st.dataframe(part["records"], hide_index=True, key=f"conv_diff_{part['key']}",
+                         column_config={"record_type": "Kind", "record": "Record"})
+
+# ---- dimensions ------------------------------------------------------------------------------------------------
+with st.expander("Dimensions: what a breakdown splits by"):
+    st.dataframe(pd.DataFrame([{"Dimension": d.label, "Name": n, "Definition": d.definition}
+                               for n, d in layer.layer().dimensions.items()]),
+                 hide_index=True, key="dimensions_table", width="stretch",
+                 column_config={"Definition": st.column_config.TextColumn(width="large")})
 
 # ---- definition texts: the teams' words -------------------------------------------------------------------------
 ui.section("Definitions in your team's words",

@@ -182,3 +182,22 @@ def test_empty_workspace_still_shows_the_language(app_env):
     at = _page()
     assert _editor(at, "metrics_editor").value.shape[0] == len(METRICS)
     assert any("No change yet" in c.value for c in at.caption)
+
+
+def test_conversions_panel_decodes_two_conversions(story):
+    """Every conversion of the period side by side; win rate against "won per opportunity created" (the two a
+    sales and a marketing leader may both call conversion) and the records behind the difference."""
+    at = _page()
+    table = next(d.value for d in at.dataframe if "Conversion" in d.value.columns).set_index("Conversion")
+    # Q3 (today 2026-08-15): won P-O1, P-O2, P-O5 / (3 + lost P-O4) = 75%; won 3 of 6 opportunities created = 50%
+    assert table.loc["Win rate", "Value"] == "75%"
+    assert table.loc["Won per opportunity created (period counting)", "Value"] == "50%"
+    assert table.loc["Win rate", "Formula"] == "Won deals / (Won deals + Lost deals)"
+    # defaults: win rate against won per opportunity created. Both count the same 3 won deals; the groups they
+    # divide by differ by the two open deals created in Q3 (P-O3, P-O6), which no win rate counts yet
+    captions = [c.value for c in at.caption]
+    assert "2 records divided by in Won per opportunity created (period counting), not in Win rate" in captions
+    assert "0 records divided by in Win rate, not in Won per opportunity created (period counting)" in captions
+    assert "0 records counted as converted in Win rate, not in Won per opportunity created (period counting)" in captions
+    diff = next(d.value for d in at.dataframe if "record" in d.value.columns)
+    assert sorted(diff["record"]) == ["Epsilon open 30000 at 50%", "Unlinked open 10000 no probability"]

@@ -22,7 +22,8 @@ def test_every_stage_and_metric_can_be_worded(con):
     names = wording.product_texts()
     assert len(names) == len(STAGES) + len(METRICS)
     assert list(names)[:5] == ["stage:Lead", "stage:MQL", "stage:SQL", "stage:Opportunity", "stage:Won"]
-    assert names["measure:win_rate"] == "Won deals / (won + lost deals) closed in the period."
+    assert names["measure:win_rate"] == ("Won deals / (won + lost deals) closed in the period: of the deals decided "
+                                         "in the period, the share won.")
     assert wording.definition_text(con, "stage:MQL", MQL_PRODUCT) == MQL_PRODUCT      # nothing set: the default
 
 

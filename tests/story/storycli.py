@@ -66,8 +66,13 @@ def set_goal(db: Path, month: str, amount: float) -> None:
 
 
 def metrics(db: Path, start: str, end: str, *, as_of: str | None = None,
-            goal: float | None = None, sla_hours: float | None = None) -> dict:
+            goal: float | None = None, sla_hours: float | None = None,
+            compare: str | None = None, by: str | None = None) -> dict:
     args = ["metrics", "--db", db, "--start", start, "--end", end]
+    if compare is not None:
+        args += ["--compare", compare]
+    if by is not None:
+        args += ["--by", by]
     if as_of is not None:
         args += ["--as-of", as_of]
     if goal is not None:

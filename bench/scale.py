@@ -106,7 +106,7 @@ def generate(out: Path, leads: int, touches: int) -> list[Path]:
 # What the Credit pages (issue 5) and a few other pages run for one period, timed at scale too.
 PAGE_QUERIES = ["attribution_credit_by_channel", "attribution_credit_by_campaign", "attribution_credit_by_month",
                 "attribution_won_deals", "spend_roi_by_channel", "spend_roi_by_campaign", "spend_by_month",
-                "goal_daily_pacing", "marketing_funnel", "sales_by_rep", "friction_weekly"]
+                "goal_daily_pacing", "friction_weekly"]
 
 
 def _median_time(fn, repeat: int) -> float:

@@ -62,14 +62,14 @@ def journey_map(stages: list[dict], lens: str = "everyone") -> go.Figure:
 # ---- marketing -----------------------------------------------------------------------------------------
 
 def channel_volume_chart(df: pd.DataFrame) -> go.Figure:
-    """Leads and MQLs per channel (columns channel, leads_created, mqls, mql_to_sql_rate)."""
+    """Leads and MQLs per channel (columns label, leads_created, mqls, mql_to_sql_rate)."""
     df = df.sort_values("leads_created", ascending=True)
     base = team_color("marketing")
     fig = go.Figure()
-    fig.add_trace(go.Bar(y=df["channel"], x=df["leads_created"], name="Leads", orientation="h",
+    fig.add_trace(go.Bar(y=df["label"], x=df["leads_created"], name="Leads", orientation="h",
                          marker_color=with_alpha(base, 0.35), text=df["leads_created"].map(lambda v: f"{int(v):,}"),
                          textposition="outside", hovertemplate="%{y}: %{x:,} leads<extra></extra>"))
-    fig.add_trace(go.Bar(y=df["channel"], x=df["mqls"], name="MQLs", orientation="h", marker_color=base,
+    fig.add_trace(go.Bar(y=df["label"], x=df["mqls"], name="MQLs", orientation="h", marker_color=base,
                          text=[f"{int(m):,} · {_pct(r)} to SQL" for m, r in zip(df["mqls"], df["mql_to_sql_rate"])],
                          textposition="outside",
                          hovertemplate="%{y}: %{text}<extra></extra>"))

@@ -59,6 +59,34 @@ def rep_scorecard(con, start, end, as_of=None, sla_hours=None) -> list[dict]:
     return sorted(rows, key=lambda r: (-r["won_revenue"], -r["mqls"], r["owner"]))
 
 
+MARKETING_MEASURES = ["leads_created", "mqls", "lead_to_mql_rate", "mql_to_sql_rate", "spend", "cost_per_lead",
+                      "cost_per_mql", "marketing_sourced_pipeline", "marketing_sourced_revenue", "spend_lines"]
+QUALITY_MEASURES = ["mqls", "mqls_became_sql", "mqls_rejected", "mqls_won", "mqls_undecided", "mql_to_sql_rate",
+                    "mql_rejected_rate", "mql_won_rate"]
+
+
+def marketing_scorecard(con, dimension: str, start, end) -> list[dict]:
+    """The Marketing page's table per channel (or channel · campaign): MARKETING_MEASURES for values with
+    leads, MQLs, sourced amounts or cost lines in P; spend and costs are None where no cost line was
+    uploaded (has_spend false). Rows by leads, then MQLs, then value."""
+    rows = []
+    for r in layer.by(con, MARKETING_MEASURES, dimension, start, end):
+        r["has_spend"] = r.pop("spend_lines") > 0
+        if not r["has_spend"]:
+            r["spend"] = r["cost_per_lead"] = r["cost_per_mql"] = None
+        if r["leads_created"] or r["mqls"] or r["marketing_sourced_pipeline"] or r["marketing_sourced_revenue"] \
+                or r["has_spend"]:
+            rows.append(r)
+    return sorted(rows, key=lambda r: (-r["leads_created"], -r["mqls"], str(r["value"])))
+
+
+def lead_quality(con, dimension: str, start, end) -> list[dict]:
+    """Sales' verdict on the MQLs of P per channel (or channel · campaign): QUALITY_MEASURES for values
+    with an MQL in P, by MQLs then value."""
+    rows = [r for r in layer.by(con, QUALITY_MEASURES, dimension, start, end) if r["mqls"]]
+    return sorted(rows, key=lambda r: (-r["mqls"], str(r["value"])))
+
+
 def metrics_document(con, start: dt.date, end: dt.date, as_of: dt.date | None = None,
                      sla_hours: float | None = None, goal: float | None = None,
                      compare: str | None = None, by: str | None = None) -> dict:

@@ -175,6 +175,22 @@ def conversion_difference(first: str, second: str, params: dict) -> list[dict]:
     return out
 
 
+@st.cache_data(show_spinner=False, max_entries=128)
+def _cached_scorecard(fn: str, dimension: str, start, end, version: tuple, path: str) -> list[dict]:
+    from onefunnel import metrics
+
+    con = _shared_connection(path).cursor()
+    try:
+        return getattr(metrics, fn)(con, dimension, start, end)
+    finally:
+        con.close()
+
+
+def scorecard(fn: str, dimension: str, view: "View") -> pd.DataFrame:
+    """A page table of onefunnel.metrics by dimension (marketing_scorecard, lead_quality), cached."""
+    return pd.DataFrame(_cached_scorecard(fn, dimension, view.start, view.end, data_version(), str(db_path())))
+
+
 def baseline_metrics(view: "View") -> dict:
     """The measures of the like-for-like previous period (METRICS.md "Comparisons"), whatever the sidebar
     compares with: the "previous" default targets of the accountability table hold a team to it."""

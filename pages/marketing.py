@@ -2,9 +2,9 @@
 sales' verdict on marketing's MQLs (accepted, rejected and why, won): the loop that tells marketing
 which leads are worth making.
 
-Numbers: queries/period_metrics.sql (headline), marketing_funnel.sql, marketing_lead_quality.sql,
-marketing_rejection_reasons.sql. A lead's channel is its source renamed by the channel_map setting,
-which is also how spend channels meet lead sources.
+Numbers: the metrics layer by name (headline; per channel or channel · campaign through
+metrics.marketing_scorecard and metrics.lead_quality), marketing_rejection_reasons.sql. A lead's channel is
+its source renamed by the channel_map setting, which is also how spend channels meet lead sources.
 """
 
 import streamlit as st
@@ -19,8 +19,6 @@ params = view.params()
 v, m, prev = ui.period_metrics(view)
 
 
-LOWER_BETTER = {"cost_per_lead", "cost_per_mql"}
-
 # ---- headline ------------------------------------------------------------------------------------------
 row1 = st.columns(4)
 for col, key in zip(row1, ["leads_created", "mqls", "lead_to_mql_rate", "mql_to_sql_rate"]):
@@ -28,21 +26,22 @@ for col, key in zip(row1, ["leads_created", "mqls", "lead_to_mql_rate", "mql_to_
 row2 = st.columns(4)
 for col, key in zip(row2, ["cost_per_lead", "cost_per_mql", "marketing_sourced_pipeline",
                            "marketing_sourced_revenue"]):
-    ui.metric(key, v(key), v(key, prev), container=col, higher_is_better=key not in LOWER_BETTER)
+    ui.metric(key, v(key), v(key, prev), container=col)
 
 level = st.segmented_control("Break down by", ["channel", "campaign"], default="channel", key="mkt_level",
                              required=True, bind="query-params",
                              help="Channel = the lead's source, renamed by the channel map (Definitions page).") \
     or "channel"
 
-funnel = ui.query("marketing_funnel", start=view.start, end=view.end)
-quality = ui.query("marketing_lead_quality", start=view.start, end=view.end)
+dimension = "channel" if level == "channel" else "channel_campaign"
+funnel = ui.scorecard("marketing_scorecard", dimension, view).rename(columns={"value": "label"})
+quality = ui.scorecard("lead_quality", dimension, view).rename(columns={
+    "value": "label", "mqls_became_sql": "accepted", "mqls_rejected": "rejected", "mqls_won": "won",
+    "mqls_undecided": "undecided", "mql_to_sql_rate": "accepted_rate", "mql_rejected_rate": "rejected_rate",
+    "mql_won_rate": "won_rate"})
 reasons = ui.query("marketing_rejection_reasons", start=view.start, end=view.end)
-funnel = funnel[funnel["level"] == level].copy()
-quality = quality[quality["level"] == level].copy()
 reasons = reasons[reasons["level"] == level].copy()
-for df in (funnel, quality, reasons):
-    df["label"] = df["channel"] if level == "channel" else df["channel"] + " · " + df["campaign"].astype(str)
+reasons["label"] = reasons["channel"] if level == "channel" else reasons["channel"] + " · " + reasons["campaign"].astype(str)
 
 
 def section_funnel():
@@ -54,7 +53,7 @@ def section_funnel():
         st.info("No leads, MQLs, sourced deals or spend in this period. Pick a longer period in the sidebar.")
         return
     if level == "channel":
-        st.plotly_chart(charts_teams.channel_volume_chart(funnel[funnel["channel"] != "(none)"]
+        st.plotly_chart(charts_teams.channel_volume_chart(funnel[funnel["label"] != "(none)"]
                                                           if (funnel["leads_created"] > 0).any() else funnel),
                         theme=None, config=charts.PLOTLY_CONFIG, key="mkt_volume_chart")
     no_leads_spend = funnel[funnel["has_spend"] & (funnel["leads_created"] == 0)]

@@ -1,16 +1,12 @@
 -- marketing_rejection_reasons: why sales rejected marketing's MQLs. Cohort as
 -- marketing_lead_quality: leads with mql_at in P that have a disqualified_at (at any time).
--- reason '(none)' = no disqualify reason given. Channel/campaign as in marketing_funnel.
+-- reason '(none)' = no disqualify reason given. Channel and campaign from lead_dims.
 -- Grain: one row per (channel, reason) (level 'channel', campaign null) and per
 -- (channel, campaign, reason) (level 'campaign'). Key: (level, channel, campaign, reason).
 -- Params: $start, $end (inclusive).
 with lead_ch as (
-    select l.*,
-           coalesce(cm.channel, nullif(l.source, ''), '(none)') as channel,
-           coalesce(nullif(l.campaign, ''), '(none)') as campaign_name,
-           coalesce(nullif(trim(l.disqualify_reason), ''), '(none)') as reason
-    from leads l
-    left join channel_map cm on cm.source = l.source
+    select l.*, coalesce(nullif(trim(l.disqualify_reason), ''), '(none)') as reason
+    from lead_dims l
     where l.mql_at::date between $start::date and $end::date
       and l.disqualified_at is not null
 )

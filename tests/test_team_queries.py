@@ -60,8 +60,14 @@ def approx(x, y):
 
 # ---- marketing ----------------------------------------------------------------------------------
 
+def scorecard(con, fn, dimension):
+    from onefunnel import metrics
+
+    return {r["value"]: r for r in getattr(metrics, fn)(con, dimension, P["start"], P["end"])}
+
+
 def test_marketing_funnel_by_channel(con):
-    got = {r["channel"]: r for r in rows(con, "marketing_funnel") if r["level"] == "channel"}
+    got = scorecard(con, "marketing_scorecard", "channel")
     # Paid Search: leads created in P l1 (07-01), l2, l6 = 3 (l10 created 06-01 is outside); MQLs l1, l2, l6 = 3;
     # all 3 created became MQL -> 3/3; of the 3 MQLs l1, l2 have sql_at -> 2/3. Spend in P 600 + 300 = 900
     # (the 1000 of 06-30 is outside) -> per lead 900/3 = 300, per MQL 300.
@@ -99,7 +105,7 @@ def test_marketing_funnel_by_channel(con):
 
 
 def test_marketing_funnel_by_campaign(con):
-    got = {(r["channel"], r["campaign"]): r for r in rows(con, "marketing_funnel") if r["level"] == "campaign"}
+    got = {tuple(k.split(" · ")): r for k, r in scorecard(con, "marketing_scorecard", "channel_campaign").items()}
     # search-brand: leads l1, l2 (l10 outside) = 2, both MQL and SQL; spend 600 -> 300 per lead / MQL; 110k / 50k.
     b = got[("Paid Search", "search-brand")]
     assert (b["leads_created"], b["mqls"]) == (2, 2) and approx(b["mql_to_sql_rate"], 1.0)
@@ -123,17 +129,20 @@ def test_marketing_funnel_adds_up_to_period_metrics(con):
 
     pm = layer.values(con, ["leads_created", "mqls", "spend", "marketing_sourced_pipeline",
                             "marketing_sourced_revenue"], P["start"], P["end"])
-    ch = [r for r in rows(con, "marketing_funnel") if r["level"] == "channel"]
+    ch = list(scorecard(con, "marketing_scorecard", "channel").values())
     # 9 leads created in P (l1-l7, l9, l11), 8 MQLs in P (l1-l6, l9, l11), spend 1600
     assert sum(r["leads_created"] for r in ch) == pm["leads_created"] == 9
     assert sum(r["mqls"] for r in ch) == pm["mqls"] == 8
-    assert approx(sum(r["spend"] for r in ch), pm["spend"]) and approx(pm["spend"], 1600)
+    assert approx(sum(r["spend"] or 0 for r in ch), pm["spend"]) and approx(pm["spend"], 1600)
     assert approx(sum(r["marketing_sourced_pipeline"] for r in ch), pm["marketing_sourced_pipeline"])
     assert approx(sum(r["marketing_sourced_revenue"] for r in ch), pm["marketing_sourced_revenue"])
 
 
 def test_lead_quality_feedback(con):
-    got = {r["channel"]: r for r in rows(con, "marketing_lead_quality") if r["level"] == "channel"}
+    got = {k: {"mqls": r["mqls"], "accepted": r["mqls_became_sql"], "rejected": r["mqls_rejected"],
+               "won": r["mqls_won"], "undecided": r["mqls_undecided"], "accepted_rate": r["mql_to_sql_rate"],
+               "rejected_rate": r["mql_rejected_rate"], "won_rate": r["mql_won_rate"]}
+           for k, r in scorecard(con, "lead_quality", "channel").items()}
     # Cohort = MQLs in P. Paid Search l1, l2, l6: accepted (sql_at) l1, l2; rejected l6; won l1 (o1); undecided 0.
     ps = got["Paid Search"]
     assert (ps["mqls"], ps["accepted"], ps["rejected"], ps["won"], ps["undecided"]) == (3, 2, 1, 1, 0)
@@ -144,9 +153,9 @@ def test_lead_quality_feedback(con):
     # Referrals l9: undecided. Organic Search has no MQL in P (l8 was MQL in June): no row.
     assert (got["Referrals"]["mqls"], got["Referrals"]["undecided"]) == (1, 1)
     assert "Organic Search" not in got
-    camp = {(r["channel"], r["campaign"]): r for r in rows(con, "marketing_lead_quality") if r["level"] == "campaign"}
-    assert (camp[("Paid Search", "search-brand")]["accepted"], camp[("Paid Search", "search-brand")]["won"]) == (2, 1)
-    assert camp[("Paid Social", "linkedin-lead-gen")]["rejected"] == 1
+    camp = {tuple(k.split(" · ")): r for k, r in scorecard(con, "lead_quality", "channel_campaign").items()}
+    assert (camp[("Paid Search", "search-brand")]["mqls_became_sql"], camp[("Paid Search", "search-brand")]["mqls_won"]) == (2, 1)
+    assert camp[("Paid Social", "linkedin-lead-gen")]["mqls_rejected"] == 1
 
 
 def test_rejection_reasons(con):

@@ -1,6 +1,6 @@
 -- friction_rejected_mqls: MQLs that sales rejected in P: leads with an mql_at and a
--- disqualified_at whose date is in P. source = the lead's source, channel = source renamed by
--- channel_map, '(none)' = empty; reason '(none)' = no reason given. was_accepted = the lead
+-- disqualified_at whose date is in P. source = the lead's source ('(none)' = empty), channel and
+-- campaign from lead_dims; reason '(none)' = no reason given. was_accepted = the lead
 -- also has an sql_at (accepted first, then disqualified).
 -- Grain: one row per rejected lead. Key: lead_key. Order: latest rejection first.
 -- Params: $start, $end (inclusive).
@@ -9,14 +9,13 @@ select l.lead_key,
        l.company,
        coalesce(l.owner, '(none)') as owner,
        coalesce(nullif(l.source, ''), '(none)') as source,
-       coalesce(cm.channel, nullif(l.source, ''), '(none)') as channel,
-       coalesce(nullif(l.campaign, ''), '(none)') as campaign,
+       l.channel,
+       l.campaign_name as campaign,
        l.mql_at,
        l.disqualified_at,
        coalesce(nullif(trim(l.disqualify_reason), ''), '(none)') as reason,
        l.sql_at is not null as was_accepted
-from leads l
-left join channel_map cm on cm.source = l.source
+from lead_dims l
 where l.mql_at is not null
   and l.disqualified_at::date between $start::date and $end::date
 order by l.disqualified_at desc, l.lead_key;

@@ -3,8 +3,8 @@
 -- Params: $start, $end.
 -- sourced_by: 'marketing' when the linked lead has mql_at <= the opportunity's created_at (the rule of
 -- marketing_sourced_revenue in METRICS.md), else 'sales' (sales-sourced: no MQL before the deal, or unlinked).
--- channel: the sourcing channel = the linked lead's original source (renamed by channel_map), else the
--- opportunity's own source (renamed by channel_map), else '(none)'. campaign: the lead's campaign or '(none)'.
+-- channel: the sourcing channel = the linked lead's channel (lead_dims), else the opportunity's own source
+-- (renamed by channel_map), else '(none)'. campaign: the lead's campaign or '(none)'.
 -- is_influenced: the linked lead had a touch with date(touched_at) <= close_date (marketing_influenced_revenue).
 select o.opp_key,
        coalesce(o.name, o.record_id) as deal,
@@ -13,15 +13,14 @@ select o.opp_key,
        o.close_date,
        o.created_at::date as created_date,
        case when l.mql_at is not null and l.mql_at <= o.created_at then 'marketing' else 'sales' end as sourced_by,
-       coalesce(nullif(coalesce(cm_l.channel, l.source), ''), nullif(coalesce(cm_o.channel, o.source), ''), '(none)')
+       coalesce(nullif(l.channel, '(none)'), nullif(coalesce(cm_o.channel, o.source), ''), '(none)')
            as channel,
-       coalesce(nullif(l.campaign, ''), '(none)') as campaign,
+       coalesce(l.campaign_name, '(none)') as campaign,
        exists (select 1 from touches t
                where t.lead_key = o.lead_key and t.touched_at::date <= o.close_date) as is_influenced,
        l.email as lead_email
 from opportunities o
-left join leads l using (lead_key)
-left join channel_map cm_l on cm_l.source = l.source
+left join lead_dims l using (lead_key)
 left join channel_map cm_o on cm_o.source = o.source
 where o.is_won and o.close_date between $start::date and $end::date
 order by o.amount desc nulls last, o.close_date, deal;

@@ -32,11 +32,10 @@ credit as (
     group by channel
 ),
 lead_channel as (
-    select coalesce(cm.channel, l.source) as channel,
+    select l.channel,
            count(*) filter (where l.mql_at::date between $start::date and $end::date)     as mqls,
            count(*) filter (where l.created_at::date between $start::date and $end::date) as leads
-    from leads l
-    left join channel_map cm on cm.source = l.source
+    from lead_dims l
     where coalesce(l.source, '') <> ''
     group by 1
 )

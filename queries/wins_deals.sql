@@ -6,11 +6,9 @@
 -- Params: $start, $end (inclusive).
 with
 won as (
-    select o.*, l.company, l.mql_at,
-           coalesce(cm.channel, nullif(l.source, ''), '(none)') as lead_channel
+    select o.*, l.company, l.mql_at, l.channel as lead_channel
     from opportunities o
-    left join leads l using (lead_key)
-    left join channel_map cm on cm.source = l.source
+    left join lead_dims l using (lead_key)
     where o.is_won and o.close_date between $start::date and $end::date
 ),
 touched as (

@@ -99,9 +99,9 @@ def test_stage_records_without_clicking_the_chart(story):
     assert sorted(records["record"]) == ["Acme mktg-sourced won 20000", "Beta sales-sourced won 10000",
                                          "Unlinked partner won 5000"]
     assert any("3 Won records" in md.value and "$35.0k" in md.value for md in at.markdown)
-    # narrowed to one channel: opportunities created in Q3 from Partner = the two unlinked deals
+    # narrowed to one channel: opportunities created in Q3 with no lead = the two unlinked deals
     at.button_group(key="stage").set_value("Opportunity").run()
-    at.selectbox(key="record_filter").set_value("Partner").run()
+    at.selectbox(key="record_filter").set_value("(unlinked)").run()
     records = _table(at, "record")
     assert sorted(records["record"]) == ["Unlinked open 10000 no probability", "Unlinked partner won 5000"]
     # the download button is there and Excel-safe (ui.download_csv)
@@ -121,12 +121,12 @@ def test_breakdown_by_channel_with_deltas(story):
     b = _table(at, "Source / channel").set_index("Source / channel")
     # Lead: Paid Search (mktg_sourced_won, lost_deal) 2, Paid Social (mql_never_sql, never_mql) 2,
     # Outbound (sales_sourced_won) 1, Webinar (open_deal) 1; Opportunity: Paid Search P-O1, P-O4;
-    # Partner P-O5, P-O6 (unlinked: their own source); Outbound P-O2; Webinar P-O3
+    # P-O5, P-O6 have no lead: (unlinked), as in `metrics --by channel`; Outbound P-O2; Webinar P-O3
     assert b.loc["Paid Search", ["Lead", "MQL", "SQL", "Opportunity", "Won"]].tolist() == [2, 2, 2, 2, 1]
     assert b.loc["Paid Social", ["Lead", "MQL", "SQL", "Opportunity", "Won"]].tolist() == [2, 1, 0, 0, 0]
     assert b.loc["Outbound", ["Lead", "MQL", "SQL", "Opportunity", "Won"]].tolist() == [1, 0, 1, 1, 1]
     assert b.loc["Webinar", ["Lead", "MQL", "SQL", "Opportunity", "Won"]].tolist() == [1, 1, 1, 1, 0]
-    assert b.loc["Partner", ["Lead", "MQL", "SQL", "Opportunity", "Won"]].tolist() == [0, 0, 0, 2, 1]
+    assert b.loc["(unlinked)", ["Lead", "MQL", "SQL", "Opportunity", "Won"]].tolist() == [0, 0, 0, 2, 1]
     # Q2: all 8 trailing leads are Paid Search: Lead 8, MQL 4, SQL 3, opportunities 2, won 1
     assert b.loc["Paid Search", ["Lead Δ", "MQL Δ", "SQL Δ", "Opportunity Δ", "Won Δ"]].tolist() == [2 - 8, 2 - 4, 2 - 3, 2 - 2, 1 - 1]
     at.button_group(key="dimension").set_value("owner").run()

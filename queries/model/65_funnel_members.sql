@@ -13,28 +13,22 @@
 --     Lead = created_at in P; MQL = has an mql_at; SQL = has an sql_at; Opportunity = linked to at least one
 --     opportunity (of any date); Won = linked to at least one won opportunity. One row per lead; its amount
 --     is the sum of its opportunities (Opportunity) or of its won opportunities (Won).
--- Dimensions: channel = the lead's source renamed by channel_map (for an unlinked opportunity: its own
---   source), campaign = the lead's campaign, owner = the lead owner for lead rows and the opportunity owner
---   for opportunity rows; an empty value is '(none)'.
+-- Dimensions (METRICS.md "Breakdowns", from lead_dims): channel and campaign of the lead (an unlinked
+--   opportunity: '(unlinked)'), owner = the lead owner for lead rows and the opportunity owner for
+--   opportunity rows; an empty value is '(none)'.
 create or replace macro funnel_members(start_date, end_date, counting) as table
-with lead_dims as (
-    select l.*,
-           coalesce(nullif(coalesce(cm.channel, l.source), ''), '(none)') as channel,
-           coalesce(nullif(l.campaign, ''), '(none)') as campaign_name,
-           coalesce(nullif(l.owner, ''), '(none)') as owner_name,
-           coalesce(l.email, l.lead_key) as record
-    from leads l
-    left join channel_map cm on cm.source = l.source
+with lead_rows as (
+    select l.*, coalesce(l.email, l.lead_key) as record
+    from lead_dims l
 ),
 opp_dims as (
     select o.*,
-           coalesce(ld.channel, nullif(coalesce(cm.channel, o.source), ''), '(none)') as channel,
-           coalesce(ld.campaign_name, '(none)') as campaign_name,
+           coalesce(ld.channel, '(unlinked)') as channel,
+           coalesce(ld.campaign_name, '(unlinked)') as campaign_name,
            coalesce(nullif(o.owner, ''), '(none)') as owner_name,
            coalesce(o.name, o.record_id) as record
     from opportunities o
     left join lead_dims ld on ld.lead_key = o.lead_key
-    left join channel_map cm on cm.source = o.source
 ),
 lead_opps as (   -- per lead: its opportunities (any date) and won opportunities
     select lead_key,
@@ -50,13 +44,13 @@ lead_opps as (   -- per lead: its opportunities (any date) and won opportunities
 period_members as (
     select 'Lead' as stage, 'lead' as record_type, lead_key as record_key, record, company, channel,
            campaign_name, owner_name, created_at as stage_at, null::double as amount, status as detail
-    from lead_dims where created_at::date between start_date::date and end_date::date
+    from lead_rows where created_at::date between start_date::date and end_date::date
     union all
     select 'MQL', 'lead', lead_key, record, company, channel, campaign_name, owner_name, mql_at, null, status
-    from lead_dims where mql_at::date between start_date::date and end_date::date
+    from lead_rows where mql_at::date between start_date::date and end_date::date
     union all
     select 'SQL', 'lead', lead_key, record, company, channel, campaign_name, owner_name, sql_at, null, status
-    from lead_dims where sql_at::date between start_date::date and end_date::date
+    from lead_rows where sql_at::date between start_date::date and end_date::date
     union all
     select 'Opportunity', 'opportunity', opp_key, record, null, channel, campaign_name, owner_name,
            created_at, amount, stage
@@ -69,7 +63,7 @@ period_members as (
 cohort as (
     select ld.*, lo.opps, lo.opp_amount, lo.first_opp_at, lo.deals, lo.won, lo.won_amount, lo.first_won_on,
            lo.won_deals
-    from lead_dims ld
+    from lead_rows ld
     left join lead_opps lo using (lead_key)
     where ld.created_at::date between start_date::date and end_date::date
 ),

@@ -39,7 +39,11 @@ else:
 
 row1 = st.columns(4)
 for col, key in zip(row1, ["revenue_goal", "won_revenue", "goal_attainment", "pace_gap"]):
-    ui.metric(key, v(key), v(key, prev), container=col)
+    # without a goal there is no pace: the gap would only repeat won revenue
+    no_pace = key in ("pace_gap", "goal_attainment") and not goal
+    ui.metric(key, None if no_pace else v(key), None if no_pace else v(key, prev), container=col)
+if view.comparison:
+    st.caption("Changes " + view.compare_text() + ".")
 row2 = st.columns(4)
 for col, key in zip(row2, ["forecast", "open_pipeline", "weighted_pipeline", "expected_to_date"]):
     ui.metric(key, v(key), v(key, prev), container=col)
@@ -80,6 +84,9 @@ else:
         sentence = f"#### To close the remaining {ui.fmt_money(remaining)} you need about {ui.fmt_int(n0)} more {noun0}"
         if rest:
             sentence += ", from " + ", ".join(f"{ui.fmt_int(n)} {noun}" for n, noun in rest)
+        meetings = v("required_meetings")
+        if meetings and known[0][1] == "won deals":     # no meeting in the trailing wins: no clause
+            sentence += f", and about {ui.fmt_int(meetings)} meetings"
         sentence += ", at the last 180 days' rates."
         st.markdown(sentence)
         missing = [noun for n, noun in needed if n is None]

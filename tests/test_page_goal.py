@@ -106,6 +106,25 @@ def test_reverse_funnel_sentence_and_table(story):
     assert table["Rate used (last 180 days)"].tolist() == ["$10.0k per deal", "50%", "67%", "75%", "50%"]
 
 
+def test_reverse_funnel_counts_the_meetings_it_takes(story, tmp_path):
+    from tests.conftest import load_files
+
+    acts = tmp_path / "activities.csv"
+    acts.write_text("email,at,type,owner\n"
+                    "trailing_won@lead.test,2026-04-10 10:00,Meeting,Dana Reyes\n"
+                    "trailing_won@lead.test,2026-04-20 10:00,MEETING,Dana Reyes\n"
+                    "trailing_won@lead.test,2026-04-21 10:00,call,Dana Reyes\n"
+                    "trailing_won@lead.test,2026-05-03 10:00,meeting,Dana Reyes\n")
+    load_files(story, acts)
+    at = _goal_page()
+    # trailing window: one linked won deal (T-O1, closed 05-01) with 2 meetings on or before its close (the
+    # 05-03 meeting is after it, the call is no meeting) -> 2 per won deal; won deals needed unrounded 5.7
+    # (as above) x 2 = 11.4 -> 12 meetings
+    sentence = ("you need about 6 more won deals, from 12 opportunities, 18 SQLs, 23 MQLs, 46 leads, and about "
+                "12 meetings, at the last 180 days' rates.")
+    assert any(sentence in md.value for md in at.markdown), [md.value for md in at.markdown]
+
+
 def test_wins_of_the_period_by_sourcing_team(story):
     at = _goal_page()
     mk, sa = _table(at, "is_influenced", 0), _table(at, "is_influenced", 1)   # marketing first by default

@@ -42,8 +42,7 @@ for col, key in zip(row1, ["revenue_goal", "won_revenue", "goal_attainment", "pa
     # without a goal there is no pace: the gap would only repeat won revenue
     no_pace = key in ("pace_gap", "goal_attainment") and not goal
     ui.metric(key, None if no_pace else v(key), None if no_pace else v(key, prev), container=col)
-if view.comparison:
-    st.caption("Changes " + view.compare_text() + ".")
+
 row2 = st.columns(4)
 for col, key in zip(row2, ["forecast", "open_pipeline", "weighted_pipeline", "expected_to_date"]):
     ui.metric(key, v(key), v(key, prev), container=col)

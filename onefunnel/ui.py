@@ -388,12 +388,15 @@ def load_demo_with_progress() -> None:
     st.rerun()
 
 
-def page_header(title: str, view: View) -> None:
-    """A page's title, the period it shows, and, for an empty workspace, what to do next (then stop)."""
+def page_header(title: str, view: View, lede: str | None = None) -> None:
+    """A page's title, the period it shows (and what its changes compare with), the page's one-line lede,
+    and, for an empty workspace, what to do next (then stop)."""
     st.title(title)
     st.caption(f"{view.label}: {fmt_date(view.start)} – {fmt_date(view.end)}"
                + (f" · numbers as of {fmt_date(view.as_of)}" if view.as_of < view.end else "")
                + (f" · changes {view.compare_text()}" if view.comparison else ""))
+    if lede:
+        st.caption(lede)
     if not has_data():
         empty_workspace()
         st.stop()

@@ -39,14 +39,8 @@ def models_table(df: pd.DataFrame, dim: str, label: str) -> None:
 
 
 view = ui.view()
-st.title("Attribution")
-st.caption(f"Who gets credit for the revenue won in {ui.fmt_date(view.start)} – {ui.fmt_date(view.end)} "
-           f"({view.label}), under five models side by side. "
-           "No model is the truth: where they agree, the credit is safe; where they disagree, talk.")
-
-if not ui.has_data():
-    ui.empty_workspace()
-    st.stop()
+ui.page_header("Attribution", view, "Who gets credit for the revenue won in the period, under five models side by "
+               "side. No model is the truth: where they agree, the credit is safe; where they disagree, talk.")
 
 period = {"start": view.start, "end": view.end}
 by_channel = ui.query("attribution_credit_by_channel", **period)

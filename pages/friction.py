@@ -12,13 +12,7 @@ from onefunnel import charts, charts_teams, ui
 from onefunnel.db import get_setting
 
 view = ui.view()
-st.title("Friction")
-st.caption(f"{view.label}: {ui.fmt_date(view.start)} – {ui.fmt_date(view.end)} · "
-           f"right now = end of {ui.fmt_date(view.as_of)}")
-
-if not ui.has_data():
-    ui.empty_workspace()
-    st.stop()
+ui.page_header("Friction", view, f"Right now = the end of {ui.fmt_date(view.as_of)}.")
 
 params = view.params()
 sla_hours = params["sla_hours"]

@@ -40,13 +40,8 @@ NULLABLE = ("roi", "cac", "cost_per_mql", "cost_per_lead")     # null without sp
 
 
 view = ui.view()
-st.title("Spend & ROI")
-st.caption(f"What was spent in {ui.fmt_date(view.start)} – {ui.fmt_date(view.end)} ({view.label}), and the won "
-           "revenue of the same period credited back to the same channels and campaigns.")
-
-if not ui.has_data():
-    ui.empty_workspace()
-    st.stop()
+ui.page_header("Spend & ROI", view, "What was spent in the period, and the won revenue of the same period "
+               "credited back to the same channels and campaigns.")
 
 con = ui.cursor()
 period = {"start": view.start, "end": view.end}

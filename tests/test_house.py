@@ -34,3 +34,13 @@ def test_the_runtime_package_does_not_import_demo_or_bench_at_import_time():
             found += [f"{p.relative_to(ROOT)}: {n}" for n in names
                       if n.split(".")[0] in ("demo", "bench") or n.startswith("streamlit.testing")]
     assert found == []
+
+
+def test_every_period_page_goes_through_the_shared_header():
+    """Pages that show a period's numbers start with ui.page_header (title, period, comparison, empty state);
+    their numbers come through the metrics layer (ui.period_metrics / ui.measures)."""
+    exempt = {"data.py", "definitions.py", "console.py"}        # no period: uploads, settings, SQL
+    for path in sorted((ROOT / "pages").glob("*.py")):
+        text = path.read_text()
+        if path.name not in exempt:
+            assert "ui.page_header(" in text and "st.title(" not in text, path.name

@@ -1,5 +1,5 @@
 """Hand-made column mappings (setting `custom_formats`): a file from a system without a preset
-(the public Maven CRM sample, /work/shared/datasets/maven_crm) is first read as the generic
+(the public Maven CRM sample, ../shared/datasets/maven_crm) is first read as the generic
 opportunity template with most of its columns ignored (and told so), then, once its columns are
 mapped by hand, read with every mapped column.
 
@@ -17,14 +17,14 @@ import pytest
 from onefunnel.db import get_setting
 from onefunnel.ingest import FileRefused, ingest_file, preview, save_custom_format
 from onefunnel.ingest.presets import custom_format_entry
-from tests.conftest import run_cli
+from tests.conftest import ROOT, run_cli
 
-MAVEN = Path("/work/shared/datasets/maven_crm/sales_pipeline.csv")
+MAVEN = ROOT.parent / "shared" / "datasets" / "maven_crm" / "sales_pipeline.csv"   # beside the project
 MAVEN_FIELDS = {"record_id": "opportunity_id", "name": "account", "created_at": "engage_date",
                 "close_date": "close_date", "stage": "deal_stage", "amount": "close_value",
                 "owner": "sales_agent"}
 
-needs_maven = pytest.mark.skipif(not MAVEN.exists(), reason="the Maven CRM sample is not in /work/shared")
+needs_maven = pytest.mark.skipif(not MAVEN.exists(), reason="the Maven CRM sample is not in ../shared")
 
 
 def maven_rows() -> list[dict]:

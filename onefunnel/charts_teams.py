@@ -174,10 +174,19 @@ def response_heatmap(df: pd.DataFrame, sla_hours: float) -> go.Figure:
 
 # ---- friction ------------------------------------------------------------------------------------------
 
-def friction_weekly_chart(df: pd.DataFrame) -> go.Figure:
-    """Friction counts week by week (columns week_start, sla_breaches, rejected_mqls, stalled_opps)."""
+def friction_weekly_chart(df: pd.DataFrame, data_to=None) -> go.Figure:
+    """Friction counts week by week (columns week_start, sla_breaches, rejected_mqls, stalled_opps). Weeks that
+    start after `data_to` (the newest record) are not drawn as zeros: they are shaded "no data yet"."""
+    if data_to is not None:
+        future = pd.to_datetime(df["week_start"]).dt.date > data_to
+        past_data = df[future]
+        df = df[~future]
     x = pd.to_datetime(df["week_start"])
     fig = go.Figure()
+    if data_to is not None and len(past_data):
+        fig.add_vrect(x0=pd.Timestamp(data_to), x1=pd.to_datetime(past_data["week_start"]).max() + pd.Timedelta(days=6),
+                      fillcolor="#f1f3f5", line_width=0, annotation_text="no data yet",
+                      annotation_position="top left")
     for col, name, color, dash in (("sla_breaches", "SLA breaches", team_color("sales"), "solid"),
                                    ("stalled_opps", "Stalled opportunities", team_color("sales"), "dot"),
                                    ("rejected_mqls", "Rejected MQLs", team_color("marketing"), "solid")):

@@ -199,6 +199,12 @@ def baseline_metrics(view: "View") -> dict:
     return measures(PAGE_MEASURES, {**view.params(), "start": c.start, "end": c.end, "as_of": c.as_of})
 
 
+def data_to() -> dt.date | None:
+    """The newest record date of the workspace (queries/data_freshness.sql): what the data runs to."""
+    newest = query("data_freshness")["newest"].iloc[0]
+    return None if pd.isna(newest) else pd.Timestamp(newest).date()
+
+
 def has_data() -> bool:
     con = cursor()
     return bool(con.execute("select count(*) from imports").fetchall()[0][0])
@@ -392,14 +398,22 @@ def page_header(title: str, view: View, lede: str | None = None) -> None:
     """A page's title, the period it shows (and what its changes compare with), the page's one-line lede,
     and, for an empty workspace, what to do next (then stop)."""
     st.title(title)
-    st.caption(f"{view.label}: {fmt_date(view.start)} – {fmt_date(view.end)}"
-               + (f" · numbers as of {fmt_date(view.as_of)}" if view.as_of < view.end else "")
-               + (f" · changes {view.compare_text()}" if view.comparison else ""))
-    if lede:
-        st.caption(lede)
     if not has_data():
         empty_workspace()
         st.stop()
+    newest = data_to()
+    age = (today() - newest).days if newest else None
+    st.caption(f"{view.label}: {fmt_date(view.start)} – {fmt_date(view.end)}"
+               + (f" · numbers as of {fmt_date(view.as_of)}" if view.as_of < view.end else "")
+               + (f" · data to {fmt_date(newest)}, " + ("today" if age == 0 else "1 day old" if age == 1
+                                                         else f"{age} days old") if newest else "")
+               + (f" · changes {view.compare_text()}" if view.comparison else ""))
+    if newest and view.as_of > newest and view.end > newest:
+        st.warning(f"The newest record is from {fmt_date(newest)}: the {(view.as_of - newest).days} days after it "
+                   f"up to {fmt_date(view.as_of)} have no data yet, so this period's volumes look low. Upload "
+                   "fresh exports on the Data page.", icon=":material/update:")
+    if lede:
+        st.caption(lede)
 
 
 def section(title: str, caption: str | None = None) -> None:

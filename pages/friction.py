@@ -112,10 +112,14 @@ def section_trend():
     if weekly.empty:
         st.info("The period has not started yet.")
         return
-    st.plotly_chart(charts_teams.friction_weekly_chart(weekly), theme=None, config=charts.PLOTLY_CONFIG,
+    st.plotly_chart(charts_teams.friction_weekly_chart(weekly, ui.data_to()), theme=None, config=charts.PLOTLY_CONFIG,
                     key="friction_weekly_chart")
-    if len(weekly) >= 2:
-        last, before = weekly.iloc[-1], weekly.iloc[-2]
+    newest = ui.data_to()
+    known = weekly[pd.to_datetime(weekly["week_start"]).dt.date <= newest] if newest else weekly   # no zeros past the data
+    if len(known) < len(weekly):
+        st.caption(f"Weeks after {ui.fmt_date(newest)}, the newest record, are shaded: no data yet, not zero.")
+    if len(known) >= 2:
+        last, before = known.iloc[-1], known.iloc[-2]
         parts = []
         for col, name in (("sla_breaches", "SLA breaches"), ("rejected_mqls", "rejected MQLs"),
                           ("stalled_opps", "stalled deals")):

@@ -203,3 +203,12 @@ def test_empty_workspace_offers_upload_and_demo(app_env):
     at = _goal_page()
     assert any("no data yet" in i.value for i in at.info)
     assert at.button(key="load_demo_empty")
+
+
+def test_header_says_what_the_data_runs_to(story):
+    at = _goal_page()
+    # newest record of the story: P-O2 won on 08-10 (open deals' expected close dates do not count; every
+    # lead date and the one touch are in July); today is 08-15 -> 5 days old
+    assert any("data to Aug 10, 2026, 5 days old" in c.value for c in at.caption), [c.value for c in at.caption]
+    assert any("The newest record is from Aug 10, 2026: the 5 days after it up to Aug 15, 2026 have no data yet"
+               in w.value for w in at.warning)

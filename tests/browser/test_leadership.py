@@ -147,4 +147,6 @@ def test_conversions_panel_shows_why_two_conversions_differ(page, app):
     wait_idle(page)
     # day 46 of Q3 against the first 46 days of Q2, said under the title
     expect(page.get_by_text(re.compile(r"changes vs Apr 1, 2026 – May 16, 2026, the first 46 days"))).to_be_visible()
+    # what the data runs to (P-O2 won on Aug 10, five days before today)
+    expect(page.get_by_text(re.compile(r"data to Aug 10, 2026, 5 days old"))).to_be_visible()
     screenshot(page, "leadership-goal-comparison")

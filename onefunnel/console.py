@@ -10,12 +10,13 @@ read-write, and DuckDB cannot open the same file again in that process with anot
 another process at all. So the console reads a snapshot: a copy of the database file taken after a
 CHECKPOINT, kept beside it (`.<file>.console/`) and taken again when the data version changes
 (`snapshot()`). The copy is a plain file copy, by a helper process (a file this process
-opened and closed would drop DuckDB's lock), when the file did not change while it was copied (0.6 s
-for the 160 MB file of 1M leads and 5M touches, 0.01 s for the demo company), else DuckDB's
-`COPY FROM DATABASE` inside one transaction (8.9 s at that scale). The views and macros of
+opened and closed would drop DuckDB's lock), when the file did not change while it was copied (0.6-0.9 s
+for the 160 MB file of 1M leads and 5M touches, 0.1 s for the demo company), else DuckDB's
+`COPY FROM DATABASE` inside one transaction (6.9-8.9 s at that scale). The views and macros of
 queries/model are in the copy, so they are queryable.
 
-Each query runs in its own child process (`python -m onefunnel.console`, 0.3 s to start): it opens the
+Each query runs in its own child process (`python -m onefunnel.console`; `select 1` takes 0.35-0.5 s
+end to end, the process start being most of it): it opens the
 snapshot read-only with external access, extension install/load and Python replacement scans off, a
 memory limit, a thread cap and no temporary directory (nothing spills to disk), locks the
 configuration, begins a READ ONLY transaction and arms a timer that interrupts the query at the time

@@ -52,7 +52,7 @@ import pyarrow as pa
 import pyarrow.ipc
 
 from onefunnel import ROOT
-from onefunnel.db import MIGRATIONS_DIR, MODEL_DIR, data_version, get_setting, transaction
+from onefunnel.db import MIGRATIONS_DIR, MODEL_DIR, data_version, get_setting, set_setting, transaction
 
 SHOW_ROWS = 10_000            # rows the page shows
 DOWNLOAD_ROWS = 1_000_000     # rows a download or the CLI gets
@@ -200,6 +200,21 @@ def limits(con, time_limit_s: float | None = None) -> Limits:
     t = time_limit_s if time_limit_s is not None else setting("console_time_limit_s", float)
     return Limits(time_limit_s=max(0.1, float(t)), memory_limit=memory,
                   threads=max(1, setting("console_threads", int)))
+
+
+def set_limits(con, time_limit_s: float, memory_limit: str, threads: int, who: str | None) -> None:
+    """Change the console's limits (each change logged by set_setting). ValueError, nothing changed, for a time
+    limit outside 1-300 s, a memory limit outside 64MB-8GB or threads outside 1 to the machine's cores."""
+    if not 1 <= float(time_limit_s) <= 300:
+        raise ValueError(f"the time limit is 1 to 300 seconds, got {time_limit_s:g}")
+    memory_limit = str(memory_limit).strip()
+    if not 64 * 10**6 <= memory_bytes(memory_limit) <= 8 * 10**9:
+        raise ValueError(f"the memory limit is 64MB to 8GB, got {memory_limit}")
+    if not 1 <= int(threads) <= (os.cpu_count() or 1):
+        raise ValueError(f"threads are 1 to {os.cpu_count() or 1} (this machine's cores), got {threads}")
+    set_setting(con, "console_time_limit_s", float(time_limit_s), who)
+    set_setting(con, "console_memory_limit", memory_limit, who)
+    set_setting(con, "console_threads", int(threads), who)
 
 
 # ---- the snapshot the console reads -------------------------------------------------------------------

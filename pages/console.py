@@ -128,6 +128,21 @@ with left:
             st.rerun()
 
 with right:
+    with st.expander("Limits"):
+        st.caption("Every change is kept in the change log with who made it.")
+        new_time = st.number_input("Time limit (seconds)", 1.0, 300.0, float(lim.time_limit_s), step=1.0,
+                                   key="console_limit_time")
+        new_memory = st.text_input("Memory limit", lim.memory_limit, key="console_limit_memory",
+                                   help="64MB to 8GB, e.g. 512MB or 1GB.")
+        new_threads = st.number_input("Threads", 1, 64, int(lim.threads), key="console_limit_threads")
+        if st.button("Save limits", icon=":material/save:", key="console_save_limits"):
+            try:
+                console.set_limits(con, new_time, new_memory, new_threads, ui.who())
+            except ValueError as exc:
+                st.error(f"Not saved: {exc}.", icon=":material/block:")
+            else:
+                st.session_state["console_note"] = "Limits saved."
+                st.rerun()
     st.markdown("**Views you can query**")
     st.caption("The canonical views every page reads; a table macro takes its arguments, "
                "e.g. `mql_sla(24, current_date)`.")

@@ -225,6 +225,14 @@ def test_the_limits_are_settings(ws, tmp_path):
         set_setting(con, "console_memory_limit", "lots", who="test")     # does not read: the default stays
         assert console.limits(con) == console.Limits(3.0, "512MB", 1)
         assert console.limits(con, time_limit_s=1.5).time_limit_s == 1.5
+        console.set_limits(con, 20, "1GB", 1, who="Ada")
+        assert console.limits(con) == console.Limits(20.0, "1GB", 1)
+        for bad in [(0.5, "1GB", 1), (20, "32GB", 1), (20, "1 lot", 1), (20, "1GB", 999)]:
+            with pytest.raises(ValueError):
+                console.set_limits(con, *bad, who="Mallory")
+        assert console.limits(con) == console.Limits(20.0, "1GB", 1)
+        assert con.execute("select changed_by from settings_log where key = 'console_memory_limit' "
+                           "order by changed_at desc, rowid desc limit 1").fetchone() == ("Ada",)
     finally:
         con.close()
 

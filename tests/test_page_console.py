@@ -87,3 +87,18 @@ def test_saving_a_refused_statement_is_refused(app_env):
         "Not saved: Only a SELECT (or WITH ... SELECT) runs in the console; this is a DELETE statement, "
         "which changes the workspace."]
     assert at.selectbox(key="query").options == []
+
+
+def test_the_limits_are_changed_on_the_page_and_logged(app_env):
+    _workspace(app_env)
+    at = _page()
+    at.text_input(key="who").set_value("Ada Lovelace")
+    at.number_input(key="console_limit_time").set_value(5.0)
+    at.text_input(key="console_limit_memory").set_value("40GB")
+    at.button(key="console_save_limits").click().run()
+    assert [e.value for e in at.error] == ["Not saved: the memory limit is 64MB to 8GB, got 40GB."]
+    at.text_input(key="console_limit_memory").set_value("256MB")
+    at.button(key="console_save_limits").click().run()
+    assert not at.exception, at.exception
+    assert [s.value for s in at.success] == ["Limits saved."]
+    assert "a query is stopped after 5 s or 256MB of memory" in at.caption[0].value

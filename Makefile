@@ -29,4 +29,4 @@ demo: install
 	$(PY) -m onefunnel demo
 
 clean:
-	rm -rf data/onefunnel.duckdb data/onefunnel.duckdb.wal data/demo data/bench test-artifacts
+	rm -rf data/onefunnel.duckdb data/onefunnel.duckdb.wal data/.onefunnel.duckdb.console data/demo data/bench test-artifacts

@@ -29,6 +29,7 @@ SECTIONS = {
     "Data": [
         ("pages/data.py", "Upload & history", ":material/upload_file:", False),
         ("pages/definitions.py", "Definitions", ":material/menu_book:", False),
+        ("pages/console.py", "SQL console", ":material/terminal:", False),
     ],
 }
 

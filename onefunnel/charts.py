@@ -199,3 +199,14 @@ def _days(x) -> str:
     if x is None or pd.isna(x):
         return "–"
     return f"{x:.0f} d" if x >= 10 else f"{x:.1f} d"
+
+
+def result_chart(df: pd.DataFrame, x: str, y: str, limit: int = 200) -> go.Figure:
+    """The SQL console's chart: column y over column x as bars, the first `limit` rows in the result's order."""
+    rows = df.head(limit)
+    fig = go.Figure(go.Bar(x=rows[x].astype(str), y=rows[y], marker_color=NEUTRAL,
+                           hovertemplate=f"{x}: %{{x}}<br>{y}: %{{y}}<extra></extra>"))
+    projector_layout(fig, height=380, legend=False)
+    fig.update_xaxes(title_text=x, type="category")
+    fig.update_yaxes(title_text=y)
+    return fig

@@ -1,10 +1,13 @@
-"""Command line: `python -m onefunnel ingest | goal | quota | metrics | demo | undo` (see README)."""
+"""Command line: `python -m onefunnel ingest | goal | quota | metrics | demo | undo | sql` (see README)."""
 
 from __future__ import annotations
 
 import argparse
+import csv
 import datetime as dt
+import decimal
 import json
+import math
 import sys
 
 from onefunnel.db import DatabaseLocked, connect, db_path, set_goal, set_quota
@@ -57,11 +60,24 @@ def _parser() -> argparse.ArgumentParser:
 
     demo = with_db(sub.add_parser("demo", help="write and load the demo company"))
     demo.add_argument("--if-empty", action="store_true", help="only when the database holds no data")
+
+    sql = with_db(sub.add_parser("sql", help="run one read-only SELECT in the SQL console's sandbox",
+                                 description="Exit codes: 0 printed, 1 the query failed (or the database "
+                                             "cannot be read), 2 refused (nothing ran), 3 stopped at the time limit."))
+    sql.add_argument("query", nargs="?", help="one SELECT (or WITH ... SELECT) over the canonical views")
+    sql.add_argument("--format", choices=["csv", "json"], default="csv",
+                     help="csv (a header row, the default) or json (a list of objects)")
+    sql.add_argument("--time-limit", type=float, metavar="SECONDS",
+                     help="interrupt the query after this long (default: the setting console_time_limit_s)")
+    sql.add_argument("--schema", action="store_true",
+                     help="print the canonical views and table macros, their columns and types instead")
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "sql":      # checks the statement before it opens anything
+        return cmd_sql(args)
     try:
         con = connect(db_path(args.db))
     except DatabaseLocked as exc:
@@ -163,6 +179,116 @@ def cmd_undo(con, args) -> int:
     removed = ", ".join(f"{n} {table}" for table, n in counts.items() if n) or "no rows"
     print(f"import #{args.import_id} ({name}) taken back: removed {removed}")
     print(f"  - note: {LIMITS}")
+    return 0
+
+
+def cmd_sql(args) -> int:
+    """One query in the console's sandbox over the database's snapshot (see onefunnel/console.py)."""
+    from onefunnel import console
+
+    if not args.schema:
+        try:
+            console.check(args.query or "")
+        except console.Refused as exc:
+            print(f"refused: {exc}", file=sys.stderr)
+            return 2
+    if args.time_limit is not None and not args.time_limit > 0:
+        print("error: --time-limit must be more than 0 seconds", file=sys.stderr)
+        return 2
+    path = db_path(args.db)
+    if not path.is_file():
+        print(f"error: no database at {path}", file=sys.stderr)
+        return 1
+    try:
+        con = connect(path)
+    except DatabaseLocked as exc:   # the app holds the file: read the snapshot it took last
+        snap = console.latest_snapshot(path)
+        if snap is None:
+            print(f"error: {exc} It has no SQL console snapshot yet (one is taken at the first query on the "
+                  "SQL console page).", file=sys.stderr)
+            return 1
+        taken = dt.datetime.fromtimestamp(snap.stat().st_mtime).strftime("%Y-%m-%d %H:%M:%S")
+        print(f"note: another OneFunnel process holds {path}; reading the SQL console snapshot it took at {taken}",
+              file=sys.stderr)
+        con = duckdb_read_only(snap)
+    else:
+        snap = None if args.schema else console.snapshot(con, path)
+    try:
+        if args.schema:
+            return _print_schema(console.schema(con), args.format)
+        lim = console.limits(con, args.time_limit)
+    finally:
+        con.close()
+    try:
+        result = console.run(args.query, snap, lim, max_rows=console.DOWNLOAD_ROWS)
+    except console.Refused as exc:
+        print(f"refused: {exc}", file=sys.stderr)
+        return 2
+    except console.TimedOut as exc:
+        print(f"stopped: {exc}", file=sys.stderr)
+        return 3
+    except console.QueryFailed as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    _print_rows(result.names(), result.rows(), args.format)
+    if result.truncated:
+        print(f"note: only the first {console.DOWNLOAD_ROWS:,} rows are printed", file=sys.stderr)
+    return 0
+
+
+def duckdb_read_only(path):
+    import duckdb
+
+    return duckdb.connect(str(path), read_only=True)
+
+
+def _plain(v):
+    """A value as JSON has it: times as ISO text, decimals as numbers, NaN as null."""
+    if isinstance(v, (dt.datetime, dt.date, dt.time)):
+        return v.isoformat(sep=" ") if isinstance(v, dt.datetime) else v.isoformat()
+    if isinstance(v, decimal.Decimal):
+        return float(v)
+    if isinstance(v, float) and not math.isfinite(v):
+        return None
+    if isinstance(v, (bytes, bytearray)):
+        return v.hex()
+    if isinstance(v, dict):
+        return {str(k): _plain(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [_plain(x) for x in v]
+    if v is None or isinstance(v, (bool, int, float, str)):
+        return v
+    return str(v)
+
+
+def _cell(v) -> str:
+    v = _plain(v)
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, (dict, list)):
+        return json.dumps(v)
+    return str(v)
+
+
+def _print_rows(names, rows, fmt: str) -> None:
+    if fmt == "json":
+        print(json.dumps([dict(zip(names, map(_plain, r))) for r in rows], indent=1))
+        return
+    out = csv.writer(sys.stdout, lineterminator="\n")
+    out.writerow(names)
+    for r in rows:
+        out.writerow([_cell(v) for v in r])
+
+
+def _print_schema(objects, fmt: str) -> int:
+    if fmt == "json":
+        print(json.dumps([{"view": o["title"], "kind": o["kind"], "description": o["sentence"],
+                           "columns": [{"name": c, "type": t} for c, t in o["columns"]]} for o in objects], indent=1))
+    else:
+        _print_rows(["view", "kind", "column", "type", "description"],
+                    [(o["title"], o["kind"], c, t, o["sentence"]) for o in objects for c, t in o["columns"]], "csv")
     return 0
 
 

@@ -105,6 +105,16 @@ def create_model(con: duckdb.DuckDBPyConnection) -> None:
                 raise RuntimeError(f"{file.name}: {exc}") from exc
 
 
+def data_version(con: duckdb.DuckDBPyConnection) -> tuple:
+    """Changes whenever data or settings change (imports, undos and every logged setting): the pages'
+    cache key and the name of the SQL console's snapshot. The times tell two database files apart."""
+    return tuple(con.execute(
+        "select (select coalesce(max(import_id), 0) from imports),"
+        " (select max(imported_at)::varchar from imports), (select max(undone_at)::varchar from imports),"
+        " (select count(*) from settings_log), (select max(changed_at)::varchar from settings_log),"
+        " (select count(*) from lead_records) + (select count(*) from opportunity_records)").fetchall()[0])
+
+
 # ---- settings -----------------------------------------------------------------------------
 
 def get_setting(con, key: str, default=None):

@@ -14,6 +14,7 @@ import streamlit as st
 
 from onefunnel import layer, periods
 from onefunnel.db import DatabaseLocked, connect, db_path, get_setting
+from onefunnel.db import data_version as db_data_version
 from onefunnel.formats import (  # noqa: F401 - re-exported for pages
     _missing, fmt_date, fmt_days, fmt_hours, fmt_int, fmt_money, fmt_pct, fmt_ratio)
 from onefunnel.definitions import METRICS, help_text
@@ -61,11 +62,7 @@ def cursor():
 
 def data_version(con=None) -> tuple:
     """Changes whenever data or settings change; part of every cache key."""
-    con = con or cursor()
-    return tuple(con.execute(
-        "select (select coalesce(max(import_id), 0) from imports),"
-        " (select count(*) from settings_log),"
-        " (select count(*) from lead_records) + (select count(*) from opportunity_records)").fetchall()[0])
+    return db_data_version(con or cursor())
 
 
 @st.cache_data(show_spinner=False, max_entries=512)

@@ -138,4 +138,4 @@ link += [("filters", DIMENSIONS[d]) for d in filter_dims]
 link += [(f"in_{d}", v) for d, values in where for v in values]
 link += [("chart", MEASURES[charted])] if len(chosen) > 1 and charted else []
 path = urlsplit(st.context.url or "").path or "/explore"
-st.code(f"{path}?{urlencode(link)}", language=None)
+st.code(f"{path}?{urlencode(link)}", language=None, wrap_lines=True)

@@ -2,7 +2,8 @@
 
 Every number a page, chart, the CLI or the accountability table shows is asked for here by name:
 `values(con, ["won_revenue", "win_rate"], start, end)` for a period's totals, `by(con, names, "channel",
-start, end)` for one row per value of a dimension. A base measure is an aggregate over one model (a
+start, end)` for one row per value of a dimension (or `("channel", "month")`: per pair of values), either
+with `where=[("owner", ["Dana Reyes"])]` to count only the records with those values. A base measure is an aggregate over one model (a
 canonical view) of the records whose time column falls in the period; a derived measure is SQL over
 other measures (rates as ratios of sums), `trailing.NAME` being NAME over the 180 days before the period.
 One query answers a request: one grouped scan per (model, time column) and the derived expressions on top.

@@ -94,9 +94,11 @@ for col, dim in zip(layer.VALUE_COLUMNS, split):
 first = chosen[0]
 if is_time[rows_dim]:
     long = long.sort_values(list(layer.VALUE_COLUMNS[:len(split)]))
-else:   # rows by the first measure's total, largest first
-    order = long.groupby("value")[first].sum(min_count=1).fillna(float("-inf")).sort_values(ascending=False)
-    long["_rank"] = long["value"].map({v: i for i, v in enumerate(order.index)})
+else:   # rows by the first measure of the row's value (the layer's, over every column), largest first
+    totals = ui.measures_by([first], rows_dim, params, where=where) if cols_dim else long
+    totals = totals.assign(value=totals["value"].fillna(NONE).astype(str))
+    order = totals.sort_values([first, "value"], ascending=[False, True], na_position="last")["value"].tolist()
+    long["_rank"] = long["value"].map({v: i for i, v in enumerate(order)})
     long = long.sort_values(["_rank"] + (["value_2"] if cols_dim else [])).drop(columns="_rank")
 
 # ---- the table -----------------------------------------------------------------------------------------------

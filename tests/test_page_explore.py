@@ -145,3 +145,25 @@ def test_a_period_without_records_says_so(teams):
     at = _explore(start="2025-01-01", end="2025-03-31")
     assert any("No records" in i.value for i in at.info)
     assert not at.get("plotly_chart")
+
+
+def test_the_chart_follows_the_dimensions():
+    import pandas as pd
+
+    from onefunnel.charts_explore import explore_chart
+
+    one = pd.DataFrame({"value": ["Paid Search", "Referrals"], "won_revenue": [50000.0, 0.0]})
+    fig = explore_chart(one, "won_revenue", "Won revenue", "money", "shared", row_is_time=False)
+    assert [t.type for t in fig.data] == ["bar"] and list(fig.data[0].text) == ["$50.0k", "$0"]
+    months = pd.DataFrame({"value": ["2026-07", "2026-08"], "win_rate": [None, 0.5]})
+    assert [t.type for t in explore_chart(months, "win_rate", "Win rate", "pct", "sales", True).data] == ["scatter"]
+    # two dimensions: a line per channel over months; grouped bars for up to 8 column values; else a heatmap
+    grid = pd.DataFrame({"value": ["Paid Search", "Paid Search", "Referrals"], "value_2": ["2026-07", "2026-08", "2026-07"],
+                         "leads_created": [2, 1, 1]})
+    fig = explore_chart(grid, "leads_created", "Leads", "int", "marketing", False, True)
+    assert [(t.type, t.name) for t in fig.data] == [("scatter", "Paid Search"), ("scatter", "Referrals")]
+    fig = explore_chart(grid.assign(value_2=["A", "B", "A"]), "leads_created", "Leads", "int", "marketing", False, False)
+    assert [(t.type, t.name) for t in fig.data] == [("bar", "A"), ("bar", "B")] and fig.layout.barmode == "group"
+    wide = pd.DataFrame({"value": ["x"] * 9, "value_2": [f"c{i}" for i in range(9)], "leads_created": range(9)})
+    fig = explore_chart(wide, "leads_created", "Leads", "int", "marketing", False, False)
+    assert [t.type for t in fig.data] == ["heatmap"] and list(fig.data[0].z[0]) == list(range(9))

@@ -62,20 +62,22 @@ def explore_chart(df: pd.DataFrame, measure: str, label: str, fmt: str, owner: s
                                  marker_color=PALETTE[i % len(PALETTE)], text=[text(v) for v in part[measure]],
                                  hovertemplate=f"%{{x}} · {name}: %{{text}}<extra></extra>"))
         fig.update_layout(barmode="group")
+        fig.update_xaxes(categoryorder="array", categoryarray=list(dict.fromkeys(df["value"])))   # the table's order
     else:
         grid = df.pivot(index="value", columns="value_2", values=measure)
         grid = grid.reindex(index=list(dict.fromkeys(df["value"])), columns=list(dict.fromkeys(df["value_2"])))
         fig.add_trace(go.Heatmap(z=grid.astype(float).values, x=[str(c) for c in grid.columns],
                                  y=[str(r) for r in grid.index], colorscale="Blues", hoverongaps=False,
-                                 text=[[text(v) for v in row] for row in grid.values], texttemplate="%{text}",
+                                 colorbar={"title": {"text": label}},
+                                 text=[[text(v) if not pd.isna(v) else "" for v in row] for row in grid.values],
+                                 texttemplate="%{text}",
                                  hovertemplate="%{y} · %{x}: %{text}<extra></extra>"))
         fig.update_yaxes(autorange="reversed")
-    if fmt == "pct":
-        fig.update_yaxes(tickformat=".0%")
-    elif fmt == "money":
-        fig.update_yaxes(tickprefix="$")
+    if kind != "heatmap":     # the measure on the y axis (a heatmap's colour bar names it)
+        fig.update_yaxes(title_text=label, tickformat=".0%" if fmt == "pct" else None,
+                         tickprefix="$" if fmt == "money" else None)
     if kind in ("bar", "grouped"):
         fig.update_yaxes(rangemode="tozero")
     rows = df["value"].nunique()
     height = 160 + 28 * rows if kind == "heatmap" else 440
-    return projector_layout(fig, height=min(height, 900), title=label, legend=two and kind != "heatmap")
+    return projector_layout(fig, height=min(height, 900), legend=two and kind != "heatmap")

@@ -162,8 +162,12 @@ def test_the_chart_follows_the_dimensions():
                          "leads_created": [2, 1, 1]})
     fig = explore_chart(grid, "leads_created", "Leads", "int", "marketing", False, True)
     assert [(t.type, t.name) for t in fig.data] == [("scatter", "Paid Search"), ("scatter", "Referrals")]
-    fig = explore_chart(grid.assign(value_2=["A", "B", "A"]), "leads_created", "Leads", "int", "marketing", False, False)
+    # grouped bars keep the table's row order, though the first bars (column A) skip Referrals
+    two = pd.DataFrame({"value": ["Paid Search", "Referrals", "Social"], "value_2": ["A", "B", "A"],
+                        "leads_created": [2, 1, 1]})
+    fig = explore_chart(two, "leads_created", "Leads", "int", "marketing", False, False)
     assert [(t.type, t.name) for t in fig.data] == [("bar", "A"), ("bar", "B")] and fig.layout.barmode == "group"
+    assert list(fig.layout.xaxis.categoryarray) == ["Paid Search", "Referrals", "Social"]
     wide = pd.DataFrame({"value": ["x"] * 9, "value_2": [f"c{i}" for i in range(9)], "leads_created": range(9)})
     fig = explore_chart(wide, "leads_created", "Leads", "int", "marketing", False, False)
     assert [t.type for t in fig.data] == ["heatmap"] and list(fig.data[0].z[0]) == list(range(9))

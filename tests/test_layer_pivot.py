@@ -110,3 +110,17 @@ def test_what_cannot_be_split_or_filtered_is_refused():
     lay = layer.layer()
     assert lay.supports("win_rate", ("owner", "stage")) and not lay.supports("leads_created", ("owner", "stage"))
     assert lay.supports("cost_per_lead", ("channel", "month")) and not lay.supports("cost_per_lead", "owner")
+
+
+def test_every_measure_runs_by_two_dimensions_with_a_filter_and_adds_up(con):
+    from onefunnel import layer
+
+    lay = layer.layer()
+    where = [("channel", ["Paid Search", "Organic Search"])]
+    wanted = [n for n in lay.measures if lay.supports(n, ("owner", "week", "channel"))]
+    assert {"won_revenue", "win_rate", "mqls", "sla_breaches", "weighted_pipeline"} <= set(wanted)
+    cells = layer.by(con, wanted, ("owner", "week"), *Q3, where=where)
+    total = layer.values(con, wanted, *Q3, where=where)
+    for name in wanted:
+        if lay.measures[name].additive:
+            assert sum(c[name] or 0 for c in cells) == pytest.approx(total[name] or 0), name

@@ -60,7 +60,7 @@ with measures_box:
                             placeholder="Pick one or more measures")
     hidden = len(MEASURES) - len(offered)
     if hidden:
-        st.caption(f"{hidden} measures are hidden: they cannot be split by "
+        st.caption(f"{hidden} measures are hidden: they cannot be split or filtered by "
                    + ", ".join(DIMENSIONS[d].lower() for d in split + tuple(filter_dims))
                    + " (a lead has no deal stage, spend has no owner, goals have no channel, ...); "
                    "the Definitions page says which records each measure counts.")

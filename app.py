@@ -26,6 +26,9 @@ SECTIONS = {
         ("pages/attribution.py", "Attribution", ":material/pie_chart:", False),
         ("pages/spend.py", "Spend & ROI", ":material/payments:", False),
     ],
+    "Explore": [
+        ("pages/explore.py", "Explore", ":material/explore:", False),
+    ],
     "Data": [
         ("pages/data.py", "Upload & history", ":material/upload_file:", False),
         ("pages/definitions.py", "Definitions", ":material/menu_book:", False),

@@ -3,7 +3,8 @@
 Generates (once, cached in data/bench/) a company of 1,000,000 leads as a HubSpot contacts
 CSV, 5,000,000 template touches and the matching Salesforce opportunity report, then in a
 fresh process measures: our ingest against a plain DuckDB read_csv of the same files, the
-full metrics of one quarter (cold and warm), the attribution queries, and peak memory.
+full metrics of one quarter (cold and warm), the attribution queries, the Explore page's pivots
+(a few measures by two dimensions), and peak memory.
 """
 
 from __future__ import annotations
@@ -27,6 +28,14 @@ from onefunnel import ROOT
 BENCH_DIR = ROOT / "data" / "bench"
 QUARTER = (dt.date(2026, 7, 1), dt.date(2026, 9, 30))
 BREAKDOWN_DIMENSIONS = ["channel", "campaign", "owner", "owner_team", "source_system", "stage", "week", "month"]
+# The Explore page's pivots: (measures, two dimensions, filters), each one query of the metrics layer
+PIVOTS = {
+    "deals by channel x month": (["won_revenue", "win_rate", "opps_created", "pipeline_created"],
+                                 ("channel", "month"), []),
+    "funnel by owner x week": (["leads_created", "mqls", "mql_to_sql_rate", "sqls", "win_rate"], ("owner", "week"), []),
+    "by campaign x stage, 2 channels": (["won_revenue", "opps_created", "win_rate"], ("campaign", "stage"),
+                                        [("channel", ["Paid Search", "Paid Social"])]),
+}
 
 
 def generate(out: Path, leads: int, touches: int) -> list[Path]:
@@ -168,6 +177,8 @@ def measure(files: list[Path], repeat: int, rounds: int = 5) -> dict:
         out["owners_warm_s"] = _median_time(lambda: owners(con, start, end), repeat)
         out["breakdowns"] = {d: _median_time(lambda d=d: layer.breakdown(con, d, start, end), repeat)
                              for d in BREAKDOWN_DIMENSIONS}
+        out["pivots"] = {name: _median_time(lambda p=p: layer.by(con, p[0], p[1], start, end, where=p[2]), repeat)
+                         for name, p in PIVOTS.items()}
         page_params = {**params, "as_of": end, "sla_hours": 24.0, "goal": None, "model": "linear", "stall_days": 14, "owners": []}
         out["pages"] = {q: _median_time(lambda q=q: run(con, q, **page_params), repeat) for q in PAGE_QUERIES}
         con.close()
@@ -235,6 +246,9 @@ def report(r: dict) -> str:
     lines.append(f"  {'by owner (opportunity and lead owners)':40} {r['owners_warm_s']:.3f} s warm")
     lines.append("breakdowns of the quarter (every breakdown measure by one dimension, warm):")
     for k, sec in r.get("breakdowns", {}).items():
+        lines.append(f"  {k:32} {sec:.3f} s")
+    lines.append("Explore pivots of the quarter (a few measures by two dimensions, warm; target <= 0.5 s):")
+    for k, sec in r.get("pivots", {}).items():
         lines.append(f"  {k:32} {sec:.3f} s")
     lines.append("page queries for the same quarter (warm):")
     for k, sec in r.get("pages", {}).items():

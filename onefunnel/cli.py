@@ -1,4 +1,4 @@
-"""Command line: `python -m onefunnel ingest | goal | quota | metrics | demo | undo | sql` (see README)."""
+"""Command line: `python -m onefunnel ingest | formats | goal | quota | metrics | demo | undo | sql` (see README)."""
 
 from __future__ import annotations
 
@@ -33,6 +33,10 @@ def _parser() -> argparse.ArgumentParser:
 
     ing = with_db(sub.add_parser("ingest", help="import export files, in the order given"))
     ing.add_argument("files", nargs="+")
+    ing.add_argument("--format", dest="mapping", metavar="NAME",
+                     help="read the files with this saved column mapping (python -m onefunnel formats lists them)")
+
+    with_db(sub.add_parser("formats", help="list the saved column mappings (made on the Data page)"))
 
     goal = with_db(sub.add_parser("goal", help="set the revenue goal of a month"))
     goal.add_argument("--month", required=True, help="YYYY-MM")
@@ -89,13 +93,28 @@ def main(argv: list[str] | None = None) -> int:
         con.close()
 
 
-def cmd_ingest(con, args) -> int:
-    from onefunnel.ingest import FileRefused, ingest_file
+def _mapping_names(con) -> str:
+    from onefunnel.ingest import custom_formats
 
+    names = [f["label"] for f in custom_formats(con)]
+    return ("saved mappings: " + ", ".join(repr(n) for n in names)) if names else \
+        "no mapping is saved yet (map the columns on the Data page, 'Map the columns yourself')"
+
+
+def cmd_ingest(con, args) -> int:
+    from onefunnel.ingest import FileRefused, find_custom_format, ingest_file
+
+    key = None
+    if args.mapping is not None:
+        entry = find_custom_format(con, args.mapping)
+        if entry is None:
+            print(f"error: no saved mapping named {args.mapping!r}; {_mapping_names(con)}", file=sys.stderr)
+            return 2
+        key = entry["key"]
     failed = 0
     for name in args.files:
         try:
-            r = ingest_file(con, name, who="cli")
+            r = ingest_file(con, name, who="cli", mapping_key=key)
         except FileRefused as exc:
             failed += 1
             print(f"REFUSED {exc}", file=sys.stderr)
@@ -114,6 +133,19 @@ def cmd_ingest(con, args) -> int:
         if len(r.rejects) > 20:
             print(f"  ... and {len(r.rejects) - 20} more rejected rows")
     return 1 if failed else 0
+
+
+def cmd_formats(con, args) -> int:
+    from onefunnel.ingest import custom_formats
+
+    formats = custom_formats(con)
+    if not formats:
+        print(_mapping_names(con))
+        return 0
+    for f in formats:
+        print(f"{f['label']}: {f['kind']} records")
+        print("  " + ", ".join(f"{column} -> {field}" for field, column in f["fields"].items()))
+    return 0
 
 
 def cmd_goal(con, args) -> int:
@@ -292,4 +324,4 @@ def _print_schema(objects, fmt: str) -> int:
     return 0
 
 
-COMMANDS = {"ingest": cmd_ingest, "goal": cmd_goal, "quota": cmd_quota, "metrics": cmd_metrics, "demo": cmd_demo, "undo": cmd_undo}
+COMMANDS = {"ingest": cmd_ingest, "formats": cmd_formats, "goal": cmd_goal, "quota": cmd_quota, "metrics": cmd_metrics, "demo": cmd_demo, "undo": cmd_undo}

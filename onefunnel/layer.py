@@ -2,7 +2,8 @@
 
 Every number a page, chart, the CLI or the accountability table shows is asked for here by name:
 `values(con, ["won_revenue", "win_rate"], start, end)` for a period's totals, `by(con, names, "channel",
-start, end)` for one row per value of a dimension. A base measure is an aggregate over one model (a
+start, end)` for one row per value of a dimension (or `("channel", "month")`: per pair of values), either
+with `where=[("owner", ["Dana Reyes"])]` to count only the records with those values. A base measure is an aggregate over one model (a
 canonical view) of the records whose time column falls in the period; a derived measure is SQL over
 other measures (rates as ratios of sums), `trailing.NAME` being NAME over the 180 days before the period.
 One query answers a request: one grouped scan per (model, time column) and the derived expressions on top.
@@ -79,18 +80,27 @@ class Layer:
         """The measures a derived measure's SQL names, as (trailing?, name)."""
         return [(bool(t), n) for t, n in _REF.findall(_strip_strings(self.measures[name].sql)) if n in self.measures]
 
-    def supports(self, name: str, dimension: str | None) -> bool:
-        """Whether a measure can be split by the dimension (every model it reads has a value for it)."""
-        if dimension is None:
-            return True
-        dim = self.dimensions[dimension]
-        return all(dim.grain or model in dim.exprs for model in self.models_of(name))
+    def supports(self, name: str, dimension) -> bool:
+        """Whether a measure can be split (or filtered) by the dimension, or by each of a tuple of
+        dimensions: every model it reads has a value for it."""
+        for d in dims_of(dimension):
+            dim = self.dimensions[d]
+            if not all(dim.grain or model in dim.exprs for model in self.models_of(name)):
+                return False
+        return True
 
     def models_of(self, name: str) -> set[str]:
         m = self.measures[name]
         if not m.is_derived:
             return {m.model}
         return set().union(*[self.models_of(n) for _, n in self.deps(name)]) if self.deps(name) else set()
+
+
+def dims_of(dimension) -> tuple[str, ...]:
+    """A dimension argument as a tuple of names: None -> (), "channel" -> ("channel",)."""
+    if dimension is None:
+        return ()
+    return (dimension,) if isinstance(dimension, str) else tuple(dimension)
 
 
 _REF = re.compile(r"(?<![$\w.])(trailing\.)?([a-z_][a-z0-9_]*)\b(?!\s*\()")
@@ -184,21 +194,31 @@ def _uses(expr: str, alias: str) -> bool:
     return re.search(rf"(?<![\w.]){re.escape(alias)}\.", expr) is not None
 
 
+VALUE_COLUMNS = ("value", "value_2")   # one column per dimension of a request
+
+
 @lru_cache(maxsize=256)
-def compile_sql(wanted: tuple[str, ...], dimension: str | None = None) -> str:
+def compile_sql(wanted: tuple[str, ...], dimension=None, where: tuple[str, ...] = ()) -> str:
     """One query: a row per value of the dimension (one row, value 'all', without one), a column per
-    wanted measure ('trailing.NAME' for NAME over the 180 days before the period). Parameters: $start, $end, and whichever of $as_of, $sla_hours, $goal the
-    measures use."""
+    wanted measure ('trailing.NAME' for NAME over the 180 days before the period). `dimension` may be a
+    tuple of two dimensions: a row per pair of values, in the columns value and value_2. `where` names
+    dimensions to filter on: the i-th keeps the records whose value (the dimension's SQL for each model)
+    is in the list bound as $where_i. Parameters: $start, $end, $where_i, and whichever of $as_of,
+    $sla_hours, $goal the measures use."""
     lay = layer()
     unknown = [n for n in wanted if n.removeprefix("trailing.") not in lay.measures]
     if unknown:
         raise KeyError(f"no measure named {', '.join(map(repr, unknown))} in {LAYER_FILE.name}")
-    dim = lay.dimensions[dimension] if dimension else None
-    if dimension and dimension not in lay.dimensions:
-        raise KeyError(f"no dimension named {dimension!r}")
-    cant = [n for n in wanted if not lay.supports(n.removeprefix("trailing."), dimension)]
-    if cant:
-        raise ValueError(f"{', '.join(cant)} cannot be split by {dimension}")
+    dims = dims_of(dimension)
+    for d in dims + tuple(where):
+        if d not in lay.dimensions:
+            raise KeyError(f"no dimension named {d!r}")
+    if len(dims) > len(VALUE_COLUMNS) or len(set(dims)) < len(dims):
+        raise ValueError(f"split by at most {len(VALUE_COLUMNS)} different dimensions, not {dims}")
+    for what, names_ in (("split", dims), ("filtered", tuple(where))):
+        cant = [n for n in wanted if not lay.supports(n.removeprefix("trailing."), names_)]
+        if cant:
+            raise ValueError(f"{', '.join(cant)} cannot be {what} by {', '.join(names_)}")
     p_need, t_need = _closure(lay, list(wanted))
     windows = [("P", "$start::date", "$end::date")]
     if t_need:
@@ -216,45 +236,53 @@ def compile_sql(wanted: tuple[str, ...], dimension: str | None = None) -> str:
             for x, ws in groups[key]:
                 if x == n:
                     ws.add(window)
+
+    def dim_sql(name: str, model_name: str, time: str) -> str:
+        dim = lay.dimensions[name]
+        return GRAINS[dim.grain].format(t=time) if dim.grain else dim.exprs[model_name]
+
+    cols = VALUE_COLUMNS[:max(len(dims), 1)]
     ctes = [f"win as ({win_sql})"]
     parts = []
     for i, ((model_name, time), members) in enumerate(groups.items()):
         model = lay.models[model_name]
-        if dim is None:
-            value = "'all'"
-        elif dim.grain:
-            value = GRAINS[dim.grain].format(t=time)
-        else:
-            value = dim.exprs[model_name]
+        values_ = [dim_sql(d, model_name, time) for d in dims] or ["'all'"]
+        filters = [f"list_contains($where_{j}::varchar[], ({dim_sql(d, model_name, time)})::varchar)"
+                   for j, d in enumerate(where)]
         aggs = [f"{lay.measures[n].sql} as {n}" for n, _ in members]
-        exprs = " ".join([value, time] + aggs)
+        exprs = " ".join(values_ + filters + [time] + aggs)
         joins = " ".join(j for alias, j in model.joins.items() if _uses(exprs, alias))
         only = {w for _, ws in members for w in ws}
         win_filter = "" if len(only) == len(windows) else f" and win.w = '{next(iter(only))}'"
+        selected = ", ".join(f"{v} as {c}" for v, c in zip(values_, cols))
         ctes.append(
-            f"g{i} as (select win.w, {value} as value, {', '.join(aggs)}\n"
+            f"g{i} as (select win.w, {selected}, {', '.join(aggs)}\n"
             f"  from {model.source} {joins}\n"
             f"  join win on {time}::date between win.s and win.e{win_filter}\n"
-            f"  group by all)")
+            + (f"  where {' and '.join(filters)}\n" if filters else "")
+            + "  group by all)")
         parts.append(f"select * from g{i}")
     base_cols = sorted(p_need | t_need)
     if parts:
         union = "\nunion all by name\n".join(parts)
-        ctes.append(f"base as (select w, value, {', '.join(f'max({c}) as {c}' for c in base_cols)}\n"
-                    f"  from ({union}) group by w, value)")
+        ctes.append(f"base as (select w, {', '.join(cols)}, {', '.join(f'max({c}) as {c}' for c in base_cols)}\n"
+                    f"  from ({union}) group by w, {', '.join(cols)})")
     else:
-        ctes.append("base as (select null::varchar as w, null::varchar as value)")
+        ctes.append("base as (select null::varchar as w, " + ", ".join(f"null::varchar as {c}" for c in cols) + ")")
     select = ", ".join(f'{_expand(lay, n.removeprefix("trailing."), "T" if n.startswith("trailing.") else "P")} as "{n}"'
                        for n in wanted)
-    if dim is None:
+    if not dims:
         frm = ("(select 'all' as value) k\n"
                "left join (select * from base where w = 'P') p on true\n"
                "left join (select * from base where w = 'T') t on true")
+        keys = "k.value as value"
     else:
+        same = " and ".join(f"t.{c} is not distinct from p.{c}" for c in cols)
         frm = ("(select * from base where w = 'P') p\n"
-               "left join (select * from base where w = 'T') t on t.value is not distinct from p.value")
+               f"left join (select * from base where w = 'T') t on {same}")
+        keys = ", ".join(f"p.{c} as {c}" for c in cols)
     sep = ",\n"
-    return f"with {sep.join(ctes)}\nselect {'p.value' if dim else 'k.value'} as value, {select}\nfrom {frm}"
+    return f"with {sep.join(ctes)}\nselect {keys}, {select}\nfrom {frm}"
 
 
 # ---- running -----------------------------------------------------------------------------------------
@@ -295,18 +323,31 @@ def params(con, start: dt.date, end: dt.date, as_of: dt.date | None = None,
             "goal": goal}
 
 
+def _where(where) -> tuple[tuple[str, ...], dict]:
+    """Filters as (dimension names for compile_sql, their $where_i parameters: lists of text values)."""
+    where = list(where or ())
+    return tuple(d for d, _ in where), {f"where_{i}": [str(v) for v in vals] for i, (_, vals) in enumerate(where)}
+
+
 def values(con, wanted, start: dt.date, end: dt.date, as_of: dt.date | None = None,
-           sla_hours: float | None = None, goal: float | None = None) -> dict:
-    """The period's value of each wanted measure, by name (None for null)."""
+           sla_hours: float | None = None, goal: float | None = None, where=None) -> dict:
+    """The period's value of each wanted measure, by name (None for null). `where`: filters, a sequence of
+    (dimension, values) pairs; a record counts when its value of each dimension is one of the values."""
     wanted = tuple(wanted)
-    row = _run(con, compile_sql(wanted), params(con, start, end, as_of, sla_hours, goal))[0]
+    dims, bound = _where(where)
+    row = _run(con, compile_sql(wanted, None, dims), {**params(con, start, end, as_of, sla_hours, goal), **bound})[0]
     return {n: row[n] for n in wanted}
 
 
-def by(con, wanted, dimension: str, start: dt.date, end: dt.date, as_of: dt.date | None = None,
-       sla_hours: float | None = None, goal: float | None = None) -> list[dict]:
-    """One dict per value of the dimension in the period: {"value": ..., measure: value, ...}."""
-    return _run(con, compile_sql(tuple(wanted), dimension), params(con, start, end, as_of, sla_hours, goal))
+def by(con, wanted, dimension, start: dt.date, end: dt.date, as_of: dt.date | None = None,
+       sla_hours: float | None = None, goal: float | None = None, where=None) -> list[dict]:
+    """One dict per value of the dimension in the period: {"value": ..., measure: value, ...}. With a tuple
+    of two dimensions, one dict per pair of values: {"value": ..., "value_2": ..., ...}. `where` as in
+    values()."""
+    dimension = dimension if isinstance(dimension, str) else tuple(dimension)
+    dims, bound = _where(where)
+    return _run(con, compile_sql(tuple(wanted), dimension, dims),
+                {**params(con, start, end, as_of, sla_hours, goal), **bound})
 
 
 def breakdown(con, dimension: str, start: dt.date, end: dt.date, as_of: dt.date | None = None,

@@ -90,13 +90,13 @@ def who() -> str:
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def _cached_measures(wanted: tuple, dimension, params: tuple, version: tuple, path: str) -> list[dict]:
+def _cached_measures(wanted: tuple, dimension, params: tuple, version: tuple, path: str, where: tuple = ()) -> list[dict]:
     con = _shared_connection(path).cursor()
     try:
         p = dict(params)
         if dimension:
-            return layer.by(con, wanted, dimension, **p)
-        return [layer.values(con, wanted, **p)]
+            return layer.by(con, wanted, dimension, **p, where=where)
+        return [layer.values(con, wanted, **p, where=where)]
     finally:
         con.close()
 
@@ -105,15 +105,24 @@ def _period_args(params: dict) -> tuple:
     return tuple(sorted((k, params[k]) for k in ("start", "end", "as_of", "sla_hours", "goal")))
 
 
-def measures(names, params: dict) -> dict:
-    """Measures of the metrics layer by name for a period (view.params() or compare_params())."""
-    return _cached_measures(tuple(names), None, _period_args(params), data_version(), str(db_path()))[0]
+def _where_args(where) -> tuple:
+    return tuple((d, tuple(vals)) for d, vals in (where or ()))
 
 
-def measures_by(names, dimension: str, params: dict) -> pd.DataFrame:
-    """Measures by one dimension of the metrics layer: a row per value (column `value`)."""
-    rows = _cached_measures(tuple(names), dimension, _period_args(params), data_version(), str(db_path()))
-    return pd.DataFrame(rows, columns=["value", *names])
+def measures(names, params: dict, where=()) -> dict:
+    """Measures of the metrics layer by name for a period (view.params() or compare_params()); `where`:
+    filters as (dimension, values) pairs (layer.values)."""
+    return _cached_measures(tuple(names), None, _period_args(params), data_version(), str(db_path()),
+                            _where_args(where))[0]
+
+
+def measures_by(names, dimension, params: dict, where=()) -> pd.DataFrame:
+    """Measures by one dimension of the metrics layer: a row per value (column `value`); by a tuple of two
+    dimensions, a row per pair (columns `value`, `value_2`). `where` as in measures()."""
+    dims = layer.dims_of(dimension)
+    rows = _cached_measures(tuple(names), dims if len(dims) > 1 else dims[0], _period_args(params), data_version(),
+                            str(db_path()), _where_args(where))
+    return pd.DataFrame(rows, columns=[*layer.VALUE_COLUMNS[:len(dims)], *names])
 
 
 PAGE_MEASURES = tuple(n for n in layer.layer().measures if n not in ("quota", "quota_attainment")) + tuple(
@@ -283,6 +292,18 @@ def sidebar() -> View:
     label = PERIODS[preset] if preset != "custom" else f"{fmt_date(start)} – {fmt_date(end)}"
     c = periods.comparison(start, end, as_of, {"last_year": "year"}.get(compare_mode, compare_mode), fy)
     return View(start, end, as_of, (c.start, c.end) if c else None, team, label, c)
+
+
+def sidebar_query() -> list[tuple[str, str]]:
+    """The sidebar's controls as URL query parameters (their labels, as bound), for a link that reopens
+    this view: period (with start and end for a custom one), comparison, team lens."""
+    state = st.session_state
+    out = [("period", PERIODS[state.get("period") or "this_quarter"])]
+    if state.get("period") == "custom":
+        out += [(k, state[k].isoformat()) for k in ("start", "end") if isinstance(state.get(k), dt.date)]
+    out.append(("compare", COMPARE[state.get("compare") or "previous"]))
+    out.append(("team", TEAMS[state.get("team") or "everyone"]))
+    return out
 
 
 def view() -> View:

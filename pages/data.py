@@ -13,6 +13,7 @@ from onefunnel import ui
 from onefunnel.ingest import (FileRefused, custom_formats, delete_custom_format, ingest_file, preview,
                               rename_custom_format, save_custom_format)
 from onefunnel.ingest.presets import KIND_FIELDS, custom_format_entry, mapping, norm_header
+from onefunnel.ingest.propose import propose
 from onefunnel.ingest.undo import LIMITS, RECORD_TABLES, UndoRefused, undo_import
 from onefunnel.queries import run
 
@@ -63,17 +64,23 @@ def checked(upload):
 NOT_IN_FILE = "— not in this file —"
 
 
-def map_columns(upload, headers: list[str], current=None) -> None:
+def map_columns(upload, headers: list[str], current=None, proposal=None, expanded: bool = False) -> None:
     """Expander to map the file's columns by hand: kind, one column per field, a name; saving
-    stores the format (setting custom_formats, logged) and checks the file again."""
-    with st.expander("Map the columns yourself", icon=":material/tune:"):
+    stores the format (setting custom_formats, logged) and checks the file again. Pre-filled with
+    what the detected format reads (`current`), else with a proposal (ingest.propose) to confirm."""
+    with st.expander("Map the columns yourself", icon=":material/tune:", expanded=expanded):
         st.caption("Say which column holds each field. The format is remembered: the next file "
                    "with these columns is read the same way.")
+        if proposal is not None:
+            st.caption("Proposed from the column names and values: check each field, correct what is wrong, "
+                       "then save.")
         fid = upload.file_id
         kinds = list(KIND_FIELDS)
-        kind = st.selectbox("Records in this file", kinds, key=f"map-kind-{fid}",
-                            index=kinds.index(current.kind) if current is not None else 0)
+        start_kind = current.kind if current is not None else proposal.kind if proposal is not None else kinds[0]
+        kind = st.selectbox("Records in this file", kinds, key=f"map-kind-{fid}", index=kinds.index(start_kind))
         found = mapping(current, headers) if current is not None and current.kind == kind else {}
+        if proposal is not None:
+            found = {f: [headers.index(h)] for f, h in proposal.fields_by_kind[kind].items() if h in headers}
         by_name = {norm_header(h): i for i, h in reversed(list(enumerate(headers)))}
         options = [None] + [i for i, h in enumerate(headers) if str(h).strip()]
         chosen = {}
@@ -110,8 +117,9 @@ if uploads:
         with st.container(border=True):
             if isinstance(result, FileRefused):
                 st.error(f"**{upload.name}** cannot be imported: {result}", icon=":material/block:")
-                if getattr(result, "headers", None):   # no recognisable header: the user can map it
-                    map_columns(upload, result.headers)
+                if getattr(result, "headers", None):   # no or a loose header match: the user can map it
+                    map_columns(upload, result.headers, proposal=propose(result.headers, result.sample),
+                                expanded=True)
                 continue
             ready.append((upload, result))
             st.markdown(f"**{upload.name}** — detected **{result.preset.label}** "

@@ -52,12 +52,12 @@ def test_map_the_columns_yourself(app_env):
     assert [e.label for e in at.expander if e.label == "Map the columns yourself"]
     fid = next(b.key for b in at.button if b.key and b.key.startswith("map-save-"))[len("map-save-"):]
     assert at.text_input(key=f"map-name-{fid}").value == "our_crm"   # the file name stem, no typing needed
-    at.selectbox(key=f"map-kind-{fid}").set_value("opportunity").run()
-    # nothing is pre-filled: no header is named like a field
-    assert at.selectbox(key=f"map-{fid}-opportunity-record_id").value is None
-    # options are the column positions of the file: 0 Deal Ref, 1 Client, 2 Rep, 3 Phase, 4 Booked
-    for field, col in {"record_id": 0, "name": 1, "owner": 2, "stage": 3, "amount": 4}.items():
-        at.selectbox(key=f"map-{fid}-opportunity-{field}").set_value(col)
+    # a mapping is proposed from the header words and values: opportunity records, and per field the column
+    # position of the file (0 Deal Ref, 1 Client, 2 Rep, 3 Phase, 4 Booked: numbers, so the amount)
+    assert at.selectbox(key=f"map-kind-{fid}").value == "opportunity"
+    assert any("Proposed from the column names and values" in c.value for c in at.caption)
+    for field, col in {"record_id": 0, "name": 1, "owner": 2, "stage": 3, "amount": 4, "created_at": None}.items():
+        assert at.selectbox(key=f"map-{fid}-opportunity-{field}").value == col, field
     at.button(key=f"map-save-{fid}").click().run()
     assert not at.exception
     # re-checked with the new format: 2 rows (D-1 won 1200, D-2 open), nothing unused
@@ -85,17 +85,36 @@ def test_map_the_columns_yourself(app_env):
 
 def test_ignored_columns_are_shown_and_the_mapping_is_pre_filled(app_env):
     at = _data_page(app_env)
-    opp = b"opportunity_id,close_date,deal_stage,close_value\nO-1,2026-07-01,Won,500\n"
+    opp = b"opportunity_id,created_at,close_date,stage,amount,region\nO-1,2026-06-01,2026-07-01,Won,500,EU\n"
     at.file_uploader[0].set_value(("pipe.csv", opp, "text/csv")).run()
     assert any("detected **Opportunities (template)**" in m.value for m in at.markdown)
-    assert any(c.value == "• Not used: deal_stage, close_value" for c in at.caption)
+    assert any(c.value == "• Not used: region" for c in at.caption)
     fid = next(b.key for b in at.button if b.key and b.key.startswith("map-save-"))[len("map-save-"):]
-    # pre-filled with what the template reads: opportunity_id (column 0) and close_date (column 1)
+    # pre-filled with what the template reads: opportunity_id (column 0), created_at (1) ... amount (4)
     assert at.selectbox(key=f"map-kind-{fid}").value == "opportunity"
-    assert at.selectbox(key=f"map-{fid}-opportunity-record_id").value == 0
-    assert at.selectbox(key=f"map-{fid}-opportunity-close_date").value == 1
-    at.selectbox(key=f"map-{fid}-opportunity-stage").set_value(2)
-    at.selectbox(key=f"map-{fid}-opportunity-amount").set_value(3)
+    assert [at.selectbox(key=f"map-{fid}-opportunity-{f}").value
+            for f in ("record_id", "created_at", "close_date", "stage", "amount")] == [0, 1, 2, 3, 4]
+    at.selectbox(key=f"map-{fid}-opportunity-source").set_value(5)
     at.button(key=f"map-save-{fid}").click().run()
     assert any("detected **pipe**" in m.value for m in at.markdown)
     assert not any("Not used" in c.value for c in at.caption)
+
+
+def test_a_loose_template_match_is_refused_and_a_mapping_proposed(app_env):
+    at = _data_page(app_env)
+    # opportunity_id and close_date make it the template, which would read no stage, amount or creation date
+    opp = b"opportunity_id,close_date,deal_stage,close_value,engage_date\nO-1,7/20/2026,Won,500,7/1/2026\n"
+    at.file_uploader[0].set_value(("pipe.csv", opp, "text/csv")).run()
+    errors = [e.value for e in at.error]
+    assert any("pipe.csv" in e and "only loosely: no column for stage (or is_won), amount, created_at" in e
+               and "deal_stage, close_value, engage_date are not used" in e for e in errors), errors
+    assert not [b for b in at.button if b.key == "confirm_import"]
+    fid = next(b.key for b in at.button if b.key and b.key.startswith("map-save-"))[len("map-save-"):]
+    # proposed: opportunity_id 0, close_date 1 (dates), deal_stage 2, close_value 3 (numbers), engage_date 4
+    assert at.selectbox(key=f"map-kind-{fid}").value == "opportunity"
+    assert [at.selectbox(key=f"map-{fid}-opportunity-{f}").value
+            for f in ("record_id", "close_date", "stage", "amount", "created_at")] == [0, 1, 2, 3, 4]
+    at.button(key=f"map-save-{fid}").click().run()
+    assert any("detected **pipe**" in m.value for m in at.markdown)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Will load"] == "1" and metrics["Rejected"] == "0"

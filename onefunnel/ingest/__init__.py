@@ -10,9 +10,9 @@ mappings, imports the import log, undo takes an import back.
 from onefunnel.ingest.imports import ImportResult
 from onefunnel.ingest.load import ingest_file
 from onefunnel.ingest.reader import FileRefused
-from onefunnel.ingest.saved_formats import (custom_formats, custom_presets, delete_custom_format, rename_custom_format,
-                                            save_custom_format)
+from onefunnel.ingest.saved_formats import (custom_formats, custom_presets, delete_custom_format, find_custom_format,
+                                            rename_custom_format, save_custom_format)
 from onefunnel.ingest.staging import Reject, Staged, preview
 
 __all__ = ["FileRefused", "ImportResult", "Reject", "Staged", "custom_formats", "custom_presets",
-           "delete_custom_format", "ingest_file", "preview", "rename_custom_format", "save_custom_format"]
+           "delete_custom_format", "find_custom_format", "ingest_file", "preview", "rename_custom_format", "save_custom_format"]

@@ -15,12 +15,12 @@ from onefunnel.ingest.staging import Progress, drop_temp, read_raw, stage_file
 
 
 def ingest(con, path: Path, file_name: str, tmp: Path, digest: Future, who: str | None,
-           progress: Progress) -> ImportResult:
+           progress: Progress, mapping_key: str | None = None) -> ImportResult:
     """Any file: read into `raw`, each column decided from all its values, rows checked one by one."""
     try:
         # The file is read into the temp table `raw` before the transaction begins: a failed
         # read (a file that is not UTF-8 after all, read again) must not abort the transaction.
-        raw = read_raw(con, path, file_name, tmp, progress)
+        raw = read_raw(con, path, file_name, tmp, progress, mapping_key)
         with transaction(con):
             staged = stage_file(con, raw, digest, progress)
             import_id = con.execute("select nextval('import_id_seq')").fetchall()[0][0]

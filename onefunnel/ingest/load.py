@@ -23,11 +23,12 @@ from onefunnel.ingest.staging import Progress, file_hash, noop
 
 
 def ingest_file(con, path: str | Path, file_name: str | None = None, who: str | None = None,
-                progress: Progress = noop) -> ImportResult:
+                progress: Progress = noop, mapping_key: str | None = None) -> ImportResult:
     """Import one file in one transaction. Raises FileRefused (nothing stored) for a broken file.
 
     A clean CSV takes the one-pass path; any other file, or a clean-looking one that turns out
-    not to be, the checking path (see one_pass.ingest)."""
+    not to be, the checking path (see one_pass.ingest). mapping_key: read the file with that saved
+    mapping (saved_formats) and no other format."""
     path = Path(path)
     file_name = file_name or path.name
     row_sets.rehash_if_needed(con)
@@ -35,9 +36,9 @@ def ingest_file(con, path: str | Path, file_name: str | None = None, who: str | 
         digest = pool.submit(file_hash, path)
         result = None
         if not is_workbook(path, file_name):
-            result = one_pass.ingest(con, path, file_name, Path(tmp), digest, who, progress)
+            result = one_pass.ingest(con, path, file_name, Path(tmp), digest, who, progress, mapping_key)
         if result is None:
-            result = checked.ingest(con, path, file_name, Path(tmp), digest, who, progress)
+            result = checked.ingest(con, path, file_name, Path(tmp), digest, who, progress, mapping_key)
     try:
         row_sets.compact_repeats(con)
     except duckdb.Error:

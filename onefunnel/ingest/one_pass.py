@@ -14,7 +14,7 @@ import duckdb
 
 from onefunnel.db import transaction
 from onefunnel.ingest import records, row_sets
-from onefunnel.ingest.saved_formats import custom_presets
+from onefunnel.ingest.saved_formats import candidate_presets
 from onefunnel.ingest.imports import ImportResult, import_result, log_import, next_import_id
 from onefunnel.ingest.presets import KIND_FIELDS, mapping
 from onefunnel.ingest.reader import FileRefused, RawFile, csv_relation, layout_csv
@@ -30,7 +30,7 @@ class _NotClean(Exception):
 
 
 def ingest(con, path: Path, file_name: str, tmp: Path, digest: Future, who: str | None,
-           progress: Progress) -> ImportResult | None:
+           progress: Progress, mapping_key: str | None = None) -> ImportResult | None:
     """A clean CSV file in one pass: read, typed and stored by one statement, as a plain read_csv would.
 
     Clean: every value reads in its column's reading, no row to skip or reject. The first try
@@ -41,7 +41,7 @@ def ingest(con, path: Path, file_name: str, tmp: Path, digest: Future, who: str 
     and its transaction is rolled back; None tells the caller to take the checking path, which
     reports rejected rows. A file whose record ids or people repeat falls back too."""
     try:
-        raw = layout_csv(path, file_name, tmp, custom_presets(con))
+        raw = layout_csv(path, file_name, tmp, *candidate_presets(con, mapping_key))
     except FileRefused:
         return None   # the checking path refuses it with the same message
     kinds = KIND_FIELDS[raw.preset.kind]

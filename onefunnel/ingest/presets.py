@@ -254,13 +254,14 @@ def match(preset: Preset, headers: list[str]) -> int:
                for a in aliases if find_column(a, headers) is not None)
 
 
-def detect(raw_headers: list[str], extra: list[Preset] | tuple[Preset, ...] = ()) -> Preset | None:
+def detect(raw_headers: list[str], extra: list[Preset] | tuple[Preset, ...] = (), builtin: bool = True) -> Preset | None:
     """The preset that recognizes the most of these headers, or None.
 
     `extra` (formats the user mapped by hand, see custom_preset) are considered first: one
-    whose mapped headers are all present is more specific than any template."""
+    whose mapped headers are all present is more specific than any template. builtin=False:
+    only `extra` (a file read with a mapping named by the user)."""
     headers = [norm_header(h) for h in raw_headers]
-    for candidates in (list(extra), PRESETS):
+    for candidates in (list(extra), PRESETS if builtin else []):
         if not candidates:
             continue
         scored = [(match(p, headers), i, p) for i, p in enumerate(candidates)]
@@ -274,6 +275,25 @@ def ignored_columns(preset: Preset, raw_headers: list[str]) -> list[str]:
     """The file's (non-blank) headers that no field of the preset reads, in file order."""
     used = {i for ix in mapping(preset, raw_headers).values() for i in ix}
     return [str(h).strip() for i, h in enumerate(raw_headers) if i not in used and str(h).strip()]
+
+
+# Fields the metrics need from a kind's records (one of each group). A built-in template that leaves one
+# of them unmapped while the file has columns it does not read matches only loosely: the file is refused.
+METRIC_FIELDS: dict[str, list[tuple[str, ...]]] = {
+    "opportunity": [("stage", "is_won"), ("amount",), ("created_at",), ("close_date",)],
+    "touch": [("email", "lead_ref")],
+}
+
+
+def loose_match(preset: Preset, raw_headers: list[str]) -> list[str]:
+    """The metric fields a built-in template leaves unmapped ('stage or is_won', 'amount', ...) when the
+    file also has columns the template does not read; [] for a good match or any other preset."""
+    if preset.key not in PRESETS_BY_KEY or not preset.template or not ignored_columns(preset, raw_headers):
+        return []
+    found = mapping(preset, raw_headers)
+    names = [[preset.fields[f][0] for f in group if f in preset.fields]
+             for group in METRIC_FIELDS.get(preset.kind, []) if not any(f in found for f in group)]
+    return [n[0] + (f" (or {' or '.join(n[1:])})" if n[1:] else "") for n in names]
 
 
 # ---- formats mapped by hand (setting `custom_formats`) ----------------------------------------------

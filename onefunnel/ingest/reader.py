@@ -22,7 +22,7 @@ from pathlib import Path
 import pandas as pd
 from charset_normalizer import from_bytes
 
-from onefunnel.ingest.presets import PRESETS, Preset, detect, mapping
+from onefunnel.ingest.presets import PRESETS, Preset, detect, ignored_columns, loose_match, mapping
 
 SNIFF_BYTES = 256 * 1024
 HEADER_SEARCH_LINES = 30
@@ -36,11 +36,12 @@ class FileRefused(Exception):
     """The whole file is refused: nothing from it is stored."""
 
     def __init__(self, file_name: str, reason: str, line: int | None = None, column: str | None = None,
-                 headers: list[str] | None = None):
+                 headers: list[str] | None = None, sample: list[list[str]] | None = None):
         self.file_name, self.reason, self.line, self.column = file_name, reason, line, column
-        # for "no recognisable header": the cells of the line most likely to be the header
-        # (so the user can map them by hand); None for every other refusal
+        # for "no recognisable header" and a loose template match: the cells of the (likely) header
+        # and of the first rows below it (so the user can map them by hand); None for other refusals
         self.headers = headers
+        self.sample = sample or []
         where = ""
         if line is not None:
             where += f", line {line}"
@@ -118,39 +119,77 @@ def _split(line: str, delim: str) -> list[str]:
         return []
 
 
-def find_header(lines: list[str], file_name: str,
-                extra: list[Preset] | tuple[Preset, ...] = ()) -> tuple[int, str, Preset, list[str]]:
+SAMPLE_ROWS = 50   # rows kept with a refusal, for proposing a mapping
+
+
+def find_header(lines: list[str], file_name: str, extra: list[Preset] | tuple[Preset, ...] = (),
+                builtin: bool = True) -> tuple[int, str, Preset, list[str]]:
     """(0-based line index, delimiter, preset, header cells) of the first recognisable header.
 
-    `extra`: formats mapped by hand, tried before the built-in presets (presets.detect)."""
+    `extra`: formats mapped by hand, tried before the built-in presets (presets.detect);
+    builtin=False: only those (a mapping the user named)."""
     for idx, line in enumerate(lines[:HEADER_SEARCH_LINES]):
         best = None
         for delim in DELIMITERS:
             cells = _split(line, delim)
             if len(cells) < 2:
                 continue
-            preset = detect(cells, extra)
+            preset = detect(cells, extra, builtin)
             if preset and (best is None or len(cells) > len(best[3])):
                 best = (idx, delim, preset, cells)
         if best:
             return best
     first = next((ln for ln in lines if ln.strip()), "")
+    headers, sample = _likely_header(lines)
+    if not builtin and extra:
+        raise FileRefused(file_name, _not_the_mapping(extra[0], headers), line=1 if first else None,
+                          headers=headers, sample=sample)
     raise FileRefused(
         file_name,
         f"no recognisable header in the first {HEADER_SEARCH_LINES} lines"
         + (f" (the first line reads: {first[:120]!r})" if first else " (the file is empty)")
         + ". " + supported_formats(),
-        line=1 if first else None, headers=_likely_header(lines))
+        line=1 if first else None, headers=headers, sample=sample)
 
 
-def _likely_header(lines: list[str]) -> list[str] | None:
-    """The cells of the first line (of the header search) that splits into 2 or more cells,
-    by the delimiter that gives the most cells."""
-    for line in lines[:HEADER_SEARCH_LINES]:
-        cells = max((_split(line, d) for d in DELIMITERS), key=len)
+def _not_the_mapping(preset: Preset, headers: list[str] | None) -> str:
+    have = {str(h).strip().lower() for h in headers or []}
+    missing = [h for (h,) in preset.requires if h.lower() not in have]
+    return (f"the file does not have the columns of the mapping {preset.label!r}: no "
+            + ", ".join(repr(h) for h in missing) + " in its header")
+
+
+def _likely_header(lines: list[str]) -> tuple[list[str] | None, list[list[str]]]:
+    """The cells of the first line (of the header search) that splits into 2 or more cells, by the
+    delimiter that gives the most cells, and the cells of the lines below it (up to SAMPLE_ROWS)."""
+    for idx, line in enumerate(lines[:HEADER_SEARCH_LINES]):
+        delim = max(DELIMITERS, key=lambda d: len(_split(line, d)))
+        cells = _split(line, delim)
         if len(cells) >= 2:
-            return cells
-    return None
+            return cells, _rows_below(lines, idx, delim)
+    return None, []
+
+
+def _rows_below(lines: list[str], idx: int, delim: str) -> list[list[str]]:
+    """The cells of the first rows under the header line `idx` (a quoted value spanning lines is cut)."""
+    return [_split(ln, delim) for ln in lines[idx + 1:idx + 1 + SAMPLE_ROWS] if ln.strip()]
+
+
+def refuse_loose(file_name: str, preset: Preset, headers: list[str], sample: list[list[str]]) -> None:
+    """Refuse a file a built-in template reads only loosely (presets.loose_match): it would load records
+    without the fields the metrics need, and every metric would be 0."""
+    missing = loose_match(preset, headers)
+    if not missing:
+        return
+    unused = ignored_columns(preset, headers)
+    raise FileRefused(
+        file_name,
+        f"it matches {preset.label} only loosely: no column for {', '.join(missing)}, while "
+        f"{', '.join(unused)} {'is' if len(unused) == 1 else 'are'} not used. Map the columns to the fields "
+        "('Map the columns yourself' on the Data page, which proposes a mapping), or from a shell read it with "
+        "a saved mapping: python -m onefunnel ingest --format NAME FILE (python -m onefunnel formats lists "
+        "them); or rename the columns to the template's headers (README, 'Templates')",
+        line=1, headers=headers, sample=sample)
 
 
 def supported_formats() -> str:
@@ -271,16 +310,17 @@ def _encoding_of(path: Path, file_name: str) -> str:
     return detect_encoding(head, file_name)
 
 
-def read_csv_file(con, path: Path, file_name: str, workdir: Path, extra: list[Preset] | tuple[Preset, ...] = ()) -> RawFile:
+def read_csv_file(con, path: Path, file_name: str, workdir: Path, extra: list[Preset] | tuple[Preset, ...] = (),
+                  builtin: bool = True) -> RawFile:
     encoding = _encoding_of(path, file_name)
     try:
-        return _read_text(con, path, file_name, workdir, encoding, extra)
+        return _read_text(con, path, file_name, workdir, encoding, extra, builtin)
     except _NotUtf8:
-        return _read_text(con, path, file_name, workdir, "cp1252", extra)
+        return _read_text(con, path, file_name, workdir, "cp1252", extra, builtin)
 
 
 def _layout(path: Path, file_name: str, workdir: Path, encoding: str,
-            extra: list[Preset] | tuple[Preset, ...] = ()) -> RawFile:
+            extra: list[Preset] | tuple[Preset, ...] = (), builtin: bool = True) -> RawFile:
     """Where the data is and how it is laid out (encoding, header, delimiter, footer); reads no rows."""
     utf8 = to_utf8(path, encoding, workdir)
     with open(utf8, "r", encoding="utf-8-sig", errors="replace", newline="") as f:
@@ -288,7 +328,8 @@ def _layout(path: Path, file_name: str, workdir: Path, encoding: str,
     lines = sample.splitlines()
     if len(sample) == SNIFF_BYTES and lines:
         lines = lines[:-1]   # the last line of the sample may be cut
-    idx, delim, preset, headers = find_header(lines, file_name, extra)
+    idx, delim, preset, headers = find_header(lines, file_name, extra, builtin)
+    refuse_loose(file_name, preset, headers, _rows_below(lines, idx, delim))
     data, footer = strip_footer(utf8, workdir)
     notes = []
     if idx:
@@ -313,15 +354,16 @@ def csv_relation(raw: RawFile, head: int | None = None) -> str:
             f"{f' limit {head}' if head else ''})")
 
 
-def layout_csv(path: Path, file_name: str, workdir: Path, extra: list[Preset] | tuple[Preset, ...] = ()) -> RawFile:
+def layout_csv(path: Path, file_name: str, workdir: Path, extra: list[Preset] | tuple[Preset, ...] = (),
+               builtin: bool = True) -> RawFile:
     """The layout of a CSV file as its first bytes tell it (the encoding is provisional, see
     detect_encoding); raises FileRefused for an empty, binary or unrecognised file."""
-    return _layout(path, file_name, workdir, _encoding_of(path, file_name), extra)
+    return _layout(path, file_name, workdir, _encoding_of(path, file_name), extra, builtin)
 
 
 def _read_text(con, path: Path, file_name: str, workdir: Path, encoding: str,
-               extra: list[Preset] | tuple[Preset, ...] = ()) -> RawFile:
-    raw = _layout(path, file_name, workdir, encoding, extra)
+               extra: list[Preset] | tuple[Preset, ...] = (), builtin: bool = True) -> RawFile:
+    raw = _layout(path, file_name, workdir, encoding, extra, builtin)
     try:
         # Rows keep the file's order: rowids count the data rows (see staging.stage).
         con.execute(f"create or replace temp table raw as select * from {csv_relation(raw)}")
@@ -353,7 +395,8 @@ def _cell_text(v) -> str | None:
     return s if s.strip() else None
 
 
-def read_excel_file(con, path: Path, file_name: str, extra: list[Preset] | tuple[Preset, ...] = ()) -> RawFile:
+def read_excel_file(con, path: Path, file_name: str, extra: list[Preset] | tuple[Preset, ...] = (),
+                    builtin: bool = True) -> RawFile:
     try:
         sheets = pd.read_excel(path, sheet_name=None, header=None, dtype=object, engine="calamine")
     except Exception as exc:
@@ -366,10 +409,12 @@ def read_excel_file(con, path: Path, file_name: str, extra: list[Preset] | tuple
                 cells.pop()
             if len(cells) < 2:
                 continue
-            preset = detect(cells, extra)
+            preset = detect(cells, extra, builtin)
             if not preset:
                 continue
             body = frame.iloc[idx + 1:, :len(cells)]
+            refuse_loose(file_name, preset, cells, [[_cell_text(v) or "" for v in row]
+                                                    for row in body.head(SAMPLE_ROWS).itertuples(index=False)])
             text = pd.DataFrame({f"c{i}": [_cell_text(v) for v in body.iloc[:, i]]
                                  for i in range(len(cells))}, dtype=object)
             text["excel_row"] = [int(r) + 1 for r in body.index]
@@ -384,20 +429,24 @@ def read_excel_file(con, path: Path, file_name: str, extra: list[Preset] | tuple
                 notes.append(f"skipped {idx} row(s) above the header")
             return RawFile(file_name, preset, cells, "xlsx", None, idx + 1, is_excel=True,
                            sheet=str(sheet), notes=notes)
+    headers, sample = _first_excel_row(sheets)
+    if not builtin and extra:
+        raise FileRefused(file_name, _not_the_mapping(extra[0], headers), headers=headers, sample=sample)
     raise FileRefused(file_name, f"no sheet has a recognisable header in its first {HEADER_SEARCH_LINES} rows. "
-                                 + supported_formats(), headers=_first_excel_row(sheets))
+                                 + supported_formats(), headers=headers, sample=sample)
 
 
-def _first_excel_row(sheets: dict) -> list[str] | None:
-    """The first row of the first sheet with at least two cells (the likely header)."""
+def _first_excel_row(sheets: dict) -> tuple[list[str] | None, list[list[str]]]:
+    """The first row of the first sheet with at least two cells (the likely header), and the rows below."""
     for frame in sheets.values():
         for idx in range(min(HEADER_SEARCH_LINES, len(frame))):
             cells = [_cell_text(v) or "" for v in frame.iloc[idx].tolist()]
             while cells and not cells[-1]:
                 cells.pop()
             if len(cells) >= 2:
-                return cells
-    return None
+                body = frame.iloc[idx + 1:idx + 1 + SAMPLE_ROWS, :len(cells)]
+                return cells, [[_cell_text(v) or "" for v in row] for row in body.itertuples(index=False)]
+    return None, []
 
 
 EXCEL_NAMES = (".xlsx", ".xls", ".xlsm")
@@ -416,13 +465,14 @@ def is_workbook(path: Path, file_name: str) -> bool:
 
 
 def read_file(con, path: Path, file_name: str, workdir: Path,
-              extra: list[Preset] | tuple[Preset, ...] = ()) -> RawFile:
-    """Read any supported file into the temp table `raw` (`extra`: formats mapped by hand)."""
+              extra: list[Preset] | tuple[Preset, ...] = (), builtin: bool = True) -> RawFile:
+    """Read any supported file into the temp table `raw` (`extra`: formats mapped by hand; builtin=False:
+    only those)."""
     if _workbook_bytes(path):
-        return read_excel_file(con, path, file_name, extra)
+        return read_excel_file(con, path, file_name, extra, builtin)
     if file_name.lower().endswith(EXCEL_NAMES):
         raise FileRefused(file_name, "the name says Excel but the content is not a workbook")
-    return read_csv_file(con, path, file_name, workdir, extra)
+    return read_csv_file(con, path, file_name, workdir, extra, builtin)
 
 
 def line_numbers(raw: RawFile, rns: set[int]) -> dict[int, int]:

@@ -29,6 +29,24 @@ def custom_presets(con) -> list[Preset]:
     return out
 
 
+def find_custom_format(con, name: str) -> dict | None:
+    """The saved mapping named `name` (its label, any case, or its key), or None."""
+    wanted = str(name).strip().lower()
+    return next((e for e in custom_formats(con)
+                 if str(e.get("label", "")).strip().lower() == wanted or e.get("key") == str(name).strip()), None)
+
+
+def candidate_presets(con, key: str | None = None) -> tuple[list[Preset], bool]:
+    """(hand-made presets to try first, whether the built-in presets follow). With the key of a saved
+    mapping: that mapping alone (KeyError if there is none)."""
+    if key is None:
+        return custom_presets(con), True
+    entry = next((e for e in custom_formats(con) if e.get("key") == key), None)
+    if entry is None:
+        raise KeyError(f"no saved mapping {key!r}")
+    return [custom_preset(entry)], False
+
+
 def save_custom_format(con, entry: dict, who: str | None = None) -> None:
     """Store (or replace, by key) a hand-made format in the logged setting `custom_formats`."""
     custom_preset(entry)   # fails loudly on a malformed entry

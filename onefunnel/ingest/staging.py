@@ -15,7 +15,7 @@ from typing import Callable
 import pandas as pd
 import xxhash
 
-from onefunnel.ingest.saved_formats import custom_presets
+from onefunnel.ingest.saved_formats import candidate_presets
 from onefunnel.ingest.presets import KIND_FIELDS, Preset, ignored_columns, mapping
 from onefunnel.ingest.readings import cleaned, decide, sql_str, value_expr
 from onefunnel.ingest.reader import RawFile, line_numbers, read_file, workdir
@@ -178,10 +178,12 @@ def stage(con, raw: RawFile, progress: Progress = noop) -> tuple[dict, dict, lis
     return columns, readings, rejects, skipped, rejected
 
 
-def read_raw(con, path: Path, file_name: str, tmp: Path, progress: Progress) -> RawFile:
-    """Read the file into the temp table `raw` (the custom formats are tried first)."""
+def read_raw(con, path: Path, file_name: str, tmp: Path, progress: Progress, mapping_key: str | None = None) -> RawFile:
+    """Read the file into the temp table `raw` (the custom formats are tried first; with mapping_key,
+    the saved mapping of that key alone)."""
     progress(0.05, f"Reading {file_name}")
-    return read_file(con, path, file_name, tmp, custom_presets(con))
+    extra, builtin = candidate_presets(con, mapping_key)
+    return read_file(con, path, file_name, tmp, extra, builtin)
 
 
 def stage_file(con, raw: RawFile, digest: Future, progress: Progress) -> Staged:
@@ -196,14 +198,14 @@ def stage_file(con, raw: RawFile, digest: Future, progress: Progress) -> Staged:
                   rejected, readings, columns, sample, digest, dup, ignored_columns(raw.preset, raw.headers))
 
 
-def preview(con, path: str | Path, file_name: str | None = None) -> Staged:
-    """Read and check a file without storing anything."""
+def preview(con, path: str | Path, file_name: str | None = None, mapping_key: str | None = None) -> Staged:
+    """Read and check a file without storing anything (mapping_key: read it with that saved mapping)."""
     path = Path(path)
     file_name = file_name or path.name
     with workdir() as tmp, ThreadPoolExecutor(1) as pool:   # hashing overlaps DuckDB's work (both release the GIL)
         try:
             digest = pool.submit(file_hash, path)
-            return stage_file(con, read_raw(con, path, file_name, Path(tmp), noop), digest, noop)
+            return stage_file(con, read_raw(con, path, file_name, Path(tmp), noop, mapping_key), digest, noop)
         finally:
             drop_temp(con)
 

@@ -8,7 +8,8 @@ import streamlit as st
 from onefunnel import ROOT
 from onefunnel import ui
 
-st.set_page_config(page_title="OneFunnel", page_icon=":material/filter_alt:", layout="wide")
+# a local icon: a material-icon favicon is fetched from Google's font server, which an offline machine lacks
+st.set_page_config(page_title="OneFunnel", page_icon=str(ROOT / "onefunnel" / "assets" / "icon.png"), layout="wide")
 
 SECTIONS = {
     "Leadership": [

@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from urllib.parse import urlsplit
 from pathlib import Path
 
 import pytest
@@ -101,3 +102,19 @@ def screenshot(page, name: str) -> Path:
     page.screenshot(path=str(path), full_page=True)
     page.set_viewport_size(size)
     return path
+
+
+def offline(page) -> list[str]:
+    """Abort every request to a host other than 127.0.0.1 (the machine may have no internet); returns the
+    list of such requests, which a test expects to stay empty."""
+    outside = []
+
+    def handle(route):
+        host = urlsplit(route.request.url).hostname
+        if host in ("127.0.0.1", "localhost") or route.request.url.startswith(("data:", "blob:")):
+            route.continue_()
+            return
+        outside.append(route.request.url)
+        route.abort()
+    page.route("**/*", handle)
+    return outside

@@ -2,17 +2,14 @@
 is Q3 2026): a measure and a dimension picked by clicking show their table, and the link the page shows
 reopens the same view in a fresh tab. Every request that leaves the machine is blocked and must not happen:
 the page works offline (Streamlit widgets and the Plotly bundled with Streamlit, no CDN, no telemetry).
-One exception is the app shell's, not the page's: Streamlit's frontend fetches the favicon of app.py's
-`page_icon=":material/filter_alt:"` from Google's font server (blocked here; the tab shows no icon).
 """
 
 import re
-from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import screenshot, wait_idle
+from tests.browser.conftest import offline, screenshot, wait_idle
 from tests.test_team_queries import load_teams_fixture
 
 pytestmark = pytest.mark.browser
@@ -23,26 +20,6 @@ def app(start_app, tmp_path):
     db = tmp_path / "teams.duckdb"
     load_teams_fixture(db)
     return start_app(db, today="2026-09-30")
-
-
-APP_FAVICON = "materialsymbolsrounded/filter_alt/"   # app.py's page_icon, see above
-
-
-def offline(page) -> list[str]:
-    """Abort every request to a host other than 127.0.0.1; returns the list of those requests (but the
-    app's favicon)."""
-    outside = []
-
-    def handle(route):
-        host = urlsplit(route.request.url).hostname
-        if host in ("127.0.0.1", "localhost") or route.request.url.startswith(("data:", "blob:")):
-            route.continue_()
-            return
-        if APP_FAVICON not in route.request.url:
-            outside.append(route.request.url)
-        route.abort()
-    page.route("**/*", handle)
-    return outside
 
 
 def choose(page, label, option):

@@ -45,7 +45,7 @@ for section, entries in SECTIONS.items():
     if present:
         pages[section] = present
 
-page = st.navigation(pages)
+page = st.navigation(pages, expanded=True)   # every page listed: no "View more" fold
 st.session_state["_view"] = ui.sidebar()
 
 try:

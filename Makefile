@@ -15,7 +15,7 @@ install: $(STAMP)
 browser:
 	@scripts/ensure-chromium
 
-run: install
+run: install browser
 	$(PY) -m onefunnel demo --if-empty
 	$(PY) -m onefunnel.serve --server.port $(PORT)
 

@@ -15,6 +15,7 @@ SECTIONS = {
     "Leadership": [
         ("pages/goal.py", "Joint goal", ":material/flag:", True),
         ("pages/funnel.py", "Funnel", ":material/filter_alt:", False),
+        ("pages/review.py", "Weekly review", ":material/event_note:", False),
     ],
     "Teams": [
         ("pages/ownership.py", "Ownership", ":material/account_tree:", False),

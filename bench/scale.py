@@ -181,6 +181,7 @@ def measure(files: list[Path], repeat: int, rounds: int = 5) -> dict:
                          for name, p in PIVOTS.items()}
         page_params = {**params, "as_of": end, "sla_hours": 24.0, "goal": None, "model": "linear", "stall_days": 14, "owners": []}
         out["pages"] = {q: _median_time(lambda q=q: run(con, q, **page_params), repeat) for q in PAGE_QUERIES}
+        out["review"] = measure_review(con, end, Path(tmp) / "review", repeat)
         con.close()
         db_file = Path(tmp) / f"bench{rounds - 1}.duckdb"
         cli = [sys.executable, "-m", "onefunnel", "metrics", "--db", str(db_file), "--start", str(start),
@@ -222,6 +223,26 @@ def measure_pages() -> dict:
     return out
 
 
+def measure_review(con, day, out_dir: Path, repeat: int) -> dict:
+    """The weekly review of the last whole week before `day` + 3 days: its numbers (review.build, what the
+    page gathers; cold and warm) and the export (charts, PDF, HTML, numbers.csv, as `onefunnel report`)."""
+    import datetime as dt
+
+    from onefunnel import report as review_report
+    from onefunnel import review
+
+    ref = day + dt.timedelta(days=3)
+    week = review.last_whole_week(ref)
+    t = time.perf_counter()
+    r = review.build(con, week, ref)
+    cold = time.perf_counter() - t
+    warm = _median_time(lambda: review.build(con, week, ref), repeat)
+    t = time.perf_counter()
+    review_report.write(review.build(con, week, ref), out_dir)
+    return {"week": week, "build_cold_s": cold, "build_warm_s": warm, "export_s": time.perf_counter() - t,
+            "changes": [c.sentence for c in r.changes]}
+
+
 def report(r: dict) -> str:
     lines = ["", "OneFunnel benchmark (one run; ingest: medians of rounds; queries: medians of warm repeats)", ""]
     lines.append(f"{'file':32} {'rows':>10} {'MB':>7} {'plain read s':>13} {'ingest s':>9} {'ratio':>6}  path")
@@ -253,6 +274,10 @@ def report(r: dict) -> str:
     lines.append("page queries for the same quarter (warm):")
     for k, sec in r.get("pages", {}).items():
         lines.append(f"  {k:32} {sec:.3f} s")
+    if r.get("review"):
+        v = r["review"]
+        lines.append(f"weekly review of {v['week']}: numbers cold {v['build_cold_s']:.2f} s, warm {v['build_warm_s']:.2f} s "
+                     f"(target <= 2 s warm); export (PDF, HTML, numbers.csv) {v['export_s']:.2f} s (target <= 10 s)")
     if r.get("render"):
         lines.append("page render on a year of the demo company (server side, AppTest; cold / warm):")
         for k, v in r["render"].items():

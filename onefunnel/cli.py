@@ -1,4 +1,4 @@
-"""Command line: `python -m onefunnel ingest | formats | goal | quota | metrics | demo | undo | sql` (see README)."""
+"""Command line: `python -m onefunnel ingest | formats | goal | quota | metrics | report | demo | undo | sql` (see README)."""
 
 from __future__ import annotations
 
@@ -59,6 +59,12 @@ def _parser() -> argparse.ArgumentParser:
                      help="add one row per value of the dimension (METRICS.md \"Breakdowns\")")
     met.add_argument("--json", action="store_true", help="print the JSON contract of METRICS.md")
 
+    rep = with_db(sub.add_parser("report", help="the weekly review as review.pdf, review.html and numbers.csv",
+                                 description="Exit codes: 0 written; 1 a malformed or future week, a workspace "
+                                             "without data, or the export failed (no file is written)."))
+    rep.add_argument("--week", required=True, help="ISO week, YYYY-Www (e.g. 2026-W38)")
+    rep.add_argument("--out", required=True, help="folder to write the three files into (created if needed)")
+
     undo = with_db(sub.add_parser("undo", help="take one import back (records it replaced are not restored)"))
     undo.add_argument("import_id", type=int, help="the import's number (#) in the Data page's history")
 
@@ -82,6 +88,8 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "sql":      # checks the statement before it opens anything
         return cmd_sql(args)
+    if args.command == "report":   # checks the week (and that a database exists) before it opens anything
+        return cmd_report(args)
     try:
         con = connect(db_path(args.db))
     except DatabaseLocked as exc:
@@ -265,6 +273,41 @@ def cmd_sql(args) -> int:
     _print_rows(result.names(), result.rows(), args.format)
     if result.truncated:
         print(f"note: only the first {console.DOWNLOAD_ROWS:,} rows are printed", file=sys.stderr)
+    return 0
+
+
+def cmd_report(args) -> int:
+    """The weekly review's three files (onefunnel/report.py); nothing is written unless all three are."""
+    from onefunnel import periods, report, review
+
+    try:
+        review.check_week(args.week, periods.today())
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    path = db_path(args.db)
+    if not path.is_file():
+        print(f"error: no data: there is no database at {path} (import exports first)", file=sys.stderr)
+        return 1
+    try:
+        con = connect(path)
+    except DatabaseLocked as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    try:
+        if not con.execute("select count(*) from imports where undone_at is null").fetchall()[0][0]:
+            print(f"error: no data: the workspace {path} has no imported data, so there is nothing to review",
+                  file=sys.stderr)
+            return 1
+        r = review.build(con, args.week, periods.today())
+        written = report.write(r, args.out)
+    except report.ExportFailed as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        con.close()
+    for f in written:
+        print(f)
     return 0
 
 

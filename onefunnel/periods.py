@@ -4,8 +4,15 @@ period of METRICS.md "Comparisons" that every delta on a page and `metrics --com
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from dataclasses import dataclass
+
+
+def today() -> dt.date:
+    """Today, or $ONEFUNNEL_TODAY (tests pin the clock with it); the pages and the CLI share it."""
+    fixed = os.environ.get("ONEFUNNEL_TODAY")
+    return dt.date.fromisoformat(fixed) if fixed else dt.date.today()
 
 
 def add_months(d: dt.date, months: int) -> dt.date:

@@ -6,7 +6,6 @@ cards with their definitions, safe downloads and empty states. Pages import from
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass
 
 import pandas as pd
@@ -219,9 +218,8 @@ def has_data() -> bool:
 # ---- periods --------------------------------------------------------------------------------------
 
 def today() -> dt.date:
-    """Today, or $ONEFUNNEL_TODAY (tests pin the clock with it)."""
-    fixed = os.environ.get("ONEFUNNEL_TODAY")
-    return dt.date.fromisoformat(fixed) if fixed else dt.date.today()
+    """Today, or $ONEFUNNEL_TODAY (tests pin the clock with it): periods.today()."""
+    return periods.today()
 
 
 # the rules live in onefunnel.periods (the CLI uses them too)

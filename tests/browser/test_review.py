@@ -1,0 +1,63 @@
+"""Browser test of the Weekly review page on the review story: both files download from the page, the HTML opens
+in Chromium with every outside request blocked and none failing, and an action recorded before a server restart
+is there after it."""
+
+from tests.browser.conftest import offline, screenshot, wait_idle
+from tests.fixtures.review.story import TODAY, WEEK, load_story
+
+
+def test_review_downloads_offline_html_and_restart(tmp_path, start_app, page):
+    db = tmp_path / "review.duckdb"
+    load_story(db)
+    app = start_app(db, today=TODAY)
+    outside = offline(page)
+    page.goto(f"{app.url}/review?week={WEEK}")
+    wait_idle(page, 90000)
+    assert page.get_by_text("Paid Social (channel) accounts for 120% of the drop").count() == 1
+    screenshot(page, "review_week")
+
+    page.get_by_label("Your name, for the log").fill("Dana")
+    page.get_by_label("Text").fill("Ann calls every waiting MQL by Tuesday")
+    page.get_by_label("Owner", exact=True).fill("Ann Social")
+    page.get_by_role("button", name="Record").click()
+    wait_idle(page, 60000)
+    assert page.get_by_text("Recorded.").count() == 1
+
+    files = {}
+    for label, name in (("Download the PDF", "review.pdf"), ("Download the HTML", "review.html")):
+        with page.expect_download(timeout=120000) as dl:
+            page.get_by_role("button", name=label).click()
+        files[name] = tmp_path / name
+        dl.value.save_as(files[name])
+    assert files["review.pdf"].read_bytes()[:5] == b"%PDF-"
+    assert "Ann calls every waiting MQL by Tuesday" in files["review.html"].read_text()
+    assert outside == []
+
+    # the HTML file alone, in Chromium, with every request but the file itself (and its data URIs) blocked
+    failed, blocked = [], []
+    target = files["review.html"].as_uri()
+
+    def only_the_file(route):
+        if route.request.url == target or route.request.url.startswith("data:"):
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort()
+    alone = page.context.new_page()     # a page of its own: the downloads above count as failed requests
+    alone.route("**/*", only_the_file)
+    alone.on("requestfailed", lambda req: failed.append(req.url))
+    alone.goto(target)
+    alone.wait_for_load_state("load")
+    assert alone.locator("img").count() == 7
+    assert alone.evaluate("[...document.images].every(i => i.complete && i.naturalWidth > 0)")
+    assert blocked == [] and failed == []
+    alone.close()
+
+    # restart the server: the action is still there
+    app.stop()
+    app2 = start_app(db, today=TODAY)
+    page.unroute("**/*")
+    offline(page)
+    page.goto(f"{app2.url}/review?week={WEEK}")
+    wait_idle(page, 90000)
+    assert page.get_by_text("Ann calls every waiting MQL by Tuesday").count() >= 1

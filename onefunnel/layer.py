@@ -68,6 +68,11 @@ class Model:
     name: str
     source: str               # `from` clause with alias
     joins: dict               # alias -> join clause
+    facts: dict = field(default_factory=dict)   # name -> SQL, named as f.NAME in measures
+
+    def expand(self, sql: str) -> str:
+        """SQL with each f.NAME replaced by its fact's expression."""
+        return re.sub(r"(?<![\w.])f\.([a-z_][a-z0-9_]*)", lambda m: f"({self.facts[m.group(1)]})", sql)
 
 
 @dataclass(frozen=True)
@@ -115,7 +120,8 @@ def _strip_strings(sql: str) -> str:
 def layer() -> Layer:
     """The layer as written in queries/measures.toml (checked: formats, models, no cycles)."""
     raw = tomllib.loads(LAYER_FILE.read_text())
-    models = {n: Model(n, m["from"], dict(m.get("joins", {}))) for n, m in raw["models"].items()}
+    models = {n: Model(n, m["from"], dict(m.get("joins", {})), dict(m.get("facts", {})))
+              for n, m in raw["models"].items()}
     dims = {}
     for n, d in raw["dimensions"].items():
         exprs = {k: v for k, v in d.items() if k in models}
@@ -249,7 +255,7 @@ def compile_sql(wanted: tuple[str, ...], dimension=None, where: tuple[str, ...] 
         values_ = [dim_sql(d, model_name, time) for d in dims] or ["'all'"]
         filters = [f"list_contains($where_{j}::varchar[], ({dim_sql(d, model_name, time)})::varchar)"
                    for j, d in enumerate(where)]
-        aggs = [f"{lay.measures[n].sql} as {n}" for n, _ in members]
+        aggs = [f"{model.expand(lay.measures[n].sql)} as {n}" for n, _ in members]
         exprs = " ".join(values_ + filters + [time] + aggs)
         joins = " ".join(j for alias, j in model.joins.items() if _uses(exprs, alias))
         only = {w for _, ws in members for w in ws}
@@ -391,8 +397,8 @@ def records_sql(name: str) -> str:
     lay = layer()
     m = lay.measures[name]
     key, label, kind = RECORD_OF[m.model]
-    cond = _COUNT.fullmatch(m.sql.strip()).group(1) or "true"
     model = lay.models[m.model]
+    cond = model.expand(_COUNT.fullmatch(m.sql.strip()).group(1) or "true")
     joins = " ".join(j for alias, j in model.joins.items() if _uses(cond, alias))
     return (f"select distinct '{kind}' as record_type, {key} as record_key, {label} as record\n"
             f"from {model.source} {joins}\n"

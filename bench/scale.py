@@ -175,8 +175,11 @@ def measure(files: list[Path], repeat: int, rounds: int = 5) -> dict:
         out["metric_set_warm_s"] = _median_time(lambda: layer.values(con, CONTRACT_KEYS, start, end), repeat)
         out["attribution_summary_warm_s"] = _median_time(lambda: run(con, "attribution_summary", **params), repeat)
         out["owners_warm_s"] = _median_time(lambda: owners(con, start, end), repeat)
-        out["breakdowns"] = {d: _median_time(lambda d=d: layer.breakdown(con, d, start, end), repeat)
-                             for d in BREAKDOWN_DIMENSIONS}
+        lay = layer.layer()
+        out["breakdowns"] = {   # every breakdown measure the dimension can split (stage: opportunities only)
+            d: _median_time(lambda d=d: layer.by(con, [n for n in layer.names(breakdown=True) if lay.supports(n, d)],
+                                                 d, start, end), repeat)
+            for d in BREAKDOWN_DIMENSIONS}
         out["pivots"] = {name: _median_time(lambda p=p: layer.by(con, p[0], p[1], start, end, where=p[2]), repeat)
                          for name, p in PIVOTS.items()}
         page_params = {**params, "as_of": end, "sla_hours": 24.0, "goal": None, "model": "linear", "stall_days": 14, "owners": []}

@@ -378,6 +378,43 @@ def people(df: pd.DataFrame, formats: dict, text: tuple = ()):
     return out.style.format({c: f for c, f in formats.items() if c in out.columns and c not in text}, na_rep="–")
 
 
+# Column widths for st.dataframe: glide sizes a column to its header and first cells, which cut "$99,196" to
+# "9,196" when the table is squeezed; a column of this kind gets at least the width of its widest value.
+_NUMBER_FORMATS = {"int": "localized", "money": "dollar", "pct": "percent", "share": "percent", "hours": "%.1f h",
+                   "days": "%.1f d", "ratio": "%.1f×"}
+_VALUE_CHARS = {"int": 5, "money": 9, "pct": 5, "share": 5, "hours": 7, "days": 7, "ratio": 5}
+
+
+def col_width(label: str, chars: int = 0) -> int:
+    """Pixels for a column whose header is `label` and whose widest value has `chars` characters (14 px Source
+    Sans: at most 7 px a character, 16 px of padding)."""
+    return int(max(len(label), chars) * 7 + 20)
+
+
+def number_column(label: str, kind: str = "int", help: str | None = None, chars: int | None = None):
+    """A number column in the measure format of its kind (tables: whole dollars, see for_people), wide enough
+    for its header and values."""
+    return st.column_config.NumberColumn(label, format=_NUMBER_FORMATS[kind], help=help,
+                                         width=col_width(label, chars or _VALUE_CHARS[kind]))
+
+
+def text_column(label: str, chars: int = 12, help: str | None = None, **kw):
+    return st.column_config.TextColumn(label, help=help, width=col_width(label, chars), **kw)
+
+
+def for_people(df: pd.DataFrame, money=(), rates=()) -> pd.DataFrame:
+    """A table's copy for display: amounts in whole dollars ($120,000 not $120,000.17), rates to a tenth of a
+    percent (43.8%, not 43.75%). Downloads keep the exact values."""
+    out = df.copy()
+    for c in money:
+        if c in out.columns:
+            out[c] = pd.to_numeric(out[c], errors="coerce").round(0).astype("Int64")
+    for c in rates:
+        if c in out.columns:
+            out[c] = pd.to_numeric(out[c], errors="coerce").round(3)
+    return out
+
+
 def to_csv_bytes(df: pd.DataFrame) -> bytes:
     return excel_safe(df).to_csv(index=False).encode("utf-8-sig")
 

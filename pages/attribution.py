@@ -34,8 +34,16 @@ def models_table(df: pd.DataFrame, dim: str, label: str) -> None:
         config[mm] = st.column_config.NumberColumn(name, help=definition)
         config[f"{mm}_share"] = st.column_config.NumberColumn(f"{name} %", help=f"{name} credit / won revenue.")
         formats[mm], formats[f"{mm}_share"] = ui.fmt_money, ui.fmt_pct
-    order = [dim] + extra + ["deals"] + [c for mm in MODELS for c in (mm, f"{mm}_share")]
-    st.dataframe(ui.people(df, formats), hide_index=True, column_config=config, column_order=order, width="stretch")
+    # five models side by side fit the page in one unit at a time: credit in dollars, or its share of won revenue
+    share = st.segmented_control("Show", ["Credit", "Share of won revenue"], default="Credit", required=True,
+                                 key=f"models_unit_{dim}") == "Share of won revenue"
+    for mm in MODELS:
+        config[mm if not share else f"{mm}_share"] = st.column_config.NumberColumn(
+            ATTRIBUTION_MODELS[mm][0], help=ATTRIBUTION_MODELS[mm][1], width=ui.col_width(ATTRIBUTION_MODELS[mm][0], 9))
+    config[dim] = ui.text_column(label, 16, pinned=True)
+    order = [dim] + extra + ["deals"] + [f"{mm}_share" if share else mm for mm in MODELS]
+    st.dataframe(ui.people(df, formats), hide_index=True, column_config=config, column_order=order,
+                 width="stretch")
 
 
 view = ui.view()
@@ -135,6 +143,7 @@ with c2:
     camp = camp.sort_values([model, "campaign"], ascending=[False, True])
     st.dataframe(ui.people(camp, {model: ui.fmt_money, f"{model}_share": ui.fmt_pct}), hide_index=True,
                  width="stretch", height=400,
+                 column_order=["campaign", model, f"{model}_share"],
                  column_config={"campaign": "Campaign", "channels": "Channels",
                                 model: st.column_config.NumberColumn("Credit", help=ATTRIBUTION_MODELS[model][1]),
                                 f"{model}_share": st.column_config.NumberColumn("Share", help="Credit / won revenue.")})
@@ -176,7 +185,7 @@ table = path.assign(when=path["touched_at"], days=path["days_before_opp"],
                     counted=path["counts"].map({True: "yes", False: "no: after the opportunity"}))
 st.dataframe(ui.people(table, {"days": lambda x: f"{x:.1f}", **{mm: ui.fmt_money for mm in MODELS}}, tuple(MODELS)),
              hide_index=True, width="stretch", key="deal_path_table",
-             column_order=["seq", "when", "channel", "campaign", "kind", "counted", "days"] + MODELS,
+             column_order=["seq", "when", "channel", "campaign", "kind", "counted", "days", model],   # the model picked above; all five in the CSV
              column_config={
                  "seq": st.column_config.NumberColumn("#"),
                  "when": st.column_config.DatetimeColumn("Date", format="MMM D, YYYY HH:mm"),

@@ -194,8 +194,17 @@ history = run(con, "data_import_history")
 if history.empty:
     ui.empty_workspace()
 else:
-    st.dataframe(history, hide_index=True, column_config={
-        "imported_at": st.column_config.DatetimeColumn("imported", format="YYYY-MM-DD HH:mm")})
+    # the columns that fit the page; the format, new rows and who imported are in the CSV and the rejects below
+    st.dataframe(history, hide_index=True, key="import_history", column_config={
+        "#": ui.number_column("#", chars=3), "file": ui.text_column("File", 16), "records": ui.text_column("Records", 10),
+        "status": ui.text_column("Status", 12), "rows_read": ui.number_column("Rows read"),
+        "rows_loaded": ui.number_column("Stored"), "rows_rejected": ui.number_column("Rejected"),
+        "rows_skipped": ui.number_column("Skipped"),
+        "imported_at": st.column_config.DatetimeColumn("Imported", format="YYYY-MM-DD HH:mm",
+                                                       width=ui.col_width("Imported", 16))},
+        column_order=["#", "file", "records", "status", "rows_read", "rows_loaded", "rows_rejected", "rows_skipped",
+                      "imported_at"])
+    ui.download_csv(history, "import-history.csv", "Download the history", key="dl_history")
     with_rejects = history[(history["rows_rejected"] > 0) & (history["status"] == "stored")]
     if not with_rejects.empty:
         choice = st.selectbox("Rejected rows of an import", with_rejects["#"].tolist(),

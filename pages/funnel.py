@@ -86,7 +86,7 @@ col = "count" if measure == "count" else "value"
 shown = stages if measure == "count" else stages[stages["value"].notna()]
 
 # ---- the funnel ---------------------------------------------------------------------------------------------------
-left, right = st.columns([5, 6])
+left = right = st.container()   # stacked: the stage table needs the page's width
 with left:
     def _on_chart_click():
         pts = st.session_state["funnel_chart"].selection.points
@@ -115,8 +115,7 @@ with right:
     fmt = "dollar" if measure == "value" else "%d"
     st.dataframe(table, hide_index=True, key="stage_table", placeholder="–", column_config={
         "stage": st.column_config.TextColumn("Stage", help=" ".join(f"{s}: {t}" for s, t in STAGES)),
-        "owner": st.column_config.TextColumn("Owner", help="Stage owners are set on the Definitions page.",
-                                             width="small"),
+        "owner": ui.text_column("Owner", 24, help="Stage owners are set on the Definitions page."),
         "now": st.column_config.NumberColumn("Count" if measure == "count" else "Value", format=fmt,
                                              help=COUNTING_HELP),
         "step": st.column_config.TextColumn("Step from the stage before",
@@ -227,7 +226,7 @@ times["drop_off"] = [counts[prev_stage[s]] - counts[s] for s in times["stage"]]
 by_stage = stages.set_index("stage")
 times["conversion"] = [by_stage.loc[s, "rate"] for s in times["stage"]]
 times["conversion_name"] = [by_stage.loc[s, "step"] for s in times["stage"]]
-t1, t2 = st.columns([1, 1])
+t1 = t2 = st.container()   # stacked: the table needs the page's width
 with t1:
     st.plotly_chart(charts.stage_times_chart(times), theme=None, config=charts.PLOTLY_CONFIG, key="times_chart")
 with t2:

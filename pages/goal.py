@@ -147,7 +147,7 @@ ui.section("Wins of the period", "Every deal won in the period, by the team that
 wins = ui.query("goal_period_wins", **view.params())
 WIN_COLUMNS = {
     "deal": st.column_config.TextColumn("Deal"),
-    "amount": st.column_config.NumberColumn("Amount", format="dollar", help=help_text("won_revenue")),
+    "amount": ui.number_column("Amount", "money", help=help_text("won_revenue")),
     "owner": st.column_config.TextColumn("Owner", help="The opportunity owner."),
     "channel": st.column_config.TextColumn("Sourcing channel",
                                            help="The lead's original source (after the channel map), "
@@ -158,13 +158,13 @@ WIN_COLUMNS = {
 if wins.empty:
     st.info("No deal was won in this period yet.", icon=":material/hourglass_empty:")
 else:
-    cols = st.columns(2)
+    cols = [st.container(), st.container()]   # one above the other: six columns need the page's width
     for col, team in zip(cols, order):
         part = wins[wins["sourced_by"] == team]
         with col:
             st.markdown(f"#### :{'violet' if team == 'marketing' else 'blue'}[{team.capitalize()}-sourced] · "
                         f"{ui.fmt_int(len(part))} deal{'' if len(part) == 1 else 's'} · {ui.fmt_money(part['amount'].sum())}")
-            st.dataframe(part[list(WIN_COLUMNS)], hide_index=True, column_config=WIN_COLUMNS,
+            st.dataframe(ui.for_people(part[list(WIN_COLUMNS)], money=["amount"]), hide_index=True, column_config=WIN_COLUMNS,
                          key=f"wins_{team}")
     ui.download_csv(wins.drop(columns=["opp_key"]), f"wins_{view.start}_{view.end}.csv",
                     label="Download the wins (CSV)", key="wins_csv")
@@ -202,17 +202,18 @@ edited = st.data_editor(
     height=36 * (len(months) + 1) + 4,
     disabled=["month_key", "quota_total", "quota_flag", "days_in_period", "goal_in_period"],
     column_config={
-        "month_key": st.column_config.TextColumn("Month"),
-        "goal": st.column_config.NumberColumn("Goal", format="dollar", min_value=0, step=1000,
+        "month_key": st.column_config.TextColumn("Month", width=100),
+        "goal": st.column_config.NumberColumn("Goal", format="dollar", min_value=0, step=1000, width=110,
                                               help="The revenue goal of the whole calendar month; empty = not set."),
         "quota_total": st.column_config.NumberColumn("Quotas (sum)", format="dollar", step=1,
                                                      help="The sum of the owners' quotas of the month (Quotas, "
                                                           "below); empty = no quota set."),
-        "quota_flag": st.column_config.TextColumn("Goal vs quotas",
+        "quota_flag": st.column_config.TextColumn("Goal vs quotas", width=ui.col_width("Goal vs quotas", 24),
                                                   help="A month whose quotas do not add up to its goal is flagged, "
                                                        "never adjusted: change the goal or a quota."),
-        "days_in_period": st.column_config.NumberColumn("Days in this period"),
-        "goal_in_period": st.column_config.NumberColumn("Counts toward this period", format="dollar",
+        "days_in_period": st.column_config.NumberColumn("Days in period", width=ui.col_width("Days in period")),
+        "goal_in_period": st.column_config.NumberColumn("Counts toward period", format="dollar",
+                                                        width=ui.col_width("Counts toward period"),
                                                         help=help_text("revenue_goal")),
     })
 disagree = months[months["disagrees"].fillna(False).astype(bool)]

@@ -64,12 +64,16 @@ def section_funnel():
                     "cost_per_lead", "cost_per_mql", "marketing_sourced_pipeline",
                     "marketing_sourced_revenue"]].copy()
     table.loc[~funnel["has_spend"], "spend"] = None
-    cols = {k: st.column_config.NumberColumn(METRICS[k].label, help=METRICS[k].definition,
-                                             format=("percent" if METRICS[k].fmt == "pct" else
-                                                     "dollar" if METRICS[k].fmt == "money" else "localized"))
+    # MQL -> SQL is the lead-quality table's "Accepted %": kept in the CSV, not shown twice
+    short = {"cost_per_lead": "Cost/lead", "cost_per_mql": "Cost/MQL",
+             "marketing_sourced_pipeline": "Sourced pipeline", "marketing_sourced_revenue": "Sourced revenue"}
+    cols = {k: ui.number_column(short.get(k, METRICS[k].label), METRICS[k].fmt, help=METRICS[k].definition)
             for k in table.columns if k in METRICS}
-    cols["label"] = st.column_config.TextColumn(level.capitalize())
-    st.dataframe(table, hide_index=True, width="stretch", column_config=cols, key="mkt_funnel_table")
+    cols["label"] = ui.text_column(level.capitalize(), 12)
+    st.dataframe(ui.for_people(table, money=["spend", "cost_per_lead", "cost_per_mql", "marketing_sourced_pipeline",
+                                             "marketing_sourced_revenue"], rates=["lead_to_mql_rate", "mql_to_sql_rate"]),
+                 hide_index=True, width="stretch", column_config=cols, key="mkt_funnel_table",
+                 column_order=[c for c in table.columns if c != "mql_to_sql_rate"])
     ui.download_csv(table.rename(columns={"label": level}), f"marketing_by_{level}_{view.start}_{view.end}.csv",
                     key="dl_mkt_funnel")
 
@@ -92,17 +96,17 @@ def section_quality():
                    f"**{w['label']}** (accepted {ui.fmt_pct(w['accepted_rate'])}).", icon=":material/thumb_down:")
     table = quality[["label", "mqls", "accepted", "rejected", "won", "undecided", "accepted_rate", "rejected_rate",
                      "won_rate"]]
-    st.dataframe(table, hide_index=True, width="stretch", key="mkt_quality_table", column_config={
-        "label": st.column_config.TextColumn(level.capitalize()),
-        "mqls": st.column_config.NumberColumn("MQLs", help=METRICS["mqls"].definition),
-        "accepted": st.column_config.NumberColumn("Accepted (SQL)"),
-        "rejected": st.column_config.NumberColumn("Rejected"),
-        "won": st.column_config.NumberColumn("Won"),
-        "undecided": st.column_config.NumberColumn("Undecided"),
-        "accepted_rate": st.column_config.NumberColumn("Accepted %", format="percent",
-                                                       help=METRICS["mql_to_sql_rate"].definition),
-        "rejected_rate": st.column_config.NumberColumn("Rejected %", format="percent"),
-        "won_rate": st.column_config.NumberColumn("Won %", format="percent"),
+    st.dataframe(ui.for_people(table, rates=["accepted_rate", "rejected_rate", "won_rate"]), hide_index=True,
+                 width="stretch", key="mkt_quality_table", column_config={
+        "label": ui.text_column(level.capitalize(), 14),
+        "mqls": ui.number_column("MQLs", help=METRICS["mqls"].definition),
+        "accepted": ui.number_column("Accepted (SQL)"),
+        "rejected": ui.number_column("Rejected"),
+        "won": ui.number_column("Won"),
+        "undecided": ui.number_column("Undecided"),
+        "accepted_rate": ui.number_column("Accepted %", "pct", help=METRICS["mql_to_sql_rate"].definition),
+        "rejected_rate": ui.number_column("Rejected %", "pct"),
+        "won_rate": ui.number_column("Won %", "pct"),
     })
     ui.download_csv(table.rename(columns={"label": level}), f"lead_quality_by_{level}_{view.start}_{view.end}.csv",
                     key="dl_mkt_quality")

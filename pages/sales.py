@@ -48,17 +48,25 @@ def section_reps():
                   "sla_breaches", "sla_pending", "sla_compliance", "sql_to_opp_rate", "win_rate",
                   "sales_cycle_days", "avg_deal_size", "won_deals", "won_revenue"]]
 
-    def col(key, label=None):
-        fmt = METRICS[key].fmt
-        return st.column_config.NumberColumn(
-            label or METRICS[key].label, help=METRICS[key].definition,
-            format={"pct": "percent", "money": "dollar", "hours": "%.1f h", "days": "%.1f d"}.get(fmt, "localized"))
-
-    st.dataframe(table, hide_index=True, width="stretch", key="sales_rep_table", column_config={
-        "owner": st.column_config.TextColumn("Rep"),
-        "mqls": col("mqls", "MQLs received"),
-        **{k: col(k) for k in table.columns if k in METRICS and k != "mqls"},
-    })
+    short = {"mqls": "MQLs received", "mql_response_hours_median": "Median response",
+             "mql_response_hours_p90": "P90 response", "sla_met": "SLA met", "sla_breaches": "Breached",
+             "sla_pending": "Pending", "sla_compliance": "SLA %", "sql_to_opp_rate": "SQL → Opp",
+             "win_rate": "Win rate", "sales_cycle_days": "Cycle", "avg_deal_size": "Avg deal",
+             "won_deals": "Won deals", "won_revenue": "Won revenue"}
+    config = {"owner": ui.text_column("Rep", 16, pinned=True),
+              **{k: ui.number_column(short[k], METRICS[k].fmt, help=f"{METRICS[k].label}: {METRICS[k].definition}")
+                 for k in table.columns if k in METRICS}}
+    shown = ui.for_people(table, money=["avg_deal_size", "won_revenue"],
+                          rates=["sla_compliance", "sql_to_opp_rate", "win_rate"])
+    # two tables that fit the page, each with the rep first: follow-up, then deals
+    st.markdown("**Follow-up of the MQLs received**")
+    st.dataframe(shown, hide_index=True, width="stretch", key="sales_rep_table", column_config=config,
+                 column_order=["owner", "mqls", "mql_response_hours_median", "mql_response_hours_p90", "sla_met",
+                               "sla_breaches", "sla_pending", "sla_compliance"])
+    st.markdown("**Deals closed**")
+    st.dataframe(shown, hide_index=True, width="stretch", key="sales_rep_deals_table", column_config=config,
+                 column_order=["owner", "sql_to_opp_rate", "win_rate", "sales_cycle_days", "avg_deal_size",
+                               "won_deals", "won_revenue"])
     ui.download_csv(table, f"sales_by_rep_{view.start}_{view.end}.csv", key="dl_sales_reps")
 
 

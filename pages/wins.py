@@ -107,13 +107,16 @@ else:
     shown = deals[deals["owner"].isin(chosen)] if chosen else deals
     table = shown[["name", "owner", "amount", "close_date", "sales_cycle_days", "lead_channel", "campaigns",
                    "is_marketing_sourced"]]
-    st.dataframe(table, hide_index=True, width="stretch", key="wins_deals_table", column_config={
-        "name": "Deal", "owner": "Closed by",
-        "amount": st.column_config.NumberColumn("Amount", format="dollar"),
-        "close_date": st.column_config.DateColumn("Closed", format="MMM D, YYYY"),
-        "sales_cycle_days": st.column_config.NumberColumn("Cycle", format="%d d"),
-        "lead_channel": "Lead channel", "campaigns": "Campaigns that touched it",
-        "is_marketing_sourced": st.column_config.CheckboxColumn("Marketing-sourced"),
+    st.dataframe(ui.for_people(table, money=["amount"]), hide_index=True, width="stretch", key="wins_deals_table",
+                 column_config={
+        "name": ui.text_column("Deal", 14), "owner": ui.text_column("Closed by", 12),
+        "amount": ui.number_column("Amount", "money"),
+        "close_date": st.column_config.DateColumn("Closed", format="MMM D, YYYY", width=ui.col_width("Closed", 12)),
+        "sales_cycle_days": st.column_config.NumberColumn("Cycle", format="%d d", width=ui.col_width("Cycle", 6)),
+        "lead_channel": ui.text_column("Lead channel", 12), "campaigns": ui.text_column("Campaigns", 16, help="The campaigns that touched the lead on or before the close date."),
+        "is_marketing_sourced": st.column_config.CheckboxColumn("Mktg-sourced", width=ui.col_width("Mktg-sourced"),
+                                                                help="Marketing-sourced: the lead was an MQL before "
+                                                                     "the opportunity was created."),
     })
     ui.download_csv(table, f"deals_won_{view.start}_{view.end}.csv", key="dl_wins_deals")
 
@@ -126,6 +129,6 @@ else:
     st.dataframe(table, hide_index=True, width="stretch", key="wins_fastest_table", column_config={
         "answered_by": "Answered by", "owner": "MQL owner", "company": "Lead", "source": "Source",
         "mql_at": st.column_config.DatetimeColumn("MQL", format="MMM D, HH:mm"),
-        "response_hours": st.column_config.NumberColumn("Response", format="%.1f h"),
+        "response_hours": ui.number_column("Response", "hours"),
     })
     ui.download_csv(table, f"fastest_followups_{view.start}_{view.end}.csv", key="dl_wins_fastest")

@@ -1,6 +1,6 @@
-"""The query runner: every number comes from a named SQL file in queries/.
+"""The query runner of the SQL files in queries/ (lists, series); measures come from the metrics layer (layer.py).
 
-`run(con, "period_metrics", start=..., end=...)` reads queries/period_metrics.sql and binds
+`run(con, "goal_daily_pacing", start=..., end=...)` reads queries/goal_daily_pacing.sql and binds
 the `$name` parameters the file uses (and only those, since DuckDB refuses extra keys).
 """
 

@@ -18,7 +18,7 @@ PAGES = ["/", "/funnel", "/marketing", "/sales", "/wins", "/attribution", "/data
 # For each visible grid: the columns hidden behind a horizontal scroll, and every header or cell (first 200 rows)
 # whose number is wider than its column less the cell padding. The quota editor (owners by the fiscal year's twelve months)
 # is the one grid allowed to scroll sideways, with its owner column pinned.
-CUT = """() => {
+CUT = r"""() => {
   const canvas = document.createElement('canvas').getContext('2d');
   const width = (text, font) => { canvas.font = font; return canvas.measureText(text).width; };
   const problems = [];

@@ -2,6 +2,8 @@
 in Chromium with every outside request blocked and none failing, and an action recorded before a server restart
 is there after it."""
 
+import re
+
 from tests.browser.conftest import offline, screenshot, wait_idle
 from tests.fixtures.review.story import TODAY, WEEK, load_story
 
@@ -60,4 +62,9 @@ def test_review_downloads_offline_html_and_restart(tmp_path, start_app, page):
     offline(page)
     page.goto(f"{app2.url}/review?week={WEEK}")
     wait_idle(page, 90000)
+    screenshot(page, "review_after_restart")
+    # the table's cells are drawn on a canvas; its accessible cells exist once the grid is on screen
+    page.get_by_role("heading", name=re.compile("Decisions and actions of")).scroll_into_view_if_needed()
+    page.mouse.wheel(0, 600)
+    page.wait_for_timeout(1000)
     assert page.get_by_text("Ann calls every waiting MQL by Tuesday").count() >= 1

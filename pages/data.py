@@ -222,15 +222,18 @@ else:
                    "from their other records. The import stays in the history, marked as taken back.")
         by_id = stored.set_index("#")
         rnd = st.session_state.get("undo_round", 0)
-        pick = st.selectbox("Import to take back", by_id.index.tolist(), key=f"undo_pick-{rnd}",
+        # nothing preselected: one click away from undoing the wrong file is too close (newest listed first)
+        pick = st.selectbox("Import to take back", sorted(by_id.index.tolist(), reverse=True), index=None,
+                            placeholder="Pick the import to take back", key=f"undo_pick-{rnd}",
                             format_func=lambda i: (f"#{i} {by_id.loc[i, 'file']} ({by_id.loc[i, 'records']} records, "
                                                    f"{by_id.loc[i, 'rows_loaded']:,} rows, "
                                                    f"{ui.fmt_date(by_id.loc[i, 'imported_at'])})"))
         st.warning(f"What cannot be undone: {LIMITS} Import the earlier file again to get replaced records back.",
                    icon=":material/warning:")
         sure = st.checkbox(f"I understand: the rows of import #{pick} are removed, and records it replaced "
-                           "are not restored.", key=f"undo_sure-{rnd}")
-        if st.button("Take back this import", icon=":material/undo:", type="primary", disabled=not sure,
+                           "are not restored." if pick is not None else "I understand (pick an import first).",
+                           key=f"undo_sure-{rnd}", disabled=pick is None)
+        if st.button("Take back this import", icon=":material/undo:", type="primary", disabled=not sure or pick is None,
                      key=f"undo_go-{rnd}"):
             try:
                 counts = undo_import(con, int(pick), who=ui.who())

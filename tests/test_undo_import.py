@@ -236,8 +236,10 @@ def test_data_page_take_back_flow(app_env, tmp_path):
     at.run()
     assert not at.exception
     pick = next(s for s in at.selectbox if s.key.startswith("undo_pick-"))
-    assert pick.value == b_id                      # newest first: the default needs no choosing
-    assert len(pick.options) == 5
+    assert pick.value is None                      # nothing preselected: the wrong import is not one click away
+    assert len(pick.options) == 5 and pick.options[0].startswith(f"#{b_id} ")   # newest first
+    assert next(c for c in at.checkbox if c.key.startswith("undo_sure-")).disabled
+    pick.set_value(b_id).run()
     assert any("not restored" in w.value for w in at.warning)
     go = next(b for b in at.button if b.key.startswith("undo_go-"))
     assert go.disabled                             # confirmation first

@@ -1,5 +1,7 @@
 """Taking an import back on the Data page in a real browser: pick, confirm, see the counts."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -24,6 +26,12 @@ def test_take_back_an_import(page, start_app, tmp_path):
     expect(page.get_by_text("Take back an import")).to_be_visible()
     button = page.get_by_role("button", name="Take back this import")
     expect(button).to_be_disabled()
+    # nothing is preselected: pick the import (newest first) before confirming
+    box = page.get_by_role("combobox", name="Import to take back")
+    expect(box).to_have_value("")
+    box.click()
+    page.get_by_role("option", name=re.compile(r"^#2 wrong_leads\.csv")).click()
+    wait_idle(page)
     page.get_by_text("I understand").click()
     wait_idle(page)
     expect(button).to_be_enabled()

@@ -84,6 +84,15 @@ won_per_opp = stages.attrs.get("won_per_opportunity")
 before = stage_totals(view.compare_params()) if view.compare else None
 col = "count" if measure == "count" else "value"
 shown = stages if measure == "count" else stages[stages["value"].notna()]
+# the funnel starts at the first stage with records (deals-only data has no lead, MQL or SQL)
+has = shown[col].fillna(0).astype(float) > 0
+if has.any() and not has.iloc[0]:
+    empty = shown["stage"][: int(has.values.argmax())].tolist()
+    shown = shown[int(has.values.argmax()):]
+    st.info(f"No {', '.join(empty)} records in this period, so the funnel starts at {shown['stage'].iloc[0]}: "
+            "the workspace holds deals without their leads, or no lead reached those stages in the period. "
+            "Upload the contacts or leads export on the Data page to see the whole funnel.",
+            icon=":material/info:")
 
 # ---- the funnel ---------------------------------------------------------------------------------------------------
 left = right = st.container()   # stacked: the stage table needs the page's width
@@ -107,7 +116,7 @@ with right:
     table = shown[["stage", "owner", col, step, rate]].rename(
         columns={col: "now", step: "step", rate: "pct"}).copy()
     base = table["now"].astype(float)
-    table["drop_off"] = (base.shift(1) - base)
+    table["drop_off"] = (base.shift(1) - base).where(lambda d: d >= 0)   # more than the stage before: "–"
     if before is not None:
         prev_vals = before.set_index("stage")[col].reindex(table["stage"]).astype(float).values
         table["delta"] = base.values - prev_vals
@@ -124,8 +133,8 @@ with right:
                                                  "period's volumes, cohort counting follows the leads created."),
         "pct": st.column_config.NumberColumn("Conversion", format="percent"),
         "drop_off": st.column_config.NumberColumn("Drop-off", format=fmt,
-                                                  help="Previous stage − this stage (negative: more reached this "
-                                                       "stage than the one before, e.g. deals from older leads)."),
+                                                  help="Previous stage − this stage; – when more reached this "
+                                                       "stage than the one before (e.g. deals from older leads)."),
         "delta": st.column_config.NumberColumn("Δ vs comparison", format=fmt,
                                                help="This period − the comparison period, same counting."),
     })
@@ -222,7 +231,8 @@ times = ui.query("funnel_stage_times", **view.params(), counting=counting)
 times["owner"] = [owners.get(s, "shared") for s in times["stage"]]
 counts = stages.set_index("stage")["count"]
 prev_stage = {"MQL": "Lead", "SQL": "MQL", "Opportunity": "SQL", "Won": "Opportunity"}
-times["drop_off"] = [counts[prev_stage[s]] - counts[s] for s in times["stage"]]
+times["drop_off"] = [counts[prev_stage[s]] - counts[s] if counts[prev_stage[s]] >= counts[s] else None
+                     for s in times["stage"]]
 by_stage = stages.set_index("stage")
 times["conversion"] = [by_stage.loc[s, "rate"] for s in times["stage"]]
 times["conversion_name"] = [by_stage.loc[s, "step"] for s in times["stage"]]

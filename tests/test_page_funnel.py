@@ -6,6 +6,7 @@ Record names say what happened; the working of every expected value is next to i
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -57,8 +58,9 @@ def test_period_counting_is_the_volume_metrics(story):
     assert t["step"].tolist()[1:] == ["Lead → MQL", "MQL → SQL", "SQL → Opportunity", "Win rate"]
     assert [round(x, 3) for x in t["pct"].tolist()[1:]] == [0.667, 0.75, 1.0, 0.75]
     assert any("Won per opportunity created (period counting) would be 50%" in c.value for c in at.caption)
-    # drop-off: 6-4, 4-4, 4-6, 6-3
-    assert t["drop_off"].tolist()[1:] == [2, 0, -2, 3]
+    # drop-off: 6-4, 4-4, then 6 opportunities from 4 SQLs (no negative drop-off: "–"), 6-3
+    drops = t["drop_off"].tolist()[1:]
+    assert drops[:2] == [2, 0] and pd.isna(drops[2]) and drops[3] == 3
     # Q2 (comparison): 8 trailing leads, 4 MQL, 3 SQL, 2 opportunities (T-O1, T-O2), 1 won (T-O1)
     assert t["delta"].tolist() == [6 - 8, 4 - 4, 4 - 3, 6 - 2, 3 - 1]
     assert t["owner"].tolist() == ["Marketing", "Marketing", "Sales", "Sales", "Shared"]
@@ -210,3 +212,21 @@ def test_funnel_mql_to_sql_is_the_metric_of_the_same_period(story):
         t = _stage_table(_funnel(**query))
         assert t.loc["SQL", "step"] == "MQL → SQL" and t.loc["SQL", "pct"] == expected
     assert expected == 0.75
+
+
+def test_deals_only_data_starts_the_funnel_at_opportunity(app_env, monkeypatch):
+    """Opportunities without any lead export: no NaN, no Infinity, no negative drop-off; the funnel starts at
+    the first stage with records and says why."""
+    from tests.conftest import load_files
+    from tests.fixtures.leadership.story import HERE
+
+    monkeypatch.setenv("ONEFUNNEL_TODAY", TODAY)
+    load_files(app_env, HERE / "opportunities.csv")
+    at = _funnel()
+    t = _stage_table(at)
+    # Q3 opportunities created: P-O1..P-O6 = 6; won P-O1, P-O2, P-O5 = 3, lost P-O4 -> win rate 3/4
+    assert t.index.tolist() == ["Opportunity", "Won"]
+    assert t["now"].tolist() == [6, 3] and t.loc["Won", "pct"] == 0.75 and t.loc["Won", "drop_off"] == 3
+    assert any("so the funnel starts at Opportunity" in i.value for i in at.info)
+    shown = [str(x) for x in t.to_numpy().ravel()]
+    assert not any(x in ("inf", "-inf") for x in shown)

@@ -456,7 +456,8 @@ def page_header(title: str, view: View, lede: str | None = None) -> None:
         st.stop()
     newest = data_to()
     age = (today() - newest).days if newest else None
-    st.caption(f"{view.label}: {fmt_date(view.start)} – {fmt_date(view.end)}"
+    dates = f"{fmt_date(view.start)} – {fmt_date(view.end)}"
+    st.caption((dates if view.label == dates else f"{view.label}: {dates}")    # a custom period: its dates once
                + (f" · numbers as of {fmt_date(view.as_of)}" if view.as_of < view.end else "")
                + (f" · data to {fmt_date(newest)}, " + ("today" if age == 0 else "1 day old" if age == 1
                                                          else f"{age} days old") if newest else "")

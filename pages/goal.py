@@ -36,6 +36,21 @@ elif gap is not None and gap >= 0:
 else:
     st.markdown(f"### :red[Behind pace by {ui.fmt_money(-(gap or 0))}] · {ui.fmt_money(won)} won of "
                 f"{ui.fmt_money(goal)} with {ui.fmt_pct(v('elapsed_share'))} of the period gone")
+# the pace and the forecast can point different ways: say so in one sentence, never leave them side by side
+reach = v("forecast_attainment")
+if goal and view.as_of < view.end and reach is not None:
+    ahead = gap is not None and gap >= 0
+    f = f"The forecast, {ui.fmt_money(v('forecast'))} ({ui.fmt_pct(reach)} of the goal), "
+    if not ahead and reach >= 1:
+        f += ("still reaches the goal: the open deals due this period, weighted by their probability, would close "
+              "the gap, so the pace gap is about timing; watch that those deals close.")
+    elif ahead and reach < 1:
+        f += ("falls short although the pace is ahead: too few open deals are due in the rest of the period to "
+              "keep the pace; the pipeline for the remaining weeks is the risk.")
+    else:
+        f += "agrees with the pace" + (" (won so far plus the weighted open deals due this period)." if not ahead
+                                       else ": the goal is within reach.")
+    st.caption(f)
 
 row1 = st.columns(4)
 for col, key in zip(row1, ["revenue_goal", "won_revenue", "goal_attainment", "pace_gap"]):

@@ -212,3 +212,11 @@ def test_header_says_what_the_data_runs_to(story):
     assert any("data to Aug 10, 2026, 5 days old" in c.value for c in at.caption), [c.value for c in at.caption]
     assert any("The newest record is from Aug 10, 2026: the 5 days after it up to Aug 15, 2026 have no data yet"
                in w.value for w in at.warning)
+
+
+def test_headline_reconciles_the_pace_with_the_forecast(story):
+    at = _goal_page()
+    # behind pace by 11000 (35000 won, 46000 expected); forecast 55000 = 35000 won + 15000 (P-O3 30000 x 50%)
+    # + 5000 (P-O6 10000 x the trailing win rate 50%) -> 55000 / 92000 = 60% of the goal: both say short
+    assert any("The forecast, $55.0k (60% of the goal), agrees with the pace" in c.value for c in at.caption), \
+        [c.value for c in at.caption]

@@ -47,3 +47,50 @@ def fmt_ratio(x) -> str:
 
 def fmt_date(d) -> str:
     return "–" if d is None else f"{d:%b} {d.day}, {d.year}"
+
+
+def _month(ym: str) -> str:
+    import datetime as dt
+
+    return f"{dt.date.fromisoformat(ym + '-01'):%b %Y}"
+
+
+SETTING_NAMES = {"sla_hours": ("Follow-up SLA", fmt_hours), "stall_days": ("Stalled after (days)", fmt_int),
+                 "fiscal_year_start_month": ("Fiscal year starts in month", fmt_int)}
+
+
+def change_text(key: str, old: str | None, new: str | None) -> tuple[str, str, str]:
+    """A settings_log row for people: (what changed, from, to), e.g. ('Goal for Dec 2026', '–', '$285,000')
+    for key 'goal:2026-12' and values '285000.0'. Values are the log's JSON text; a table's rows are counted."""
+    import json
+
+    def load(v):
+        if _missing(v):
+            return None
+        try:
+            return json.loads(v)
+        except (TypeError, ValueError):   # a value logged as plain text
+            return v
+
+    o, n = load(old), load(new)
+    money = lambda v: "–" if v is None else f"${float(v):,.0f}"   # noqa: E731
+    if key.startswith("goal:"):
+        return f"Goal for {_month(key[5:])}", money(o), money(n)
+    if key.startswith("quota:"):
+        owner, ym = key[6:].rsplit(":", 1)
+        return f"Quota of {owner} for {_month(ym)}", money(o), money(n)
+    if key.startswith("definition:"):
+        return f"Definition of {key.split(':')[-1]}", o or "(product's words)", n or "(product's words)"
+    if key in SETTING_NAMES:
+        label, f = SETTING_NAMES[key]
+        return label, "–" if o is None else f(o), "–" if n is None else f(n)
+
+    def short(v):
+        if v is None:
+            return "–"
+        if isinstance(v, list):
+            return f"{len(v)} row{'s' if len(v) != 1 else ''}"
+        if isinstance(v, dict):
+            return ", ".join(f"{k}: {x}" for k, x in v.items()) or "(none)"
+        return str(v)
+    return key.replace("_", " ").capitalize(), short(o), short(n)

@@ -15,7 +15,7 @@ from onefunnel import layer, periods
 from onefunnel.db import DatabaseLocked, connect, db_path, get_setting
 from onefunnel.db import data_version as db_data_version
 from onefunnel.formats import (  # noqa: F401 - re-exported for pages
-    _missing, fmt_date, fmt_days, fmt_hours, fmt_int, fmt_money, fmt_pct, fmt_ratio)
+    _missing, change_text, fmt_date, fmt_days, fmt_hours, fmt_int, fmt_money, fmt_pct, fmt_ratio)
 from onefunnel.definitions import METRICS, help_text
 from onefunnel.queries import run
 

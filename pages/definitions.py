@@ -358,9 +358,12 @@ log = ui.query("definitions_settings_log", limit=50)
 if log.empty:
     st.caption("No change yet: every setting has its default value.")
 else:
+    readable = [ui.change_text(r.setting, r.old_value, r.new_value) for r in log.itertuples()]
+    log = log.assign(setting=[w for w, _, _ in readable], old_value=[f for _, f, _ in readable],
+                     new_value=[t for _, _, t in readable])
     st.dataframe(log, hide_index=True, key="settings_log", placeholder="–", column_config={
         "changed_at": st.column_config.DatetimeColumn("When", format="MMM D, YYYY HH:mm"),
-        "changed_by": "Who", "setting": "Setting",
+        "changed_by": "Who", "setting": "What",
         "old_value": st.column_config.TextColumn("From", width="medium"),
         "new_value": st.column_config.TextColumn("To", width="medium")})
 

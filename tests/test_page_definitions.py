@@ -65,7 +65,7 @@ def test_every_stage_and_metric_with_definition_owner_and_target(story):
         assert header in codes
     # the story's own changes are in the log (goals and non_marketing_sources set by 'test')
     log = next(d.value for d in at.dataframe if "new_value" in d.value.columns)
-    assert "non_marketing_sources" in log["setting"].tolist() and "goal:2026-09" in log["setting"].tolist()
+    assert "Non marketing sources" in log["setting"].tolist() and "Goal for Sep 2026" in log["setting"].tolist()
 
 
 def test_edit_settings_is_saved_and_logged_with_who(story):
@@ -84,7 +84,8 @@ def test_edit_settings_is_saved_and_logged_with_who(story):
     assert json.loads(mine["old_value"].iloc[0]) == 24 and json.loads(mine["new_value"].iloc[0]) == 48
     # the page shows the change log, newest first
     shown = next(d.value for d in at.dataframe if "new_value" in d.value.columns)
-    assert shown["setting"].tolist()[:2] == ["fiscal_year_start_month", "sla_hours"]
+    assert shown["setting"].tolist()[:2] == ["Fiscal year starts in month", "Follow-up SLA"]
+    assert shown["new_value"].tolist()[1] == "48.0 h"
 
 
 def test_edit_stage_owner_metric_owner_and_target(story):
@@ -201,3 +202,23 @@ def test_conversions_panel_decodes_two_conversions(story):
     assert "0 records counted as converted in Win rate, not in Won per opportunity created (period counting)" in captions
     diff = next(d.value for d in at.dataframe if "record" in d.value.columns)
     assert sorted(diff["record"]) == ["Epsilon open 30000 at 50%", "Unlinked open 10000 no probability"]
+
+
+def test_change_log_reads_as_words():
+    from onefunnel.formats import change_text
+
+    assert change_text("goal:2026-12", None, "285000.0") == ("Goal for Dec 2026", "–", "$285,000")
+    assert change_text("quota:Dana Reyes:2026-07", "1000", "1500.5") == ("Quota of Dana Reyes for Jul 2026",
+                                                                          "$1,000", "$1,500")
+    assert change_text("sla_hours", "24", "12") == ("Follow-up SLA", "24.0 h", "12.0 h")
+    assert change_text("channel_map", "[]", '[{"source": "Web", "channel": "Organic"}]') == \
+        ("Channel map", "0 rows", "1 row")
+
+
+def test_change_log_on_the_page(story):
+    at = _page()
+    log = next(d.value for d in at.dataframe if "setting" in d.value.columns)
+    # the story sets goals for July to September 2026 (31000, 31000, 30000) and one settings table
+    assert "Goal for Sep 2026" in log["setting"].tolist()
+    assert "$30,000" in log.loc[log["setting"] == "Goal for Sep 2026", "new_value"].tolist()
+    assert not any(s.startswith("goal:") for s in log["setting"])

@@ -23,6 +23,9 @@ from onefunnel import QUERIES_DIR
 LAYER_FILE = QUERIES_DIR / "measures.toml"
 TRAILING_DAYS = 180
 GRAINS = {"day": "{t}::date", "week": "date_trunc('week', {t})::date", "month": "date_trunc('month', {t})::date"}
+# A time bucket's last day: split by day/week/month, each bucket stands as of min(as_of, its last day), so a
+# bucket's numbers are those of the bucket as its own period (the SLA's breach/pending split depends on it).
+BUCKET_ENDS = {"day": "{t}::date", "week": "date_trunc('week', {t})::date + 6", "month": "last_day({t}::date)"}
 FORMATS = {"int", "money", "pct", "hours", "days", "ratio"}
 
 
@@ -256,6 +259,10 @@ def compile_sql(wanted: tuple[str, ...], dimension=None, where: tuple[str, ...] 
         filters = [f"list_contains($where_{j}::varchar[], ({dim_sql(d, model_name, time)})::varchar)"
                    for j, d in enumerate(where)]
         aggs = [f"{model.expand(lay.measures[n].sql)} as {n}" for n, _ in members]
+        grains = [lay.dimensions[d].grain for d in dims if lay.dimensions[d].grain]
+        if grains:
+            bucket_end = BUCKET_ENDS[grains[0]].format(t=time)
+            aggs = [a.replace("$as_of", f"least($as_of::date, {bucket_end})") for a in aggs]
         exprs = " ".join(values_ + filters + [time] + aggs)
         joins = " ".join(j for alias, j in model.joins.items() if _uses(exprs, alias))
         only = {w for _, ws in members for w in ws}

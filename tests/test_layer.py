@@ -234,3 +234,29 @@ def test_every_measure_is_defined_once_and_compiles():
     # no SQL file restates a measure: period_metrics.sql and the owner queries are gone
     for gone in ("period_metrics", "owners_leads", "owners_opportunities", "sales_by_rep"):
         assert not (ROOT / "queries" / f"{gone}.sql").exists()
+
+
+# ---- a time bucket stands as of its own last day ---------------------------------------------------------
+
+def test_each_day_or_week_of_a_split_stands_as_of_its_own_last_day(tmp_path):
+    from onefunnel import layer
+    from onefunnel.db import connect
+
+    db = tmp_path / "sla.duckdb"
+    ingest(db, "sla/leads.csv", "sla/activities.csv")
+    con = connect(db)
+    counts = ["sla_met", "sla_breaches", "sla_pending"]
+    d20, d21 = dt.date(2026, 3, 20), dt.date(2026, 3, 21)
+    # mql_never_called_breached: MQL Mar 20 09:00, no answer, SLA 24 h -> due Mar 21 09:00. As of Mar 20's
+    # end (Mar 21 00:00) it is still pending; as of Mar 21's end it is breached.
+    assert layer.values(con, counts, d20, d21) == {"sla_met": 0, "sla_breaches": 1, "sla_pending": 0}
+    days = layer.by(con, counts, "day", d20, d21)
+    assert [(r["value"], r["sla_met"], r["sla_breaches"], r["sla_pending"]) for r in days] == [(d20, 0, 0, 1)]
+    assert layer.values(con, counts, d20, d20) == {"sla_met": 0, "sla_breaches": 0, "sla_pending": 1}
+    # weeks of March, as of Mar 31: the week of Mar 30 stands as of Mar 31 (not its Sunday, Apr 5), so the
+    # MQL of Mar 31 08:00 with no answer is pending; the 12 h answer of Mar 31 20:00 is met.
+    weeks = {r["value"]: r for r in layer.by(con, counts, "week", dt.date(2026, 3, 1), dt.date(2026, 3, 31))}
+    assert (weeks[dt.date(2026, 3, 30)]["sla_met"], weeks[dt.date(2026, 3, 30)]["sla_pending"]) == (1, 1)
+    # week of Mar 16: the Mar 20 MQL, due Mar 21 09:00, is breached by its Sunday (Mar 22)
+    assert (weeks[dt.date(2026, 3, 16)]["sla_breaches"], weeks[dt.date(2026, 3, 16)]["sla_pending"]) == (1, 0)
+    con.close()

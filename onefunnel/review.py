@@ -157,6 +157,15 @@ def _series(con, names, start: dt.date, end: dt.date, grain: str, buckets: list[
     return out
 
 
+def _weekly(con, names, mondays: list[dt.date]) -> dict:
+    """{monday: {measure: value}} for consecutive weeks, in one query (each week stands as of its Sunday,
+    so a week's values are those of `layer.values` for Monday..Sunday); a week with no record at all is
+    asked on its own so its values are exactly values()'s."""
+    rows = {r["value"]: r for r in layer.by(con, names, "week", mondays[0], mondays[-1] + dt.timedelta(days=6))}
+    return {w: ({n: rows[w][n] for n in names} if w in rows
+                else layer.values(con, names, w, w + dt.timedelta(days=6))) for w in mondays}
+
+
 def quarter_of(con, day: dt.date) -> tuple[dt.date, dt.date]:
     fy = int(get_setting(con, "fiscal_year_start_month", 1))
     return periods.period_range("this_quarter", day, fy)
@@ -180,20 +189,20 @@ def build(con, week: str, ref: dt.date | None = None, with_changes: bool = True)
     ly = (ly_start, ly_start + dt.timedelta(days=6))
     names = list(dict.fromkeys([n for _, n in FUNNEL] + KEY_MEASURES + ["sla_breaches"] + WINS_MEASURES
                                + ["revenue_goal"]))
-    this_v = layer.values(con, names, *((start, end)))
-    last_v = layer.values(con, names, *last)
-    ly_v = layer.values(con, names, *ly)
+    weeks = [start - dt.timedelta(days=7 * k) for k in range(5, -1, -1)]
+    weeks_ly = [same_week_last_year(w) for w in weeks]
+    by_week = _weekly(con, names, weeks)
+    by_week_ly = _weekly(con, names, weeks_ly)
+    this_v, last_v, ly_v = by_week[start], by_week[last[0]], by_week_ly[ly_start]
     targets = _targets(con, names, this_v, last_v, this_v["revenue_goal"])
     rows = {n: {"this_week": this_v[n], "last_week": last_v[n], "same_week_last_year": ly_v[n],
                 "target": targets[n]} for n in names}
 
-    weeks = [start - dt.timedelta(days=7 * k) for k in range(5, -1, -1)]
-    weeks_ly = [same_week_last_year(w) for w in weeks]
     m_start = periods.add_months(end.replace(day=1), -11)
     months = [periods.add_months(m_start, k) for k in range(12)]
     months_ly = [periods.year_back(m) for m in months]
-    s_w = _series(con, KEY_MEASURES, weeks[0], end, "week", weeks)
-    s_wly = _series(con, KEY_MEASURES, weeks_ly[0], weeks_ly[-1] + dt.timedelta(days=6), "week", weeks_ly)
+    s_w = {n: [by_week[w][n] for w in weeks] for n in KEY_MEASURES}
+    s_wly = {n: [by_week_ly[w][n] for w in weeks_ly] for n in KEY_MEASURES}
     s_m = _series(con, KEY_MEASURES, m_start, end, "month", months)
     s_mly = _series(con, KEY_MEASURES, months_ly[0], periods.year_back(end), "month", months_ly)
     series = {n: {"weeks": weeks, "months": months, "w": s_w[n], "w_ly": s_wly[n], "m": s_m[n], "m_ly": s_mly[n]}
@@ -213,7 +222,7 @@ def build(con, week: str, ref: dt.date | None = None, with_changes: bool = True)
         week=week, start=start, end=end, last=last, last_year=ly, data_to=fresh, quarter=q,
         goal=goal_numbers(con, end), goal_last_week=goal_numbers(con, last[1]) if last[1] >= q[0] else {},
         rows=rows, series=series,
-        changes=changes_of_week(con, start, end) if with_changes else [],
+        changes=changes_of_week(con, start, end, this_v, last_v) if with_changes else [],
         friction=friction, wins=wins,
         wins_totals={t: sum(w["amount"] or 0 for w in wins if w["sourced_by"] == t) for t in ("marketing", "sales")})
     review.actions_due = decisions.items(con, periods.week_name(last[0]), kind="action")
@@ -309,18 +318,26 @@ def _split_names(name: str) -> list[str]:
     return [name] if parts is None else list(dict.fromkeys(parts[0] + parts[1]))
 
 
-def changes_of_week(con, start: dt.date, end: dt.date) -> list[Change]:
-    """The three biggest changes of the week against the week before, from the layer's breakdowns."""
+def changes_of_week(con, start: dt.date, end: dt.date, this_v: dict | None = None,
+                    last_v: dict | None = None) -> list[Change]:
+    """The three biggest changes of the week against the week before, from the layer's breakdowns: one
+    query per driver dimension, split by (week, value) over the two weeks."""
     last = (start - dt.timedelta(days=7), end - dt.timedelta(days=7))
-    this_v = layer.values(con, KEY_MEASURES, start, end)
-    last_v = layer.values(con, KEY_MEASURES, *last)
-    splits = {}
-    for n in KEY_MEASURES:
-        if not relative_change(this_v[n], last_v[n]):
+    this_v = this_v if this_v is not None else layer.values(con, KEY_MEASURES, start, end)
+    last_v = last_v if last_v is not None else layer.values(con, KEY_MEASURES, *last)
+    moved = [n for n in KEY_MEASURES if relative_change(this_v[n], last_v[n])]
+    splits = {n: {} for n in moved}
+    for d in DRIVER_DIMENSIONS:
+        can = [n for n in moved if all(layer.layer().supports(c, d) for c in _split_names(n))]
+        cols = list(dict.fromkeys(c for n in can for c in _split_names(n)))
+        if not cols:
             continue
-        cols = _split_names(n)
-        splits[n] = {d: (layer.by(con, cols, d, start, end), layer.by(con, cols, d, *last))
-                     for d in DRIVER_DIMENSIONS if all(layer.layer().supports(c, d) for c in cols)}
+        rows_t, rows_l = [], []
+        for r in layer.by(con, cols, ("week", d), last[0], end):
+            row = {**r, "value": r["value_2"]}
+            (rows_t if r["value"] == start else rows_l).append(row)
+        for n in can:
+            splits[n][d] = (rows_t, rows_l)
     return biggest_changes(this_v, last_v, splits)
 
 

@@ -320,6 +320,12 @@ FORMATTERS = {"int": fmt_int, "money": fmt_money, "pct": fmt_pct, "hours": fmt_h
               "days": fmt_days, "ratio": fmt_ratio, "share": fmt_pct}
 
 
+def md(x) -> str:
+    """Imported text inside Markdown, shown as typed (no link, image, colour or formula)."""
+    text = " ".join(("" if x is None else str(x)).split())
+    return "".join("\\" + ch if ch in "\\`*_{}[]()<>#+-.!|~$:@^=" else ch for ch in text)
+
+
 def fmt_metric(key: str, value) -> str:
     return FORMATTERS[METRICS[key].fmt](value)
 
@@ -349,9 +355,10 @@ def metric(key: str, value, previous=None, label: str | None = None, container=N
         higher_is_better = not (key in layer.layer().measures and layer.measure(key).lower_is_better)
     delta = fmt_delta(key, value, previous)
     unchanged = delta is not None and not any(ch in "123456789" for ch in delta)
-    target.metric(label or METRICS[key].label, fmt_metric(key, value), delta=delta,
+    # no change (as shown: "+0.0 pts", "+$0"): grey, no arrow, in words
+    target.metric(label or METRICS[key].label, fmt_metric(key, value), delta="no change" if unchanged else delta,
                   delta_color="off" if unchanged else "normal" if higher_is_better else "inverse",
-                  help=help_text(key), border=True)
+                  delta_arrow="off" if unchanged else "auto", help=help_text(key), border=True)
 
 
 # ---- downloads -----------------------------------------------------------------------------------------

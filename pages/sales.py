@@ -8,7 +8,7 @@ sales_response_by_hour.sql.
 
 import streamlit as st
 
-from onefunnel import charts, charts_teams, ui
+from onefunnel import charts, charts_teams, insights, ui
 from onefunnel.definitions import METRICS
 
 view = ui.view()
@@ -32,6 +32,11 @@ st.caption(f"SLA: first activity within {sla_hours:g} hours of the MQL date (set
 
 reps = ui.rep_scorecard(view)
 owners = reps["owner"].tolist()
+everyone_hours = ui.query("sales_response_by_hour", **params, owner=None)
+headline = insights.sales_insights(reps, everyone_hours, sla_hours)
+if headline:
+    st.markdown("**Where follow-up and deals slip most** (ranked by count, at least "
+                f"{insights.MIN_COUNT})\n\n" + "\n".join(f"- **{ui.md(i.subject)}**: {i.detail}" for i in headline))
 
 
 def section_reps():
@@ -75,7 +80,7 @@ def section_hours():
                "Median hours to the first activity, by when the MQL arrived. Orange and red cells are slower "
                "than the SLA: MQLs arriving then wait (nights, weekends, or a rep's queue).")
     who = st.selectbox("Rep", ["Everyone"] + owners, key="sales_hour_owner")
-    hours = ui.query("sales_response_by_hour", **params, owner=None if who == "Everyone" else who)
+    hours = everyone_hours if who == "Everyone" else ui.query("sales_response_by_hour", **params, owner=who)
     if hours.empty:
         st.info("No MQLs in this period for this selection.")
         return

@@ -104,6 +104,7 @@ with left:
             stage = p.get("y") or shown["stage"].iloc[p.get("point_index", 0)]
             st.session_state["stage"] = stage
             st.session_state["record_filter"] = "All"
+            st.session_state["_open_records"] = True
 
     st.plotly_chart(charts.funnel_chart(shown, measure, view.team), theme=None,
                     config=charts.PLOTLY_CONFIG, key="funnel_chart", on_select=_on_chart_click,
@@ -122,7 +123,7 @@ with right:
         table["delta"] = base.values - prev_vals
     table["owner"] = [o.capitalize() + (f" · {people[s]}" if people.get(s) else "") for s, o in zip(table["stage"], table["owner"])]
     fmt = "dollar" if measure == "value" else "%d"
-    st.dataframe(table, hide_index=True, key="stage_table", placeholder="–", column_config={
+    st.dataframe(ui.for_people(table, rates=["pct"]), hide_index=True, key="stage_table", placeholder="–", column_config={
         "stage": st.column_config.TextColumn("Stage", help=" ".join(f"{s}: {t}" for s, t in STAGES)),
         "owner": ui.text_column("Owner", 24, help="Stage owners are set on the Definitions page."),
         "now": st.column_config.NumberColumn("Count" if measure == "count" else "Value", format=fmt,
@@ -186,6 +187,7 @@ def _on_cell():
         if stage_name in STAGE_NAMES:
             st.session_state["stage"] = stage_name
             st.session_state["record_filter"] = st.session_state["_breakdown_rows"][row]
+            st.session_state["_open_records"] = True
 
 
 st.session_state["_breakdown_rows"] = grid[DIMENSIONS[dimension]].tolist()
@@ -197,22 +199,15 @@ ui.download_csv(grid, f"funnel_by_{dimension}_{counting}_{view.start}_{view.end}
                 label="Download the breakdown (CSV)", key="breakdown_csv")
 
 # ---- records behind a stage ---------------------------------------------------------------------------------------
-ui.section("Records behind the numbers", "Pick a stage, or click a bar of the funnel or a cell of the breakdown.")
-r1, r2 = st.columns([3, 2])
-stage = r1.segmented_control("Stage", STAGE_NAMES, key="stage", bind="query-params")
-values = ["All"] + sorted(breakdown["dim_value"].unique().tolist())
-if st.session_state.get("record_filter") not in values:
-    st.session_state["record_filter"] = "All"
-only = r2.selectbox(f"Only this {DIMENSIONS[dimension].lower()}", values, key="record_filter")
-if stage:
+def show_records(stage: str, only: str, where: str) -> None:
     records = ui.query("funnel_stage_records", **view.params(), counting=counting, stage=stage,
                        dimension="none" if only == "All" else dimension, dim_value=only)
     st.markdown(f"**{ui.fmt_int(len(records))} {stage} records**"
-                + (f" · {DIMENSIONS[dimension].lower()} {only}" if only != "All" else "")
+                + (f" · {DIMENSIONS[dimension].lower()} {ui.md(only)}" if only != "All" else "")
                 + (f" · {ui.fmt_money(records['amount'].sum())}" if records["amount"].notna().any() else ""))
     st.caption(STAGE_TEXT[stage])
-    st.dataframe(records.drop(columns=["record_type", "record_key"]), hide_index=True, key="records_table",
-                 placeholder="–",
+    st.dataframe(records.drop(columns=["record_type", "record_key"]), hide_index=True, placeholder="–",
+                 key=f"records_table_{where}",
                  column_config={
                      "record": st.column_config.TextColumn("Lead / deal"),
                      "company": "Company", "channel": "Channel", "campaign": "Campaign", "owner": "Owner",
@@ -221,7 +216,31 @@ if stage:
                      "detail": st.column_config.TextColumn("Status / deals"),
                  })
     ui.download_csv(records, f"funnel_{stage.lower()}_{counting}_{view.start}_{view.end}.csv",
-                    label=f"Download these {ui.fmt_int(len(records))} records (CSV)", key="records_csv")
+                    label=f"Download these {ui.fmt_int(len(records))} records (CSV)", key=f"records_csv_{where}")
+
+
+@st.dialog("Records behind the number", width="large")
+def records_dialog(stage: str, only: str) -> None:
+    show_records(stage, only, "dialog")
+    st.caption("The stage and filter are in the page's address: copy it to share these records. "
+               "They are also listed under 'Records behind the numbers' below.")
+
+
+ui.section("Records behind the numbers", "Pick a stage, or click a bar of the funnel or a cell of the breakdown.")
+r1, r2 = st.columns([3, 2])
+stage = r1.segmented_control("Stage", STAGE_NAMES, key="stage", bind="query-params")
+values = ["All"] + sorted(breakdown["dim_value"].unique().tolist())
+if st.session_state.get("record_filter") not in values:
+    st.session_state["record_filter"] = "All"
+only = r2.selectbox(f"Only this {DIMENSIONS[dimension].lower()}", values, key="record_filter", bind="query-params")
+if stage:
+    with st.container(key="records_below"):
+        show_records(stage, only, "below")
+    # a click (or a shared link that names a stage, on its first view) opens the records where the reader is
+    opened_from_link = not st.session_state.get("_funnel_seen")
+    if st.session_state.pop("_open_records", False) or opened_from_link:
+        records_dialog(stage, only)
+st.session_state["_funnel_seen"] = True
 
 # ---- where it leaks: time between stages -------------------------------------------------------------------------------
 ui.section("Time between stages and drop-off",

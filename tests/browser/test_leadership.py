@@ -68,6 +68,11 @@ def test_shared_url_opens_the_same_view_with_its_numbers(page, app):
     expect(page.get_by_text("Cohort Opportunity → Won (of leads created)").first).to_be_attached()   # a grid cell
 
 
+def _in_viewport(page, locator) -> bool:
+    box, view = locator.bounding_box(), page.viewport_size
+    return box is not None and 0 <= box["y"] and box["y"] + box["height"] <= view["height"]
+
+
 def test_click_a_funnel_stage_lists_its_records(page, app):
     page.goto(f"{app.url}/funnel?period=This+quarter")
     wait_idle(page)
@@ -78,19 +83,32 @@ def test_click_a_funnel_stage_lists_its_records(page, app):
     bar = funnel.locator("g.funnellayer g.point path").nth(4)
     box = bar.bounding_box()
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    expect(page.get_by_text("3 Won records")).to_be_visible(timeout=15000)
+    # the records open where the reader is: a dialog in the viewport, not a list 1,000 px below
+    dialog = page.get_by_role("dialog")
+    expect(dialog.get_by_text("3 Won records")).to_be_visible(timeout=15000)
     wait_idle(page)
+    assert dialog.get_by_text("3 Won records").is_visible() and _in_viewport(page, dialog.get_by_text("3 Won records"))
     assert "stage=Won" in page.url                  # the selection is part of the shareable URL
     # the list is the records behind the number: P-O1, P-O2, P-O5 (glide's accessible cells)
-    records = page.get_by_test_id("stDataFrame").filter(has=page.locator("td", has_text="Unlinked partner won 5000"))
-    records.scroll_into_view_if_needed()
-    cells = records.locator("td").all_inner_texts()
+    cells = dialog.get_by_test_id("stDataFrame").locator("td").all_inner_texts()
     for deal in ("Acme mktg-sourced won 20000", "Beta sales-sourced won 10000", "Unlinked partner won 5000"):
         assert deal in cells
     with page.expect_download() as dl:
-        page.get_by_role("button", name=re.compile("Download these 3 records")).click()
+        dialog.get_by_role("button", name=re.compile("Download these 3 records")).click()
     assert dl.value.suggested_filename.startswith("funnel_won_period_")
     screenshot(page, "leadership-funnel")
+
+
+def test_a_shared_link_reopens_the_clicked_cell(page, app):
+    # a breakdown cell: stage Opportunity, channel (unlinked) = P-O5 and P-O6, the deals with no lead
+    page.goto(f"{app.url}/funnel?period=This+quarter&stage=Opportunity&record_filter=%28unlinked%29")
+    wait_idle(page)
+    dialog = page.get_by_role("dialog")
+    expect(dialog.get_by_text("2 Opportunity records")).to_be_visible(timeout=15000)
+    expect(dialog.get_by_text("channel (unlinked)", exact=False)).to_be_visible()
+    cells = dialog.get_by_test_id("stDataFrame").locator("td").all_inner_texts()
+    assert "Unlinked open 10000 no probability" in cells and "Unlinked partner won 5000" in cells
+    screenshot(page, "leadership-funnel-shared-cell")
 
 
 def test_edit_a_monthly_goal_changes_attainment(page, app):

@@ -72,7 +72,10 @@ c3.metric("Off track", int(counts.get(acc.OFF_TRACK, 0)), border=True)
 c4.metric("Without a target", int(counts.get(acc.NO_TARGET, 0)), border=True,
           help="Set targets on the Definitions page (setting metric_targets).")
 
-status_filter = st.segmented_control("Show", ["all", "with a target", "needs attention"], default="all",
+# what is off track or at risk opens first: in a meeting the exceptions are the agenda
+attention = int(counts.get(acc.AT_RISK, 0) + counts.get(acc.OFF_TRACK, 0))
+status_filter = st.segmented_control("Show", ["needs attention", "with a target", "all"],
+                                     default="needs attention" if attention else "all",
                                      key="own_status_filter", required=True) or "all"
 table = pd.DataFrame([{
     "Stage": r.stage,
@@ -98,7 +101,8 @@ if not view.compare:
     shown = shown.drop(columns=compare_label)
 styled = shown.style.map(lambda s: f"background-color: {STATUS_COLORS[s]}; font-weight: 600"
                         if s in STATUS_COLORS else "", subset=["Status"])
-st.dataframe(styled, hide_index=True, width="stretch", key="accountability_table",
+st.dataframe(styled, hide_index=True, width="stretch", key="accountability_table", placeholder="–",
+             height=min(35 * (len(shown) + 1) + 3, 35 * 16),
              column_config={"Rule": st.column_config.TextColumn(width="large"),
                             "Definition": st.column_config.TextColumn(width="large")})
 ui.download_csv(shown, f"accountability_{view.start}_{view.end}.csv", key="dl_accountability")

@@ -18,6 +18,10 @@ from onefunnel.formats import fmt_money
 
 # Defined here too (same values as ui.TEAM_COLORS) so figure builders need no Streamlit import.
 TEAM_COLORS = {"marketing": "#7048e8", "sales": "#0c8599", "shared": "#e8590c"}
+# Categories with no team (channels, rejection reasons): Okabe & Ito's colour-blind-safe set without its
+# yellow (unreadable on white) and sky blue (too near blue), plus olive and wine; every pair stays clearly
+# apart (tests/test_chart_colors.py).
+CATEGORICAL = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#7F6000", "#882255", "#000000"]
 NEUTRAL = "#868e96"
 MUTED = "#dee2e6"
 GOAL_COLOR = "#495057"

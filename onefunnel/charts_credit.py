@@ -12,7 +12,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from onefunnel.charts import BASE_FONT, GOAL_COLOR, NEUTRAL, money_short, projector_layout, team_color, with_alpha
+from onefunnel.charts import BASE_FONT, CATEGORICAL, GOAL_COLOR, NEUTRAL, money_short, projector_layout, team_color, with_alpha
 from onefunnel.definitions import ATTRIBUTION_MODELS
 
 MODELS = list(ATTRIBUTION_MODELS)            # first_touch, last_touch, linear, u_shaped, time_decay
@@ -124,8 +124,7 @@ def credit_by_month_chart(df: pd.DataFrame, model: str, top: int = 7) -> go.Figu
     d["series"] = [c if c in keep or c == NONE else "Other channels" for c in d["channel"]]
     d = d.groupby(["month", "series"], as_index=False)["credit"].sum()
     order = keep + [s for s in ("Other channels", NONE) if s in set(d["series"])]
-    palette = ["#5f3dc4", "#1971c2", "#0b7285", "#2b8a3e", "#e67700", "#c2255c", "#5c940d"]
-    colors = {s: palette[i % len(palette)] for i, s in enumerate(keep)}
+    colors = {s: CATEGORICAL[i % len(CATEGORICAL)] for i, s in enumerate(keep)}
     colors.update({"Other channels": "#adb5bd", NONE: "#dee2e6"})
     fig = go.Figure()
     for s in order:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from onefunnel.charts import (BASE_FONT, GOAL_COLOR, MUTED, NEUTRAL, money_short, projector_layout,
+from onefunnel.charts import (BASE_FONT, CATEGORICAL, GOAL_COLOR, MUTED, NEUTRAL, money_short, projector_layout,
                               team_color, with_alpha)
 
 WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
@@ -88,9 +88,10 @@ def lead_quality_chart(df: pd.DataFrame) -> go.Figure:
                              ("rejected_rate", "Rejected", REJECT_COLOR),
                              ("won_rate", "Won", team_color("shared"))):
         fig.add_trace(go.Bar(y=df["label"], x=df[col], name=name, orientation="h", marker_color=color,
-                             text=df[col].map(_pct), textposition="outside",
-                             customdata=df["mqls"],
-                             hovertemplate="%{y}: " + name.lower() + " %{text} of %{customdata} MQLs<extra></extra>"))
+                             text=[_pct(v) if v else "" for v in df[col]], textposition="outside",   # no "0%" afloat
+                             customdata=list(zip(df["mqls"], df[col].map(_pct))),
+                             hovertemplate="%{y}: " + name.lower() + " %{customdata[1]} of %{customdata[0]} MQLs"
+                                           "<extra></extra>"))
     fig.update_layout(barmode="group", bargap=0.2, bargroupgap=0.05)
     fig.update_xaxes(tickformat=".0%", range=[0, 1.12])
     return projector_layout(fig, height=130 + 95 * len(df))
@@ -100,15 +101,16 @@ def rejection_reasons_chart(df: pd.DataFrame) -> go.Figure:
     """Rejected MQLs per group stacked by reason (columns label, reason, rejected)."""
     reasons = df.groupby("reason")["rejected"].sum().sort_values(ascending=False).index.tolist()
     labels = df.groupby("label")["rejected"].sum().sort_values().index.tolist()
-    shades = [0.95, 0.75, 0.6, 0.48, 0.38, 0.3, 0.22, 0.16]
     fig = go.Figure()
-    for i, reason in enumerate(reasons):
+    for i, reason in enumerate(reasons):      # one clearly different colour per reason, not shades of one red
         part = df[df["reason"] == reason].set_index("label")["rejected"].reindex(labels).fillna(0)
         fig.add_trace(go.Bar(y=labels, x=part.values, name=reason, orientation="h",
-                             marker_color=with_alpha(REJECT_COLOR, shades[i % len(shades)]),
+                             marker_color=CATEGORICAL[i % len(CATEGORICAL)],
                              hovertemplate="%{y}: %{x} rejected for " + reason.replace("%", "%%")
                              + "<extra></extra>"))
     fig.update_layout(barmode="stack", bargap=0.3)
+    fig.update_xaxes(title_text="rejected MQLs", tickformat=",d", dtick=1 if len(df) and
+                     df.groupby("label")["rejected"].sum().max() <= 10 else None)
     return projector_layout(fig, height=130 + 55 * len(labels))
 
 

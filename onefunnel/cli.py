@@ -35,6 +35,9 @@ def _parser() -> argparse.ArgumentParser:
     ing.add_argument("files", nargs="+")
     ing.add_argument("--format", dest="mapping", metavar="NAME",
                      help="read the files with this saved column mapping (python -m onefunnel formats lists them)")
+    ing.add_argument("--old-open-deals", choices=["keep", "lost", "skip"], default="keep",
+                     help="open deals whose close date is over 90 days past or missing: keep them open (default), "
+                          "treat them as lost, or skip them (left out of every number)")
 
     with_db(sub.add_parser("formats", help="list the saved column mappings (made on the Data page)"))
 
@@ -122,7 +125,7 @@ def cmd_ingest(con, args) -> int:
     failed = 0
     for name in args.files:
         try:
-            r = ingest_file(con, name, who="cli", mapping_key=key)
+            r = ingest_file(con, name, who="cli", mapping_key=key, old_open_deals=args.old_open_deals)
         except FileRefused as exc:
             failed += 1
             print(f"REFUSED {exc}", file=sys.stderr)
@@ -136,6 +139,8 @@ def cmd_ingest(con, args) -> int:
         ignored = [f"not used: {', '.join(r.ignored_columns)} (map them on the Data page, 'Map the columns yourself')"]
         for note in r.notes + [f"{c}: {how}" for c, how in r.readings.items()] + (ignored if r.ignored_columns else []):
             print(f"  - {note}")
+        if r.kind == "opportunity" and args.old_open_deals == "keep" and any("open deals are old" in n for n in r.notes):
+            print("  - to treat them as lost or leave them out: ingest again with --old-open-deals lost|skip")
         for rej in r.rejects[:20]:
             print(f"  rejected line {rej.line}, column {rej.column!r}: {rej.value!r}: {rej.reason}")
         if len(r.rejects) > 20:

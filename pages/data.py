@@ -12,6 +12,7 @@ import streamlit as st
 from onefunnel import ui
 from onefunnel.ingest import (FileRefused, custom_formats, delete_custom_format, ingest_file, preview,
                               rename_custom_format, save_custom_format)
+from onefunnel.ingest import old_deals
 from onefunnel.ingest.presets import KIND_FIELDS, custom_format_entry, mapping, norm_header
 from onefunnel.ingest.propose import propose
 from onefunnel.ingest.undo import LIMITS, RECORD_TABLES, UndoRefused, undo_import
@@ -152,16 +153,30 @@ if uploads:
                                     key=f"rej-{upload.file_id}")
             if result.ignored_columns:
                 map_columns(upload, result.raw.headers, result.preset)
+            if sum(result.old_open):
+                no_date, past = result.old_open
+                st.warning(f"{old_deals.describe(no_date, past, ui.today())}. Imported as they are, they count "
+                           "as open pipeline and as stalled deals. What do they mean?", icon=":material/history:")
+                st.radio("Old open deals", list(old_deals.CHOICES), format_func=old_deals.CHOICES.get, index=None,
+                         key=f"old-deals-{upload.file_id}", horizontal=True,
+                         help="Keep: open, as exported. Lost: closed as lost on their close date (or, without one, "
+                              "their creation date). Skip: stored with the import but left out of every number. "
+                              "Taking the import back removes them either way.")
+    undecided = [u.name for u, r in ready if sum(r.old_open) and not st.session_state.get(f"old-deals-{u.file_id}")]
+    if undecided:
+        st.info(f"Choose what the old open deals of {', '.join(undecided)} mean before importing.",
+                icon=":material/help:")
     if ready:
         if st.button(f"Import {len(ready)} file{'s' if len(ready) > 1 else ''}", type="primary",
-                     icon=":material/database_upload:", key="confirm_import"):
+                     icon=":material/database_upload:", key="confirm_import", disabled=bool(undecided)):
             results = []
             bar = st.progress(0.0, text="Importing…")
             for n, (upload, _) in enumerate(ready):
                 def progress(f, msg, n=n):
                     bar.progress(min((n + f) / len(ready), 1.0), text=f"{upload.name}: {msg}")  # not a rate: progress
                 try:
-                    r = ingest_file(con, staged_path(upload), upload.name, who="app", progress=progress)
+                    r = ingest_file(con, staged_path(upload), upload.name, who="app", progress=progress,
+                                    old_open_deals=st.session_state.get(f"old-deals-{upload.file_id}") or "keep")
                     results.append({"ok": True, "file": upload.name, "label": r.label, "loaded": r.rows_loaded,
                                     "new": r.rows_new, "rejected": r.rows_rejected})
                 except FileRefused as exc:

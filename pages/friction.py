@@ -10,6 +10,7 @@ import streamlit as st
 
 from onefunnel import charts, charts_teams, ui
 from onefunnel.db import get_setting
+from onefunnel.ingest import old_deals
 
 view = ui.view()
 ui.page_header("Friction", view, f"Right now = the end of {ui.fmt_date(view.as_of)}.")
@@ -88,6 +89,11 @@ def section_rejected():
 def section_stalled():
     ui.section("Stalled opportunities", f"Open deals past their close date, or with no activity on their lead "
                f"for {stall_days} days or more (the stall_days setting). Largest first.")
+    for d in ui.query("friction_old_deal_decisions").to_dict("records"):
+        st.caption(f"Import #{d['import_id']} ({ui.md(d['file_name'])}) had {ui.fmt_int(d['deals'])} old open deals "
+                   f"(closing before {ui.fmt_date(d['cutoff'])}, or created before it with no close date): "
+                   f"{old_deals.POLICIES[d['policy']]}" + (", so they are in this list when stalled."
+                                                            if d["policy"] == "keep" else "."))
     if stalled.empty:
         st.success("No opportunity is stalled.", icon=":material/check_circle:")
         return

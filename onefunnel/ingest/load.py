@@ -16,19 +16,24 @@ from pathlib import Path
 import duckdb
 
 from onefunnel.db import refresh_statistics
-from onefunnel.ingest import checked, one_pass, row_sets
+from onefunnel.ingest import checked, old_deals, one_pass, row_sets
 from onefunnel.ingest.imports import ImportResult, checkpoint
 from onefunnel.ingest.reader import is_workbook, workdir
 from onefunnel.ingest.staging import Progress, file_hash, noop
+from onefunnel.periods import today
 
 
 def ingest_file(con, path: str | Path, file_name: str | None = None, who: str | None = None,
-                progress: Progress = noop, mapping_key: str | None = None) -> ImportResult:
+                progress: Progress = noop, mapping_key: str | None = None,
+                old_open_deals: str = "keep") -> ImportResult:
     """Import one file in one transaction. Raises FileRefused (nothing stored) for a broken file.
 
     A clean CSV takes the one-pass path; any other file, or a clean-looking one that turns out
     not to be, the checking path (see one_pass.ingest). mapping_key: read the file with that saved
-    mapping (saved_formats) and no other format."""
+    mapping (saved_formats) and no other format. old_open_deals: keep | lost | skip, what an
+    opportunity file's old open deals mean (old_deals.py)."""
+    if old_open_deals not in old_deals.POLICIES:
+        raise ValueError(f"old open deals: {old_open_deals!r} is not one of {', '.join(old_deals.POLICIES)}")
     path = Path(path)
     file_name = file_name or path.name
     row_sets.rehash_if_needed(con)
@@ -39,6 +44,12 @@ def ingest_file(con, path: str | Path, file_name: str | None = None, who: str | 
             result = one_pass.ingest(con, path, file_name, Path(tmp), digest, who, progress, mapping_key)
         if result is None:
             result = checked.ingest(con, path, file_name, Path(tmp), digest, who, progress, mapping_key)
+    if result.kind == "opportunity" and result.rows_loaded:
+        day = today()
+        no_date, past = old_deals.stored_counts(con, result.import_id, day)
+        if no_date + past:
+            old_deals.decide(con, result.import_id, old_open_deals, day, no_date + past, who)
+            result.notes.append(old_deals.note(no_date, past, old_open_deals, day))
     try:
         row_sets.compact_repeats(con)
     except duckdb.Error:

@@ -8,6 +8,7 @@ brings the people they touch up to date with `settle_people()`, which undo.py us
 from __future__ import annotations
 
 from onefunnel.ingest.imports import others
+from onefunnel.ingest.old_deals import STAGE_SQL
 from onefunnel.ingest.presets import Preset
 from onefunnel.ingest.staging import drop_temp
 
@@ -87,7 +88,7 @@ def store(con, p: Preset, rows: str, import_id: int) -> int:
                       amount, probability, is_closed_export, is_won_export, owner, source, lead_ref,
                       lead_ref_system, email, import_id, seq)
                   select $sys, record_id, name, created_at, close_date,
-                         case when lower(status) in ('won', 'lost') then status else coalesce(stage, status) end,
+                         {STAGE_SQL},
                          amount, probability, is_closed, is_won, owner, source, lead_ref, $ref_sys::varchar, email,
                          $import_id, {seq}
                   from {rows}"""

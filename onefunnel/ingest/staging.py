@@ -15,7 +15,9 @@ from typing import Callable
 import pandas as pd
 import xxhash
 
+from onefunnel.ingest import old_deals
 from onefunnel.ingest.saved_formats import candidate_presets
+from onefunnel.periods import today
 from onefunnel.ingest.presets import KIND_FIELDS, Preset, ignored_columns, mapping
 from onefunnel.ingest.readings import cleaned, decide, sql_str, value_expr
 from onefunnel.ingest.reader import RawFile, line_numbers, read_file, workdir
@@ -47,6 +49,7 @@ class Staged:
     content_hash: str
     duplicate_of: int | None = None
     ignored_columns: list[str] = field(default_factory=list)   # headers no field reads
+    old_open: tuple[int, int] = (0, 0)   # open deals with no close date / one long past (old_deals.py)
 
     @property
     def notes(self) -> list[str]:
@@ -194,8 +197,10 @@ def stage_file(con, raw: RawFile, digest: Future, progress: Progress) -> Staged:
     sample = sample[[c for c in sample.columns if not c.startswith("bad_") and c != "excel_row"]]
     digest = digest.result()
     dup = con.execute("select max(import_id) from imports where content_hash = ? and undone_at is null", [digest]).fetchall()[0][0]
+    old_open = old_deals.staged_counts(con, today()) if raw.preset.kind == "opportunity" else (0, 0)
     return Staged(raw.file_name, raw.preset, raw, rows_read, skipped, rows_read - skipped - rejected, rejects,
-                  rejected, readings, columns, sample, digest, dup, ignored_columns(raw.preset, raw.headers))
+                  rejected, readings, columns, sample, digest, dup, ignored_columns(raw.preset, raw.headers),
+                  old_open)
 
 
 def preview(con, path: str | Path, file_name: str | None = None, mapping_key: str | None = None) -> Staged:

@@ -1,7 +1,9 @@
 -- opportunities: one row per deal (source system + record id), with closed/won decided
 -- by the export's own flags or else the stage_map setting, and the lead link of METRICS.md:
 -- an explicit id reference (first associated contact, a converted lead) else the contact email.
--- Key: opp_key. lead_key is null for an unlinked opportunity.
+-- An import's decision on its old open deals (old_deal_decisions, onefunnel/ingest/old_deals.py) applies
+-- here: 'lost' closes them as lost, 'skip' leaves them out. Key: opp_key. lead_key is null for an unlinked
+-- opportunity.
 create or replace view opportunities as
 with by_ref as (
     select o.source_system, o.record_id, arg_max(r.lead_key, r.seq) as lead_key
@@ -21,6 +23,26 @@ by_email as (
     select o.source_system, o.record_id, l.lead_key
     from opportunity_records o
     join leads l on l.lead_key = o.email
+),
+records as (   -- closed/won as exported (or by stage_map); old_deal: open with no or a long-past close date
+    select o.*,
+           coalesce(o.is_won_export, m.is_won, false) as won_as_exported,
+           coalesce(o.is_won_export, m.is_won, false) or coalesce(o.is_closed_export, m.is_closed, false)
+               as closed_as_exported,
+           d.policy, d.cutoff
+    from opportunity_records o
+    left join stage_map m on lower(trim(o.stage)) = lower(trim(m.stage))
+    left join old_deal_decisions d on d.import_id = o.import_id and d.policy <> 'keep'
+),
+decided as (   -- the import's decision on its old open deals (old_deal_decisions): lost, or left out
+    select * replace (case when old_deal and policy = 'lost' then coalesce(close_date, created_at::date)
+                           else close_date end as close_date),
+           old_deal and policy = 'lost' as made_lost
+    from (select r.*, r.policy is not null and not r.closed_as_exported
+                      and (r.close_date < r.cutoff or (r.close_date is null and r.created_at < r.cutoff))
+                      as old_deal   -- the rule of onefunnel/ingest/old_deals.py
+          from records r)
+    where not (old_deal and policy = 'skip')
 )
 select
     o.source_system || ':' || o.record_id as opp_key,
@@ -32,14 +54,12 @@ select
     o.stage,
     o.amount,
     o.probability,
-    coalesce(o.is_won_export, m.is_won, false) as is_won,
-    coalesce(o.is_won_export, m.is_won, false)
-        or coalesce(o.is_closed_export, m.is_closed, false) as is_closed,
+    o.won_as_exported and not o.made_lost as is_won,
+    o.closed_as_exported or o.made_lost as is_closed,
     coalesce(onm.name, o.owner) as owner,   -- an owner id shown by its name (setting owner_names)
     o.source,
     coalesce(br.lead_key, cv.lead_key, be.lead_key) as lead_key
-from opportunity_records o
-left join stage_map m on lower(trim(o.stage)) = lower(trim(m.stage))
+from decided o
 left join by_ref br using (source_system, record_id)
 left join converted cv using (source_system, record_id)
 left join by_email be using (source_system, record_id)

@@ -43,7 +43,7 @@ def models_table(df: pd.DataFrame, dim: str, label: str) -> None:
     config[dim] = ui.text_column(label, 16, pinned=True)
     order = [dim] + extra + ["deals"] + [f"{mm}_share" if share else mm for mm in MODELS]
     st.dataframe(ui.people(df, formats), hide_index=True, column_config=config, column_order=order,
-                 width="stretch")
+                 width="stretch", placeholder="–")
 
 
 view = ui.view()
@@ -146,7 +146,7 @@ with c2:
                  column_order=["campaign", model, f"{model}_share"],
                  column_config={"campaign": "Campaign", "channels": "Channels",
                                 model: st.column_config.NumberColumn("Credit", help=ATTRIBUTION_MODELS[model][1]),
-                                f"{model}_share": st.column_config.NumberColumn("Share", help="Credit / won revenue.")})
+                                f"{model}_share": st.column_config.NumberColumn("Share", help="Credit / won revenue.")}, placeholder="–")
 
 # ---- a deal's touch path -------------------------------------------------------------------------------
 ui.section("A deal's touch path",
@@ -194,6 +194,6 @@ st.dataframe(ui.people(table, {"days": lambda x: f"{x:.1f}", **{mm: ui.fmt_money
                                                        help="Fractional days from the touch to the opportunity's "
                                                             "creation (d in time decay's 2^(−d/7))."),
                  **{mm: st.column_config.TextColumn(cc.MODEL_LABELS[mm], help=ATTRIBUTION_MODELS[mm][1],
-                                                    alignment="right") for mm in MODELS}})
+                                                    alignment="right") for mm in MODELS}}, placeholder="–")
 ui.download_csv(table.drop(columns=["when", "days", "kind", "counted"]), f"touch_path_{deal['opp_key']}.csv",
                 key="dl_path")

@@ -90,7 +90,7 @@ with left:
         df = result.frame()
         st.caption(f"{len(df):,} rows in {result.seconds:.1f} s"
                    + (f" · the query returns more: the first {console.SHOW_ROWS:,} are shown" if result.truncated else ""))
-        st.dataframe(df, hide_index=True, key="console_table")
+        st.dataframe(df, hide_index=True, key="console_table", placeholder="–")
         ui.download_csv(df, "query.csv", key="console_download")
         if result.truncated and st.button(f"Prepare a CSV of up to {console.DOWNLOAD_ROWS:,} rows",
                                           key="console_prepare_full"):

@@ -143,12 +143,12 @@ if uploads:
                 st.caption(f"• Not used: {', '.join(result.ignored_columns)}")
             with st.expander("Columns and first rows"):
                 st.dataframe(pd.DataFrame({"field": list(result.columns), "from column": list(result.columns.values())}),
-                             hide_index=True)
-                st.dataframe(result.sample, hide_index=True)
+                             hide_index=True, placeholder="–")
+                st.dataframe(result.sample, hide_index=True, placeholder="–")
             if result.rejects:
                 with st.expander(f"{result.rows_rejected:,} rejected rows (line, column, value, reason)"):
                     frame = rejects_frame(result.rejects)
-                    st.dataframe(frame, hide_index=True)
+                    st.dataframe(frame, hide_index=True, placeholder="–")
                     ui.download_csv(frame, f"{Path(upload.name).stem}-rejects.csv", "Download rejected rows",
                                     key=f"rej-{upload.file_id}")
             if result.ignored_columns:
@@ -218,7 +218,7 @@ else:
         "imported_at": st.column_config.DatetimeColumn("Imported", format="YYYY-MM-DD HH:mm",
                                                        width=ui.col_width("Imported", 16))},
         column_order=["#", "file", "records", "status", "rows_read", "rows_loaded", "rows_rejected", "rows_skipped",
-                      "imported_at"])
+                      "imported_at"], placeholder="–")
     ui.download_csv(history, "import-history.csv", "Download the history", key="dl_history")
     with_rejects = history[(history["rows_rejected"] > 0) & (history["status"] == "stored")]
     if not with_rejects.empty:
@@ -226,7 +226,7 @@ else:
                               format_func=lambda i: f"#{i} {history.set_index('#').loc[i, 'file']}",
                               key="rejects_of")
         frame = run(con, "data_import_rejects", import_id=choice)
-        st.dataframe(frame, hide_index=True)
+        st.dataframe(frame, hide_index=True, placeholder="–")
         ui.download_csv(frame, f"import-{choice}-rejects.csv", "Download rejected rows", key="hist-rejects")
 
     # ---- take an import back ------------------------------------------------------------------------------
@@ -267,7 +267,7 @@ if formats:
                "columns is read with it before the built-in formats. Forgetting one keeps what it imported.")
     st.dataframe(pd.DataFrame([{"mapping": f["label"], "records": f["kind"],
                                 "columns": ", ".join(f"{col} → {field}" for field, col in f["fields"].items())}
-                               for f in formats]), hide_index=True)
+                               for f in formats]), hide_index=True, placeholder="–")
     c1, c2, c3, c4 = st.columns([3, 3, 1.5, 2], vertical_alignment="bottom")
     # fresh widgets after each rename: the browser keeps showing a kept widget's old label and text
     renamed = st.session_state.get("formats_renamed", 0)

@@ -72,7 +72,7 @@ stages_edit = st.data_editor(stages, hide_index=True, key=f"stages_editor_{rnd}"
                              column_config={
                                  "stage": "Stage",
                                  "definition": st.column_config.TextColumn("Definition", width="large"),
-                                 "owner": st.column_config.SelectboxColumn("Owner team", options=TEAMS, required=True),
+                                 "owner": st.column_config.SelectboxColumn("Owner team", options=TEAMS, required=True, format_func=str.capitalize),
                                  "person": st.column_config.TextColumn("Owner (person)", help="Optional."),
                              })
 if st.button("Save stage owners", key="save_stages", icon=":material/save:"):
@@ -122,7 +122,7 @@ metrics_edit = st.data_editor(metrics, hide_index=True, key=f"metrics_editor_{rn
                                                                 "fortnight's (counts and amounts; never rates)."),
                                   "default_target": st.column_config.TextColumn(
                                       "Default target", help="Used when the Target column is empty."),
-                                  "owner": st.column_config.SelectboxColumn("Owner team", options=TEAMS, required=True),
+                                  "owner": st.column_config.SelectboxColumn("Owner team", options=TEAMS, required=True, format_func=str.capitalize),
                                   "target": st.column_config.NumberColumn("Target", help="Empty = no target."),
                               })
 if st.button("Save metric owners and targets", key="save_metrics", icon=":material/save:"):
@@ -148,7 +148,7 @@ st.dataframe(pd.DataFrame([{"Conversion": METRICS[k].label, "Value": ui.fmt_metr
                            for k in conversions]),
              hide_index=True, key="conversions_table", width="stretch",
              column_config={"Formula": st.column_config.TextColumn(width="medium"),
-                            "What it counts": st.column_config.TextColumn(width="large")})
+                            "What it counts": st.column_config.TextColumn(width="large")}, placeholder="–")
 listable = [k for k in conversions if layer.ratio_parts(k)]
 c1, c2 = st.columns(2)
 first = c1.selectbox("Compare", listable, index=listable.index("win_rate"), format_func=lambda k: METRICS[k].label,
@@ -167,14 +167,14 @@ else:
             st.caption("– none –")
         else:
             st.dataframe(part["records"], hide_index=True, key=f"conv_diff_{part['key']}",
-                         column_config={"record_type": "Kind", "record": "Record"})
+                         column_config={"record_type": "Kind", "record": "Record"}, placeholder="–")
 
 # ---- dimensions ------------------------------------------------------------------------------------------------
 with st.expander("Dimensions: what a breakdown splits by"):
     st.dataframe(pd.DataFrame([{"Dimension": d.label, "Name": n, "Definition": d.definition}
                                for n, d in layer.layer().dimensions.items()]),
                  hide_index=True, key="dimensions_table", width="stretch",
-                 column_config={"Definition": st.column_config.TextColumn(width="large")})
+                 column_config={"Definition": st.column_config.TextColumn(width="large")}, placeholder="–")
 
 # ---- definition texts: the teams' words -------------------------------------------------------------------------
 ui.section("Definitions in your team's words",
@@ -209,7 +209,7 @@ with st.expander(f"History of this definition ({len(text_history)} change{'' if 
                          "changed_at": st.column_config.DatetimeColumn("When", format="MMM D, YYYY HH:mm"),
                          "changed_by": "Who",
                          "old_text": st.column_config.TextColumn("From", width="large"),
-                         "new_text": st.column_config.TextColumn("To", width="large")})
+                         "new_text": st.column_config.TextColumn("To", width="large")}, placeholder="–")
 
 # ---- general settings -------------------------------------------------------------------------------------------
 ui.section("Settings", "The follow-up SLA, when an open deal counts as stalled, and when the fiscal year starts "
@@ -289,7 +289,7 @@ if not sources.empty:
     with st.expander("Source values in your data"):
         st.dataframe(sources, hide_index=True, column_config={
             "source": "Source value", "records": st.column_config.NumberColumn("Records", format="%d"),
-            "channel": "Counts as", "non_marketing": st.column_config.CheckboxColumn("Not marketing")})
+            "channel": "Counts as", "non_marketing": st.column_config.CheckboxColumn("Not marketing")}, placeholder="–")
 
 ui.section("Owner names", "Exports written by an API (Salesforce Data Loader, HubSpot owner ids) name record owners "
            "by id. Give an id the name your team knows: every page, the owner lists and the CLI show the name.")

@@ -61,7 +61,7 @@ def section_waiting():
         "mql_at": st.column_config.DatetimeColumn("MQL since", format="MMM D, HH:mm"),
         "hours_waiting": st.column_config.NumberColumn("Hours waiting", format="%.0f h"),
         "hours_over_sla": st.column_config.NumberColumn("Over the SLA by", format="%.0f h"),
-    })
+    }, placeholder="–")
     ui.download_csv(table, f"mqls_waiting_past_sla_{view.as_of}.csv", key="dl_friction_waiting")
 
 
@@ -82,7 +82,7 @@ def section_rejected():
         "disqualified_at": st.column_config.DatetimeColumn("Rejected", format="MMM D, YYYY"),
         "reason": "Reason",
         "was_accepted": st.column_config.CheckboxColumn("Was SQL", help="Sales accepted it first."),
-    })
+    }, placeholder="–")
     ui.download_csv(table, f"mqls_rejected_{view.start}_{view.end}.csv", key="dl_friction_rejected")
 
 
@@ -107,7 +107,7 @@ def section_stalled():
         "last_activity_at": st.column_config.DatetimeColumn("Last activity", format="MMM D, YYYY"),
         "idle_days": st.column_config.NumberColumn("Days idle", format="%d d"),
         "reason": "Why it is listed",
-    })
+    }, placeholder="–")
     ui.download_csv(table, f"stalled_opportunities_{view.as_of}.csv", key="dl_friction_stalled")
 
 

@@ -134,7 +134,7 @@ else:
                      "Rate used (last 180 days)": st.column_config.TextColumn(
                          help="Trailing 180 days before the period: average deal, win rate, SQL → opportunity, "
                               "MQL → SQL, lead → MQL."),
-                 })
+                 }, placeholder="–")
     cycle = v("sales_cycle_days")
     if cycle is not None:
         st.caption(f"Mind the lag: a deal won this period took a median of {ui.fmt_days(cycle)} from opportunity "
@@ -180,7 +180,7 @@ else:
             st.markdown(f"#### :{'violet' if team == 'marketing' else 'blue'}[{team.capitalize()}-sourced] · "
                         f"{ui.fmt_int(len(part))} deal{'' if len(part) == 1 else 's'} · {ui.fmt_money(part['amount'].sum())}")
             st.dataframe(ui.for_people(part[list(WIN_COLUMNS)], money=["amount"]), hide_index=True, column_config=WIN_COLUMNS,
-                         key=f"wins_{team}")
+                         key=f"wins_{team}", placeholder="–")
     ui.download_csv(wins.drop(columns=["opp_key"]), f"wins_{view.start}_{view.end}.csv",
                     label="Download the wins (CSV)", key="wins_csv")
 
@@ -263,7 +263,7 @@ if not changes.empty:
             "changed_at": st.column_config.DatetimeColumn("When", format="MMM D, YYYY HH:mm"),
             "changed_by": "Who", "month": "Month",
             "old_goal": st.column_config.NumberColumn("From", format="dollar"),
-            "new_goal": st.column_config.NumberColumn("To", format="dollar")})
+            "new_goal": st.column_config.NumberColumn("To", format="dollar")}, placeholder="–")
 
 # ---- quotas ---------------------------------------------------------------------------------------------------
 ui.section("Quotas", "Marketing's goal is sales' quota: each opportunity owner's quota per calendar month, "

@@ -73,7 +73,7 @@ def section_funnel():
     st.dataframe(ui.for_people(table, money=["spend", "cost_per_lead", "cost_per_mql", "marketing_sourced_pipeline",
                                              "marketing_sourced_revenue"], rates=["lead_to_mql_rate", "mql_to_sql_rate"]),
                  hide_index=True, width="stretch", column_config=cols, key="mkt_funnel_table",
-                 column_order=[c for c in table.columns if c != "mql_to_sql_rate"])
+                 column_order=[c for c in table.columns if c != "mql_to_sql_rate"], placeholder="–")
     ui.download_csv(table.rename(columns={"label": level}), f"marketing_by_{level}_{view.start}_{view.end}.csv",
                     key="dl_mkt_funnel")
 
@@ -107,7 +107,7 @@ def section_quality():
         "accepted_rate": ui.number_column("Accepted %", "pct", help=METRICS["mql_to_sql_rate"].definition),
         "rejected_rate": ui.number_column("Rejected %", "pct"),
         "won_rate": ui.number_column("Won %", "pct"),
-    })
+    }, placeholder="–")
     ui.download_csv(table.rename(columns={"label": level}), f"lead_quality_by_{level}_{view.start}_{view.end}.csv",
                     key="dl_mkt_quality")
     if not reasons.empty:

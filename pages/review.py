@@ -51,7 +51,7 @@ funnel = pd.DataFrame([{"Stage": stage, "This week": r.rows[n]["this_week"], "La
                         "Same week last year": r.rows[n]["same_week_last_year"], "Target": r.rows[n]["target"]}
                        for stage, n in review.FUNNEL])
 st.dataframe(funnel, hide_index=True, key="review_funnel", column_config={
-    c: st.column_config.NumberColumn(c, format="%d") for c in ["This week", "Last week", "Same week last year", "Target"]})
+    c: st.column_config.NumberColumn(c, format="%d") for c in ["This week", "Last week", "Same week last year", "Target"]}, placeholder="–")
 
 # ---- key measures -------------------------------------------------------------------------------------------------
 ui.section("Key measures", "The last 6 weeks beside the last 12 months; the year before dashed.")
@@ -82,7 +82,7 @@ for col, key, title, fields in ((f1, "sla_breaches", "MQLs waiting past the SLA"
     rows = pd.DataFrame(r.friction[key], columns=fields) if r.friction[key] else pd.DataFrame(columns=fields)
     col.markdown(f"**{title}: {len(rows)}**")
     if not rows.empty:
-        col.dataframe(rows[fields], hide_index=True, key=f"review_{key}")
+        col.dataframe(rows[fields], hide_index=True, key=f"review_{key}", placeholder="–")
 
 # ---- wins -----------------------------------------------------------------------------------------------------------
 ui.section("Wins of both teams", "Every deal won in the week, by the team that sourced it.")
@@ -91,7 +91,7 @@ for col, team in ((w1, "marketing"), (w2, "sales")):
     mine = [w for w in r.wins if w["sourced_by"] == team]
     col.markdown(f"**{team.capitalize()}-sourced: {len(mine)} · {ui.fmt_money(r.wins_totals[team])}**")
     if mine:
-        col.dataframe(pd.DataFrame(mine)[["deal", "owner", "channel", "amount"]], hide_index=True, key=f"review_wins_{team}")
+        col.dataframe(pd.DataFrame(mine)[["deal", "owner", "channel", "amount"]], hide_index=True, key=f"review_wins_{team}", placeholder="–")
 
 # ---- last week's actions -------------------------------------------------------------------------------------------------
 con = ui.cursor()
@@ -132,7 +132,7 @@ if mine:
                  hide_index=True, key="review_items", column_config={
                      "kind": "Kind", "text": st.column_config.TextColumn("Text", width="large"), "owner": "Owner",
                      "due_week": "Due", "is_done": "Done", "created_by": "By",
-                     "created_at": st.column_config.DatetimeColumn("When", format="MMM D, HH:mm")})
+                     "created_at": st.column_config.DatetimeColumn("When", format="MMM D, HH:mm")}, placeholder="–")
 
 # ---- export -----------------------------------------------------------------------------------------------------------------------
 ui.section("Send the review", "The PDF (landscape, the week and the data's freshness on every page) and one "

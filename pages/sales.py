@@ -67,11 +67,11 @@ def section_reps():
     st.markdown("**Follow-up of the MQLs received**")
     st.dataframe(shown, hide_index=True, width="stretch", key="sales_rep_table", column_config=config,
                  column_order=["owner", "mqls", "mql_response_hours_median", "mql_response_hours_p90", "sla_met",
-                               "sla_breaches", "sla_pending", "sla_compliance"])
+                               "sla_breaches", "sla_pending", "sla_compliance"], placeholder="–")
     st.markdown("**Deals closed**")
     st.dataframe(shown, hide_index=True, width="stretch", key="sales_rep_deals_table", column_config=config,
                  column_order=["owner", "sql_to_opp_rate", "win_rate", "sales_cycle_days", "avg_deal_size",
-                               "won_deals", "won_revenue"])
+                               "won_deals", "won_revenue"], placeholder="–")
     ui.download_csv(table, f"sales_by_rep_{view.start}_{view.end}.csv", key="dl_sales_reps")
 
 

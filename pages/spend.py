@@ -102,7 +102,7 @@ channel_config = {
 }
 st.dataframe(ui.people(by_channel, FORMATS, NULLABLE), hide_index=True, width="stretch", column_config=channel_config,
              column_order=["channel", "spend", "credit", "roi", "attributed_deals", "cac", "mqls", "cost_per_mql",
-                           "leads", "cost_per_lead"])
+                           "leads", "cost_per_lead"], placeholder="–")
 ui.download_csv(by_channel, f"roi_by_channel_{model}_{view.start}_{view.end}.csv", key="dl_roi_channel")
 
 # ---- by campaign ---------------------------------------------------------------------------------------
@@ -116,7 +116,7 @@ if not by_campaign.empty and (by_campaign["spend"] > 0).any():
 st.dataframe(ui.people(by_campaign, FORMATS, NULLABLE), hide_index=True, width="stretch",
              column_config={**channel_config, "channel": "Channel",
                             "campaign": st.column_config.TextColumn("Campaign", pinned=True)},
-             column_order=["campaign", "channel", "spend", "credit", "roi", "attributed_deals", "cac"])
+             column_order=["campaign", "channel", "spend", "credit", "roi", "attributed_deals", "cac"], placeholder="–")
 ui.download_csv(by_campaign, f"roi_by_campaign_{model}_{view.start}_{view.end}.csv", key="dl_roi_campaign")
 
 # ---- over time -----------------------------------------------------------------------------------------
@@ -148,7 +148,7 @@ st.dataframe(ui.people(table, FORMATS), hide_index=True, width="stretch",
                             "lines": st.column_config.NumberColumn("Lines in period"),
                             "spend_all_time": st.column_config.NumberColumn("Spend, all loaded"),
                             "first_date": st.column_config.DateColumn("From", format="MMM D, YYYY"),
-                            "last_date": st.column_config.DateColumn("To", format="MMM D, YYYY")})
+                            "last_date": st.column_config.DateColumn("To", format="MMM D, YYYY")}, placeholder="–")
 st.page_link("pages/data.py", label="Upload more spend", icon=":material/upload:")
 
 # ---- the mapping setting -------------------------------------------------------------------------------

@@ -117,7 +117,7 @@ else:
         "is_marketing_sourced": st.column_config.CheckboxColumn("Mktg-sourced", width=ui.col_width("Mktg-sourced"),
                                                                 help="Marketing-sourced: the lead was an MQL before "
                                                                      "the opportunity was created."),
-    })
+    }, placeholder="–")
     ui.download_csv(table, f"deals_won_{view.start}_{view.end}.csv", key="dl_wins_deals")
 
 # ---- fastest follow-ups -------------------------------------------------------------------------------------
@@ -130,5 +130,5 @@ else:
         "answered_by": "Answered by", "owner": "MQL owner", "company": "Lead", "source": "Source",
         "mql_at": st.column_config.DatetimeColumn("MQL", format="MMM D, HH:mm"),
         "response_hours": ui.number_column("Response", "hours"),
-    })
+    }, placeholder="–")
     ui.download_csv(table, f"fastest_followups_{view.start}_{view.end}.csv", key="dl_wins_fastest")

@@ -46,3 +46,15 @@ def test_every_period_page_goes_through_the_shared_header():
         text = path.read_text()
         if path.name not in exempt:
             assert "ui.page_header(" in text and "st.title(" not in text, path.name
+
+
+def test_every_table_shows_a_dash_for_a_missing_value():
+    """Streamlit prints 'None' in an empty cell unless told otherwise (issue 11 item 3): every st.dataframe of
+    the app passes placeholder="–"."""
+    missing = []
+    for path in PAGES + sorted((ROOT / "onefunnel").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "dataframe"
+                    and not any(k.arg == "placeholder" for k in node.keywords)):
+                missing.append(f"{path.name}:{node.lineno}")
+    assert not missing, missing

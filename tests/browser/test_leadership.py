@@ -90,6 +90,7 @@ def test_click_a_funnel_stage_lists_its_records(page, app):
     assert dialog.get_by_text("3 Won records").is_visible() and _in_viewport(page, dialog.get_by_text("3 Won records"))
     assert "stage=Won" in page.url                  # the selection is part of the shareable URL
     # the list is the records behind the number: P-O1, P-O2, P-O5 (glide's accessible cells)
+    expect(dialog.locator("td", has_text="Unlinked partner won 5000")).to_be_attached(timeout=15000)
     cells = dialog.get_by_test_id("stDataFrame").locator("td").all_inner_texts()
     for deal in ("Acme mktg-sourced won 20000", "Beta sales-sourced won 10000", "Unlinked partner won 5000"):
         assert deal in cells
@@ -106,6 +107,7 @@ def test_a_shared_link_reopens_the_clicked_cell(page, app):
     dialog = page.get_by_role("dialog")
     expect(dialog.get_by_text("2 Opportunity records")).to_be_visible(timeout=15000)
     expect(dialog.get_by_text("channel (unlinked)", exact=False)).to_be_visible()
+    expect(dialog.locator("td", has_text="Unlinked partner won 5000")).to_be_attached(timeout=15000)
     cells = dialog.get_by_test_id("stDataFrame").locator("td").all_inner_texts()
     assert "Unlinked open 10000 no probability" in cells and "Unlinked partner won 5000" in cells
     screenshot(page, "leadership-funnel-shared-cell")

@@ -1,0 +1,202 @@
+"""`python -m bench.load`: many people on the app at once (issue 15, "Load"), figures only.
+
+Starts the app on a company's database, then drives N concurrent sessions (Chromium pages, one browser
+context each, so each is its own Streamlit session) through the pages, while one more session imports a file
+through the Data page. A page's time runs from the navigation until the script has finished and nothing is
+loading; an error is a page that shows an exception or the app's "Something went wrong", a navigation that
+fails or times out (60 s), or an import that does not report success. Reports p50 and p95 of the page times and
+the errors for each (company, sessions) pair. `make bench` runs it on the demo company and on the 1M-lead
+company at 8 and 32 sessions; tests/test_bench_load.py runs 2 sessions on a small company so the driver stays
+working. Tests never assert its times.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from onefunnel import ROOT
+
+PAGES = ["/", "/funnel", "/review", "/ownership", "/marketing", "/sales", "/friction", "/wins", "/attribution",
+         "/spend", "/explore", "/data", "/definitions"]
+TIMEOUT_MS = 60_000
+IDLE = ("() => !!document.querySelector('[data-test-script-state=notRunning]')"
+        " && document.querySelectorAll('[data-testid=stSkeleton]').length === 0")
+FAILED = "() => !!document.querySelector('[data-testid=stException]') || document.body.innerText.includes(" \
+         "'Something went wrong while drawing this page')"
+
+
+class Server:
+    """The app on `db`, on a free loopback port, the way `make run` serves it."""
+
+    def __init__(self, db: Path, today: str | None = None):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = s.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = {**os.environ, "ONEFUNNEL_DB": str(db), **({"ONEFUNNEL_TODAY": today} if today else {})}
+        self.proc = subprocess.Popen([sys.executable, "-m", "onefunnel.serve", "--server.headless", "true",
+                                      "--server.port", str(self.port), "--server.address", "127.0.0.1",
+                                      "--server.fileWatcherType", "none"],
+                                     cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.time() + 90
+        while time.time() < deadline:
+            try:
+                if urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2).read() == b"ok":
+                    return
+            except OSError:
+                time.sleep(0.3)
+        self.stop()
+        raise RuntimeError("the app did not start")
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+async def _open(page, url: str) -> tuple[float, str | None]:
+    """(seconds until settled, error or None)."""
+    t = time.perf_counter()
+    try:
+        await page.goto(url, timeout=TIMEOUT_MS)
+        await page.wait_for_function(IDLE, timeout=TIMEOUT_MS)
+        await page.wait_for_timeout(100)        # a rerun may start right after the first run
+        await page.wait_for_function(IDLE, timeout=TIMEOUT_MS)
+        elapsed = time.perf_counter() - t
+        if await page.evaluate(FAILED):
+            return elapsed, f"{url}: the page shows an error"
+        return elapsed, None
+    except Exception as exc:  # a timeout or a failed navigation is the figure we report
+        return time.perf_counter() - t, f"{url}: {type(exc).__name__}: {str(exc).splitlines()[0][:120]}"
+
+
+async def _session(browser, base: str, rounds: int, times: list, errors: list, offset: int) -> None:
+    ctx = await browser.new_context(viewport={"width": 1440, "height": 900})
+    page = await ctx.new_page()
+    order = PAGES[offset % len(PAGES):] + PAGES[:offset % len(PAGES)]   # sessions spread over the pages
+    for _ in range(rounds):
+        for path in order:
+            elapsed, error = await _open(page, base + path)
+            times.append(elapsed)
+            if error:
+                errors.append(error)
+    await ctx.close()
+
+
+async def _importer(browser, base: str, upload: Path, errors: list, done: dict) -> None:
+    ctx = await browser.new_context(viewport={"width": 1440, "height": 900})
+    page = await ctx.new_page()
+    t = time.perf_counter()
+    try:
+        await page.goto(base + "/data", timeout=TIMEOUT_MS)
+        await page.wait_for_function(IDLE, timeout=TIMEOUT_MS)
+        await page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(upload))
+        button = page.get_by_role("button", name="Import 1 file")
+        await button.wait_for(timeout=5 * TIMEOUT_MS)
+        await button.click()
+        await page.get_by_text("rows loaded").first.wait_for(timeout=10 * TIMEOUT_MS)
+    except Exception as exc:
+        errors.append(f"import: {type(exc).__name__}: {str(exc).splitlines()[0][:120]}")
+    done["import_s"] = time.perf_counter() - t
+    await ctx.close()
+
+
+async def _drive(base: str, sessions: int, rounds: int, upload: Path | None) -> dict:
+    from playwright.async_api import async_playwright
+
+    times: list[float] = []
+    errors: list[str] = []
+    done: dict = {}
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=os.environ.get("CHROMIUM", "/usr/bin/chromium"),
+                                           args=["--no-sandbox", "--disable-dev-shm-usage"])
+        t = time.perf_counter()
+        jobs = [_session(browser, base, rounds, times, errors, i) for i in range(sessions)]
+        if upload is not None:
+            jobs.append(_importer(browser, base, upload, errors, done))
+        await asyncio.gather(*jobs)
+        wall = time.perf_counter() - t
+        await browser.close()
+    q = statistics.quantiles(times, n=20) if len(times) >= 2 else times * 19
+    return {"sessions": sessions, "pages": len(times), "p50_s": statistics.median(times), "p95_s": q[18],
+            "errors": errors, "wall_s": wall, **done}
+
+
+def run(db: Path, sessions: int, rounds: int = 1, upload: Path | None = None, today: str | None = None) -> dict:
+    """One load run on a copy-free server of `db` (the upload, if any, is imported by one more session)."""
+    server = Server(db, today)
+    try:
+        return asyncio.run(_drive(server.url, sessions, rounds, upload))
+    finally:
+        server.stop()
+
+
+def demo_db(folder: Path) -> Path:
+    from demo.load import load_demo
+    from onefunnel.db import connect
+
+    db = folder / "demo.duckdb"
+    con = connect(db)
+    for _ in load_demo(con):
+        pass
+    con.close()
+    return db
+
+
+def upload_file(folder: Path, rows: int) -> Path:
+    """A template leads file of `rows` new leads, for the importing session."""
+    path = folder / f"new_leads_{rows}.csv"
+    with path.open("w") as f:
+        f.write("email,created_at,source,campaign,owner\n")
+        for i in range(rows):
+            f.write(f"load{i}@bench.test,2026-11-{1 + i % 19:02d} 10:00,Paid Search,load-test,Dana Reyes\n")
+    return path
+
+
+def line(name: str, r: dict) -> str:
+    ok = "met" if not r["errors"] and r["p95_s"] <= 2.0 else "MISSED"
+    extra = f", import {r['import_s']:.1f} s" if "import_s" in r else ""
+    return (f"  {name:22} {r['sessions']:>2} sessions: {r['pages']:>4} pages, p50 {r['p50_s']:.2f} s, "
+            f"p95 {r['p95_s']:.2f} s, {len(r['errors'])} errors{extra}"
+            + (f"   (target: 0 errors, p95 <= 2 s at 8 sessions: {ok})" if r["sessions"] == 8 else ""))
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(prog="python -m bench.load")
+    p.add_argument("--sessions", type=int, nargs="+", default=[8, 32])
+    p.add_argument("--rounds", type=int, default=1, help="passes over every page per session")
+    p.add_argument("--db", type=Path, action="append", help="a company's database (default: the demo company)")
+    p.add_argument("--upload-rows", type=int, default=20_000)
+    args = p.parse_args(argv)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        # the importing session writes: each company is measured on a copy
+        dbs = {d.stem: Path(shutil.copy(d, folder / d.name)) for d in (args.db or [])} \
+            or {"demo company": demo_db(folder)}
+        upload = upload_file(folder, args.upload_rows)
+        print("Load: concurrent browser sessions through every page while one more imports "
+              f"{args.upload_rows:,} leads (page time from navigation until settled)")
+        for name, db in dbs.items():
+            for n in args.sessions:
+                r = run(db, n, args.rounds, upload)
+                print(line(name, r), flush=True)
+                for e in r["errors"][:5]:
+                    print(f"      {e}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

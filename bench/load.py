@@ -16,16 +16,12 @@ import argparse
 import asyncio
 import os
 import shutil
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
-from onefunnel import ROOT
+from onefunnel.serve import Background
 
 PAGES = ["/", "/funnel", "/review", "/ownership", "/marketing", "/sales", "/friction", "/wins", "/attribution",
          "/spend", "/explore", "/data", "/definitions"]
@@ -34,37 +30,6 @@ IDLE = ("() => !!document.querySelector('[data-test-script-state=notRunning]')"
         " && document.querySelectorAll('[data-testid=stSkeleton]').length === 0")
 FAILED = "() => !!document.querySelector('[data-testid=stException]') || document.body.innerText.includes(" \
          "'Something went wrong while drawing this page')"
-
-
-class Server:
-    """The app on `db`, on a free loopback port, the way `make run` serves it."""
-
-    def __init__(self, db: Path, today: str | None = None):
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            self.port = s.getsockname()[1]
-        self.url = f"http://127.0.0.1:{self.port}"
-        env = {**os.environ, "ONEFUNNEL_DB": str(db), **({"ONEFUNNEL_TODAY": today} if today else {})}
-        self.proc = subprocess.Popen([sys.executable, "-m", "onefunnel.serve", "--server.headless", "true",
-                                      "--server.port", str(self.port), "--server.address", "127.0.0.1",
-                                      "--server.fileWatcherType", "none"],
-                                     cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.time() + 90
-        while time.time() < deadline:
-            try:
-                if urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2).read() == b"ok":
-                    return
-            except OSError:
-                time.sleep(0.3)
-        self.stop()
-        raise RuntimeError("the app did not start")
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
 
 
 async def _open(page, url: str) -> tuple[float, str | None]:
@@ -136,8 +101,8 @@ async def _drive(base: str, sessions: int, rounds: int, upload: Path | None) -> 
 
 
 def run(db: Path, sessions: int, rounds: int = 1, upload: Path | None = None, today: str | None = None) -> dict:
-    """One load run on a copy-free server of `db` (the upload, if any, is imported by one more session)."""
-    server = Server(db, today)
+    """One load run on the app serving `db` (the upload, if any, is imported by one more session)."""
+    server = Background(db, today)
     try:
         return asyncio.run(_drive(server.url, sessions, rounds, upload))
     finally:

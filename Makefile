@@ -22,8 +22,9 @@ run: install browser
 test: install browser
 	$(PY) -m pytest
 
-bench: install
+bench: install browser
 	$(PY) -m bench
+	$(PY) -m bench.load --million --sessions 8 32
 
 demo: install
 	$(PY) -m onefunnel demo

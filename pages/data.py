@@ -3,18 +3,19 @@
 Queries: data_import_history, data_import_rejects, data_import_undone (run uncached on this session's cursor).
 """
 
-import tempfile
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
 from onefunnel import ui
+from onefunnel import uploads as upload_files
 from onefunnel.ingest import (FileRefused, custom_formats, delete_custom_format, ingest_file, preview,
                               rename_custom_format, save_custom_format)
 from onefunnel.ingest import old_deals
 from onefunnel.ingest.presets import KIND_FIELDS, custom_format_entry, mapping, norm_header
 from onefunnel.ingest.propose import propose
+from onefunnel.ingest.reader import ENCODINGS, EXCEL_NAMES, encoding_label
 from onefunnel.ingest.undo import LIMITS, RECORD_TABLES, UndoRefused, undo_import
 from onefunnel.queries import run
 
@@ -41,28 +42,45 @@ uploads = st.file_uploader("Exports (CSV or Excel)", type=["csv", "txt", "tsv", 
                                 "described on the Definitions page.")
 
 
-def staged_path(upload) -> Path:
-    """Write an upload to a staging file once (uploads live in RAM)."""
-    cache = st.session_state.setdefault("staged_files", {})
-    if upload.file_id not in cache:
-        tmp = Path(tempfile.mkdtemp(prefix="onefunnel-upload-")) / Path(upload.name).name
-        tmp.write_bytes(upload.getbuffer())
-        cache[upload.file_id] = str(tmp)
-    return Path(cache[upload.file_id])
+def encoding_of(upload) -> str | None:
+    """The text encoding chosen for an upload on this page (None: detected)."""
+    return st.session_state.get(f"enc-{upload.file_id}")
 
 
 def checked(upload):
-    """The preview of an upload (or the refusal), computed once per uploaded file."""
+    """The preview of an upload (or the refusal), computed once per uploaded file and chosen encoding; the
+    upload is on disk only while it is read."""
     cache = st.session_state.setdefault("previews", {})
-    if upload.file_id not in cache:
-        try:
-            cache[upload.file_id] = preview(con, staged_path(upload), upload.name)
-        except FileRefused as exc:
-            cache[upload.file_id] = exc
-    return cache[upload.file_id]
+    key = (upload.file_id, encoding_of(upload))
+    if key not in cache:
+        with upload_files.staged(upload.getbuffer(), upload.name) as path:
+            try:
+                cache[key] = preview(con, path, upload.name, encoding=encoding_of(upload))
+            except FileRefused as exc:
+                cache[key] = exc
+    return cache[key]
+
+
+def encoding_box(upload, result) -> None:
+    """The text encoding the preview read, and a box to read the file with another one."""
+    if isinstance(result, FileRefused) and is_workbook_name(upload.name):
+        return
+    raw = getattr(result, "raw", None)
+    if raw is not None and raw.is_excel:
+        return
+    options = [None, *ENCODINGS]
+    detected = f"as detected ({encoding_label(raw.encoding)})" if raw is not None else "as detected"
+    st.selectbox("Text encoding", options, key=f"enc-{upload.file_id}",
+                 format_func=lambda e: detected if e is None else encoding_label(e),
+                 help="How the file's bytes become letters. If names look wrong (Crčme for Crème), choose the "
+                      "encoding the exporting program used; the preview is read again.")
 
 
 NOT_IN_FILE = "— not in this file —"
+
+
+def is_workbook_name(name: str) -> bool:
+    return name.lower().endswith(EXCEL_NAMES)
 
 
 def map_columns(upload, headers: list[str], current=None, proposal=None, expanded: bool = False) -> None:
@@ -118,6 +136,7 @@ if uploads:
         with st.container(border=True):
             if isinstance(result, FileRefused):
                 st.error(f"**{ui.md(upload.name)}** cannot be imported: {ui.md(result)}", icon=":material/block:")
+                encoding_box(upload, result)
                 if getattr(result, "headers", None):   # no or a loose header match: the user can map it
                     map_columns(upload, result.headers, proposal=propose(result.headers, result.sample),
                                 expanded=True)
@@ -125,6 +144,7 @@ if uploads:
             ready.append((upload, result))
             st.markdown(f"**{ui.md(upload.name)}** — detected **{ui.md(result.preset.label)}** "
                         f"({result.preset.kind} records)")
+            encoding_box(upload, result)
             c = st.columns(4)
             c[0].metric("Rows read", f"{result.rows_read:,}")
             c[1].metric("Will load", f"{result.rows_ok:,}")
@@ -175,8 +195,10 @@ if uploads:
                 def progress(f, msg, n=n):
                     bar.progress(min((n + f) / len(ready), 1.0), text=f"{upload.name}: {msg}")  # not a rate: progress
                 try:
-                    r = ingest_file(con, staged_path(upload), upload.name, who="app", progress=progress,
-                                    old_open_deals=st.session_state.get(f"old-deals-{upload.file_id}") or "keep")
+                    with upload_files.staged(upload.getbuffer(), upload.name) as path:     # removed whatever happens
+                        r = ingest_file(con, path, upload.name, who="app", progress=progress,
+                                        old_open_deals=st.session_state.get(f"old-deals-{upload.file_id}") or "keep",
+                                        encoding=encoding_of(upload))
                     results.append({"ok": True, "file": upload.name, "label": r.label, "loaded": r.rows_loaded,
                                     "new": r.rows_new, "rejected": r.rows_rejected})
                 except FileRefused as exc:
@@ -184,7 +206,6 @@ if uploads:
             bar.progress(1.0, text="Import finished")
             st.session_state["import_results"] = results
             st.session_state.pop("previews", None)
-            st.session_state.pop("staged_files", None)
             st.session_state["upload_round"] = st.session_state.get("upload_round", 0) + 1
             st.rerun()
 

@@ -24,15 +24,6 @@ CREDIT_COLOR = team_color("shared")         # won revenue is shared
 NONE = "(none)"
 
 
-def md_text(text) -> str:
-    """A data value (a channel name) safe inside st.markdown: Markdown characters escaped. Data never
-    goes through unsafe_allow_html, so this only keeps `*Brand*` from turning into italics."""
-    out = str(text)
-    for ch in "\\`*_{}[]()<>#+-.!|~$:":
-        out = out.replace(ch, "\\" + ch)
-    return out
-
-
 def _pct(x) -> str:
     return "–" if x is None or pd.isna(x) else f"{x * 100:.0f}%"
 

@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 
 from onefunnel.charts import (BASE_FONT, CATEGORICAL, GOAL_COLOR, MUTED, NEUTRAL, money_short, projector_layout,
                               team_color, with_alpha)
+from onefunnel.safe import plot_text
 
 WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 REJECT_COLOR = "#c92a2a"
@@ -41,8 +42,8 @@ def journey_map(stages: list[dict], lens: str = "everyone") -> go.Figure:
         strong = lens in ("everyone", s["owner"]) or s["owner"] == "shared"
         fig.add_shape(type="rect", x0=i - 0.42, x1=i + 0.42, y0=0.05, y1=0.95, line={"color": color, "width": 3},
                       fillcolor=with_alpha(color, 0.16 if strong else 0.05), layer="below")
-        who = s["owner"].capitalize() + (f"<br>{s['person']}" if s.get("person") else "")
-        fig.add_annotation(x=i, y=0.78, text=f"<b>{s['stage']}</b>", showarrow=False,
+        who = s["owner"].capitalize() + (f"<br>{plot_text(s['person'])}" if s.get("person") else "")
+        fig.add_annotation(x=i, y=0.78, text=f"<b>{plot_text(s['stage'])}</b>", showarrow=False,
                            font={"size": BASE_FONT + 4, "color": "#212529"})
         fig.add_annotation(x=i, y=0.52, text=s.get("count_text", ""), showarrow=False,
                            font={"size": BASE_FONT + 8, "color": color})

@@ -35,6 +35,9 @@ def _parser() -> argparse.ArgumentParser:
     ing.add_argument("files", nargs="+")
     ing.add_argument("--format", dest="mapping", metavar="NAME",
                      help="read the files with this saved column mapping (python -m onefunnel formats lists them)")
+    ing.add_argument("--encoding", metavar="NAME",
+                     help="read text files with this encoding instead of the detected one (e.g. utf-8, cp1252, "
+                          "cp1250, shift_jis)")
     ing.add_argument("--old-open-deals", choices=["keep", "lost", "skip"], default="keep",
                      help="open deals whose close date is over 90 days past or missing: keep them open (default), "
                           "treat them as lost, or skip them (left out of every number)")
@@ -122,10 +125,20 @@ def cmd_ingest(con, args) -> int:
             print(f"error: no saved mapping named {args.mapping!r}; {_mapping_names(con)}", file=sys.stderr)
             return 2
         key = entry["key"]
+    if args.encoding:
+        import codecs
+
+        try:
+            codecs.lookup(args.encoding)
+        except LookupError:
+            print(f"error: unknown text encoding {args.encoding!r} (e.g. utf-8, cp1252, cp1250, shift_jis)",
+                  file=sys.stderr)
+            return 2
     failed = 0
     for name in args.files:
         try:
-            r = ingest_file(con, name, who="cli", mapping_key=key, old_open_deals=args.old_open_deals)
+            r = ingest_file(con, name, who="cli", mapping_key=key, old_open_deals=args.old_open_deals,
+                            encoding=args.encoding)
         except FileRefused as exc:
             failed += 1
             print(f"REFUSED {exc}", file=sys.stderr)

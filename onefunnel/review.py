@@ -408,6 +408,8 @@ def numbers_csv(review: Review) -> bytes:
     import csv
     import io
 
+    from onefunnel.safe import cell_safe
+
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(NUMBERS_COLUMNS)
@@ -415,9 +417,6 @@ def numbers_csv(review: Review) -> bytes:
         cells = []
         for c in NUMBERS_COLUMNS:
             v = row[c]
-            text = plain(v)
-            if isinstance(v, str) and text.startswith(("=", "+", "-", "@", "\t", "\r")):
-                text = "'" + text
-            cells.append(text)
+            cells.append(cell_safe(plain(v)) if isinstance(v, str) else plain(v))
         w.writerow(cells)
     return buf.getvalue().encode("utf-8")

@@ -11,13 +11,14 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from onefunnel import layer, periods
+from onefunnel import charts, layer, periods, safe
 from onefunnel.db import DatabaseLocked, connect, db_path, get_setting
 from onefunnel.db import data_version as db_data_version
 from onefunnel.formats import (  # noqa: F401 - re-exported for pages
     _missing, change_text, fmt_date, fmt_days, fmt_hours, fmt_int, fmt_money, fmt_pct, fmt_ratio)
 from onefunnel.definitions import METRICS, help_text
 from onefunnel.queries import run
+from onefunnel.safe import excel_safe, md, plot_text  # noqa: F401 - pages call ui.md, ui.plot_text
 
 # One accent colour per team, used on every page.
 TEAM_COLORS = {"marketing": "#7048e8", "sales": "#0c8599", "shared": "#e8590c"}
@@ -320,12 +321,6 @@ FORMATTERS = {"int": fmt_int, "money": fmt_money, "pct": fmt_pct, "hours": fmt_h
               "days": fmt_days, "ratio": fmt_ratio, "share": fmt_pct}
 
 
-def md(x) -> str:
-    """Imported text inside Markdown, shown as typed (no link, image, colour or formula)."""
-    text = " ".join(("" if x is None else str(x)).split())
-    return "".join("\\" + ch if ch in "\\`*_{}[]()<>#+-.!|~$:@^=" else ch for ch in text)
-
-
 def fmt_metric(key: str, value) -> str:
     return FORMATTERS[METRICS[key].fmt](value)
 
@@ -362,18 +357,6 @@ def metric(key: str, value, previous=None, label: str | None = None, container=N
 
 
 # ---- downloads -----------------------------------------------------------------------------------------
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def excel_safe(df: pd.DataFrame) -> pd.DataFrame:
-    """Prefix text cells that Excel would run as a formula with ' (OWASP CSV injection)."""
-    out = df.copy()
-    for col in out.columns:
-        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            out[col] = out[col].map(lambda v: "'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) else v)
-    return out
-
 
 def people(df: pd.DataFrame, formats: dict, text: tuple = ()):
     """The frame for st.dataframe with numbers formatted for people ($1.2M, 34%, 2.1×). Columns in
@@ -424,6 +407,27 @@ def for_people(df: pd.DataFrame, money=(), rates=()) -> pd.DataFrame:
 
 def to_csv_bytes(df: pd.DataFrame) -> bytes:
     return excel_safe(df).to_csv(index=False).encode("utf-8-sig")
+
+
+def table(data, **kw):
+    """st.dataframe as every page shows a table: "–" for a missing value, and text cells that a spreadsheet
+    would run as a formula made safe (safe.cell_safe), since the table toolbar's own download exports the
+    cells as they are. `data` may be a frame or a Styler (ui.people); the rest goes to st.dataframe."""
+    from pandas.io.formats.style import Styler
+
+    if isinstance(data, Styler):
+        data.data = excel_safe(data.data, headers=False)
+    elif isinstance(data, pd.DataFrame):
+        data = excel_safe(data, headers=False)
+    return st.dataframe(data, placeholder="–", **kw)
+
+
+def plotly_chart(fig, **kw):
+    """st.plotly_chart with the figure's data texts escaped (safe.figure: a label is never a link or an
+    image), the figure's own colours and the house toolbar, unless the call says otherwise."""
+    kw.setdefault("theme", None)
+    kw.setdefault("config", charts.PLOTLY_CONFIG)
+    return st.plotly_chart(safe.figure(fig), **kw)
 
 
 def download_csv(df: pd.DataFrame, file_name: str, label: str = "Download CSV", key: str | None = None) -> None:

@@ -42,8 +42,8 @@ def models_table(df: pd.DataFrame, dim: str, label: str) -> None:
             ATTRIBUTION_MODELS[mm][0], help=ATTRIBUTION_MODELS[mm][1], width=ui.col_width(ATTRIBUTION_MODELS[mm][0], 9))
     config[dim] = ui.text_column(label, 16, pinned=True)
     order = [dim] + extra + ["deals"] + [f"{mm}_share" if share else mm for mm in MODELS]
-    st.dataframe(ui.people(df, formats), hide_index=True, column_config=config, column_order=order,
-                 width="stretch", placeholder="–")
+    ui.table(ui.people(df, formats), hide_index=True, column_config=config, column_order=order,
+                 width="stretch")
 
 
 view = ui.view()
@@ -99,13 +99,13 @@ ui.section("Five models side by side",
            " · ".join(f"**{name}**: {definition}" for name, definition in ATTRIBUTION_MODELS.values()))
 tab_channel, tab_campaign = st.tabs(["By channel", "By campaign"])
 with tab_channel:
-    st.plotly_chart(cc.models_side_by_side(by_channel, "channel"), theme=None, config=PLOTLY_CONFIG,
+    ui.plotly_chart(cc.models_side_by_side(by_channel, "channel"),
                     key="models_by_channel")
     models_table(by_channel, "channel", "Channel")
     ui.download_csv(by_channel, f"attribution_by_channel_{view.start}_{view.end}.csv", key="dl_channel")
 with tab_campaign:
     by_campaign = ui.query("attribution_credit_by_campaign", **period)
-    st.plotly_chart(cc.models_side_by_side(by_campaign, "campaign", top=12), theme=None, config=PLOTLY_CONFIG,
+    ui.plotly_chart(cc.models_side_by_side(by_campaign, "campaign", top=12),
                     key="models_by_campaign")
     models_table(by_campaign, "campaign", "Campaign")
     ui.download_csv(by_campaign, f"attribution_by_campaign_{view.start}_{view.end}.csv", key="dl_campaign")
@@ -122,10 +122,10 @@ if dis.empty or dis["spread"].iloc[0] < 0.005:
 else:
     for _, row in dis.head(3).iterrows():
         if row["spread"] >= 0.05:
-            st.markdown(f"- **{cc.md_text(row['channel'])}**: {ui.fmt_pct(row['max_share'])} of won revenue under "
+            st.markdown(f"- **{ui.md(row['channel'])}**: {ui.fmt_pct(row['max_share'])} of won revenue under "
                         f"{cc.MODEL_LABELS[row['max_model']]}, {ui.fmt_pct(row['min_share'])} under "
                         f"{cc.MODEL_LABELS[row['min_model']]} ({row['spread'] * 100:.0f} points apart)")
-    st.plotly_chart(cc.disagreement_chart(by_channel), theme=None, config=PLOTLY_CONFIG, key="disagreement")
+    ui.plotly_chart(cc.disagreement_chart(by_channel), key="disagreement")
 
 # ---- one model in detail -------------------------------------------------------------------------------
 ui.section("One model in detail")
@@ -136,17 +136,17 @@ by_month = ui.query("attribution_credit_by_month", **period, model=model)
 c1, c2 = st.columns([3, 2])
 with c1:
     st.markdown(f"**Credited won revenue by close month ({cc.MODEL_LABELS[model]})**")
-    st.plotly_chart(cc.credit_by_month_chart(by_month, model), theme=None, config=PLOTLY_CONFIG, key="by_month")
+    ui.plotly_chart(cc.credit_by_month_chart(by_month, model), key="by_month")
 with c2:
     st.markdown(f"**Campaigns under {cc.MODEL_LABELS[model]}**")
     camp = ui.query("attribution_credit_by_campaign", **period)[["campaign", "channels", model, f"{model}_share"]]
     camp = camp.sort_values([model, "campaign"], ascending=[False, True])
-    st.dataframe(ui.people(camp, {model: ui.fmt_money, f"{model}_share": ui.fmt_pct}), hide_index=True,
+    ui.table(ui.people(camp, {model: ui.fmt_money, f"{model}_share": ui.fmt_pct}), hide_index=True,
                  width="stretch", height=400,
                  column_order=["campaign", model, f"{model}_share"],
                  column_config={"campaign": "Campaign", "channels": "Channels",
                                 model: st.column_config.NumberColumn("Credit", help=ATTRIBUTION_MODELS[model][1]),
-                                f"{model}_share": st.column_config.NumberColumn("Share", help="Credit / won revenue.")}, placeholder="–")
+                                f"{model}_share": st.column_config.NumberColumn("Share", help="Credit / won revenue.")})
 
 # ---- a deal's touch path -------------------------------------------------------------------------------
 ui.section("A deal's touch path",
@@ -170,7 +170,7 @@ d2.metric("Qualifying touches", ui.fmt_int(deal["touches"]), border=True,
           help="Touches of the deal's lead (the origin touch included) on or before the opportunity was created.")
 st.markdown(f"Opportunity created **{ui.fmt_date(pd.Timestamp(deal['opp_created_at']).date())}**, won "
             f"**{ui.fmt_date(pd.Timestamp(deal['close_date']).date())}**"
-            + (f" · owner {cc.md_text(deal['owner'])}" if isinstance(deal["owner"], str) and deal["owner"] else ""))
+            + (f" · owner {ui.md(deal['owner'])}" if isinstance(deal["owner"], str) and deal["owner"] else ""))
 if not deal["is_linked"]:
     st.warning("This deal is not linked to any lead (no contact id or email that matches one), so its whole "
                "amount goes to '(none)' under every model. Export the deals with the contact's email or id.",
@@ -179,11 +179,11 @@ elif deal["touches"] == 0:
     st.warning("This deal's lead has no touch on or before the opportunity was created, so its whole amount goes "
                "to '(none)' under every model.", icon=":material/timeline:")
 if path["touched_at"].notna().any():
-    st.plotly_chart(cc.deal_path_chart(path, model), theme=None, config=PLOTLY_CONFIG, key="deal_path")
+    ui.plotly_chart(cc.deal_path_chart(path, model), key="deal_path")
 table = path.assign(when=path["touched_at"], days=path["days_before_opp"],
                     kind=path["is_origin"].map({True: "origin (lead created)", False: "touch"}),
                     counted=path["counts"].map({True: "yes", False: "no: after the opportunity"}))
-st.dataframe(ui.people(table, {"days": lambda x: f"{x:.1f}", **{mm: ui.fmt_money for mm in MODELS}}, tuple(MODELS)),
+ui.table(ui.people(table, {"days": lambda x: f"{x:.1f}", **{mm: ui.fmt_money for mm in MODELS}}, tuple(MODELS)),
              hide_index=True, width="stretch", key="deal_path_table",
              column_order=["seq", "when", "channel", "campaign", "kind", "counted", "days", model],   # the model picked above; all five in the CSV
              column_config={
@@ -194,6 +194,6 @@ st.dataframe(ui.people(table, {"days": lambda x: f"{x:.1f}", **{mm: ui.fmt_money
                                                        help="Fractional days from the touch to the opportunity's "
                                                             "creation (d in time decay's 2^(−d/7))."),
                  **{mm: st.column_config.TextColumn(cc.MODEL_LABELS[mm], help=ATTRIBUTION_MODELS[mm][1],
-                                                    alignment="right") for mm in MODELS}}, placeholder="–")
+                                                    alignment="right") for mm in MODELS}})
 ui.download_csv(table.drop(columns=["when", "days", "kind", "counted"]), f"touch_path_{deal['opp_key']}.csv",
                 key="dl_path")

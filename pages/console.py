@@ -29,7 +29,7 @@ if pending is not None:
     st.session_state["console_opened"] = pending or None
 asked = st.query_params.get("query")
 if asked and asked not in by_name and pending is None:
-    st.warning(f"There is no saved query called “{asked}” (it may have been deleted).", icon=":material/search_off:")
+    st.warning(f"There is no saved query called “{ui.md(asked)}” (it may have been deleted).", icon=":material/search_off:")
 
 note = st.session_state.pop("console_note", None)
 if note:
@@ -48,7 +48,7 @@ with left:
             run_now = True
     if opened in by_name:
         q = by_name[opened]
-        st.caption(f"Saved by {q.author or 'someone'} on {ui.fmt_date(q.saved_at.date())}.")
+        st.caption(f"Saved by {ui.md(q.author or 'someone')} on {ui.fmt_date(q.saved_at.date())}.")
         c1, c2 = st.columns(2)
         c1.page_link("pages/console.py", label="Link to this query", icon=":material/link:",
                      query_params={"query": opened})
@@ -90,7 +90,7 @@ with left:
         df = result.frame()
         st.caption(f"{len(df):,} rows in {result.seconds:.1f} s"
                    + (f" · the query returns more: the first {console.SHOW_ROWS:,} are shown" if result.truncated else ""))
-        st.dataframe(df, hide_index=True, key="console_table", placeholder="–")
+        ui.table(df, hide_index=True, key="console_table")
         ui.download_csv(df, "query.csv", key="console_download")
         if result.truncated and st.button(f"Prepare a CSV of up to {console.DOWNLOAD_ROWS:,} rows",
                                           key="console_prepare_full"):
@@ -100,12 +100,12 @@ with left:
                 ui.download_csv(full.frame(), "query-full.csv", label=f"Download {full.table.num_rows:,} rows",
                                 key="console_download_full")
             except (console.Refused, console.TimedOut, console.QueryFailed) as exc:
-                st.error(f"The download could not be prepared: {exc}", icon=":material/block:")
+                st.error(f"The download could not be prepared: {ui.md(exc)}", icon=":material/block:")
         xy = result.chart_columns()
         if xy:
-            st.plotly_chart(charts.result_chart(df, *xy), theme=None, config=charts.PLOTLY_CONFIG,
+            ui.plotly_chart(charts.result_chart(df, *xy),
                             key="console_chart")
-            st.caption(f"{xy[1]} by {xy[0]} (the first text column and the first number column"
+            st.caption(f"{ui.md(xy[1])} by {ui.md(xy[0])} (the first text column and the first number column"
                        + (", first 200 rows)" if len(df) > 200 else ")"))
         else:
             st.caption("No chart: it needs a text column and a number column.")
@@ -118,9 +118,9 @@ with left:
         try:
             changed = console.save_query(con, name, sql, ui.who())
         except console.Refused as exc:
-            st.error(f"Not saved: {exc}", icon=":material/block:")
+            st.error(f"Not saved: {ui.md(exc)}", icon=":material/block:")
         except ValueError as exc:
-            st.error(f"Not saved: {exc}", icon=":material/block:")
+            st.error(f"Not saved: {ui.md(exc)}", icon=":material/block:")
         else:
             st.session_state["console_note"] = (f"Saved “{name.strip()}”." if changed
                                                  else f"“{name.strip()}” already holds this query.")
@@ -139,7 +139,7 @@ with right:
             try:
                 console.set_limits(con, new_time, new_memory, new_threads, ui.who())
             except ValueError as exc:
-                st.error(f"Not saved: {exc}.", icon=":material/block:")
+                st.error(f"Not saved: {ui.md(exc)}.", icon=":material/block:")
             else:
                 st.session_state["console_note"] = "Limits saved."
                 st.rerun()

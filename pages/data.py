@@ -3,18 +3,19 @@
 Queries: data_import_history, data_import_rejects, data_import_undone (run uncached on this session's cursor).
 """
 
-import tempfile
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
 from onefunnel import ui
+from onefunnel import uploads as upload_files
 from onefunnel.ingest import (FileRefused, custom_formats, delete_custom_format, ingest_file, preview,
                               rename_custom_format, save_custom_format)
 from onefunnel.ingest import old_deals
 from onefunnel.ingest.presets import KIND_FIELDS, custom_format_entry, mapping, norm_header
 from onefunnel.ingest.propose import propose
+from onefunnel.ingest.reader import ENCODINGS, EXCEL_NAMES, encoding_label
 from onefunnel.ingest.undo import LIMITS, RECORD_TABLES, UndoRefused, undo_import
 from onefunnel.queries import run
 
@@ -27,11 +28,11 @@ con = ui.cursor()
 # ---- results of the last import (kept across the rerun that follows it) --------------------------
 for result in st.session_state.pop("import_results", []):
     if result["ok"]:
-        msg = (f"**{result['file']}** — {result['label']}: {result['loaded']:,} rows loaded "
+        msg = (f"**{ui.md(result['file'])}** — {ui.md(result['label'])}: {result['loaded']:,} rows loaded "
                f"({result['new']:,} new), {result['rejected']:,} rejected")
         (st.warning if result["rejected"] else st.success)(msg, icon=":material/check_circle:")
     else:
-        st.error(f"**{result['file']}** was refused: {result['message']}", icon=":material/block:")
+        st.error(f"**{ui.md(result['file'])}** was refused: {ui.md(result['message'])}", icon=":material/block:")
 
 # ---- upload and preview --------------------------------------------------------------------------------
 uploads = st.file_uploader("Exports (CSV or Excel)", type=["csv", "txt", "tsv", "xlsx", "xls"],
@@ -41,28 +42,45 @@ uploads = st.file_uploader("Exports (CSV or Excel)", type=["csv", "txt", "tsv", 
                                 "described on the Definitions page.")
 
 
-def staged_path(upload) -> Path:
-    """Write an upload to a staging file once (uploads live in RAM)."""
-    cache = st.session_state.setdefault("staged_files", {})
-    if upload.file_id not in cache:
-        tmp = Path(tempfile.mkdtemp(prefix="onefunnel-upload-")) / Path(upload.name).name
-        tmp.write_bytes(upload.getbuffer())
-        cache[upload.file_id] = str(tmp)
-    return Path(cache[upload.file_id])
+def encoding_of(upload) -> str | None:
+    """The text encoding chosen for an upload on this page (None: detected)."""
+    return st.session_state.get(f"enc-{upload.file_id}")
 
 
 def checked(upload):
-    """The preview of an upload (or the refusal), computed once per uploaded file."""
+    """The preview of an upload (or the refusal), computed once per uploaded file and chosen encoding; the
+    upload is on disk only while it is read."""
     cache = st.session_state.setdefault("previews", {})
-    if upload.file_id not in cache:
-        try:
-            cache[upload.file_id] = preview(con, staged_path(upload), upload.name)
-        except FileRefused as exc:
-            cache[upload.file_id] = exc
-    return cache[upload.file_id]
+    key = (upload.file_id, encoding_of(upload))
+    if key not in cache:
+        with upload_files.staged(upload.getbuffer(), upload.name) as path:
+            try:
+                cache[key] = preview(con, path, upload.name, encoding=encoding_of(upload))
+            except FileRefused as exc:
+                cache[key] = exc
+    return cache[key]
+
+
+def encoding_box(upload, result) -> None:
+    """The text encoding the preview read, and a box to read the file with another one."""
+    if isinstance(result, FileRefused) and is_workbook_name(upload.name):
+        return
+    raw = getattr(result, "raw", None)
+    if raw is not None and raw.is_excel:
+        return
+    options = [None, *ENCODINGS]
+    detected = f"as detected ({encoding_label(raw.encoding)})" if raw is not None else "as detected"
+    st.selectbox("Text encoding", options, key=f"enc-{upload.file_id}",
+                 format_func=lambda e: detected if e is None else encoding_label(e),
+                 help="How the file's bytes become letters. If names look wrong (Crčme for Crème), choose the "
+                      "encoding the exporting program used; the preview is read again.")
 
 
 NOT_IN_FILE = "— not in this file —"
+
+
+def is_workbook_name(name: str) -> bool:
+    return name.lower().endswith(EXCEL_NAMES)
 
 
 def map_columns(upload, headers: list[str], current=None, proposal=None, expanded: bool = False) -> None:
@@ -99,7 +117,7 @@ def map_columns(upload, headers: list[str], current=None, proposal=None, expande
             try:
                 save_custom_format(con, custom_format_entry(name, kind, chosen), who=ui.who())
             except ValueError as exc:
-                st.error(f"Not saved: {exc}", icon=":material/block:")
+                st.error(f"Not saved: {ui.md(exc)}", icon=":material/block:")
                 return
             st.session_state.pop("previews", None)   # the new format may change how any upload reads
             st.rerun()
@@ -117,14 +135,16 @@ if uploads:
     for upload, result in checks:
         with st.container(border=True):
             if isinstance(result, FileRefused):
-                st.error(f"**{upload.name}** cannot be imported: {result}", icon=":material/block:")
+                st.error(f"**{ui.md(upload.name)}** cannot be imported: {ui.md(result)}", icon=":material/block:")
+                encoding_box(upload, result)
                 if getattr(result, "headers", None):   # no or a loose header match: the user can map it
                     map_columns(upload, result.headers, proposal=propose(result.headers, result.sample),
                                 expanded=True)
                 continue
             ready.append((upload, result))
-            st.markdown(f"**{upload.name}** — detected **{result.preset.label}** "
+            st.markdown(f"**{ui.md(upload.name)}** — detected **{ui.md(result.preset.label)}** "
                         f"({result.preset.kind} records)")
+            encoding_box(upload, result)
             c = st.columns(4)
             c[0].metric("Rows read", f"{result.rows_read:,}")
             c[1].metric("Will load", f"{result.rows_ok:,}")
@@ -138,17 +158,17 @@ if uploads:
                 else:
                     notes.append(f"identical to import #{result.duplicate_of}; importing it again changes no number")
             for note in notes:
-                st.caption(f"• {note}")
+                st.caption(f"• {ui.md(note)}")
             if result.ignored_columns:
-                st.caption(f"• Not used: {', '.join(result.ignored_columns)}")
+                st.caption(f"• Not used: {ui.md(', '.join(map(str, result.ignored_columns)))}")
             with st.expander("Columns and first rows"):
-                st.dataframe(pd.DataFrame({"field": list(result.columns), "from column": list(result.columns.values())}),
-                             hide_index=True, placeholder="–")
-                st.dataframe(result.sample, hide_index=True, placeholder="–")
+                ui.table(pd.DataFrame({"field": list(result.columns), "from column": list(result.columns.values())}),
+                             hide_index=True)
+                ui.table(result.sample, hide_index=True)
             if result.rejects:
                 with st.expander(f"{result.rows_rejected:,} rejected rows (line, column, value, reason)"):
                     frame = rejects_frame(result.rejects)
-                    st.dataframe(frame, hide_index=True, placeholder="–")
+                    ui.table(frame, hide_index=True)
                     ui.download_csv(frame, f"{Path(upload.name).stem}-rejects.csv", "Download rejected rows",
                                     key=f"rej-{upload.file_id}")
             if result.ignored_columns:
@@ -164,7 +184,7 @@ if uploads:
                               "Taking the import back removes them either way.")
     undecided = [u.name for u, r in ready if sum(r.old_open) and not st.session_state.get(f"old-deals-{u.file_id}")]
     if undecided:
-        st.info(f"Choose what the old open deals of {', '.join(undecided)} mean before importing.",
+        st.info(f"Choose what the old open deals of {ui.md(', '.join(undecided))} mean before importing.",
                 icon=":material/help:")
     if ready:
         if st.button(f"Import {len(ready)} file{'s' if len(ready) > 1 else ''}", type="primary",
@@ -175,8 +195,10 @@ if uploads:
                 def progress(f, msg, n=n):
                     bar.progress(min((n + f) / len(ready), 1.0), text=f"{upload.name}: {msg}")  # not a rate: progress
                 try:
-                    r = ingest_file(con, staged_path(upload), upload.name, who="app", progress=progress,
-                                    old_open_deals=st.session_state.get(f"old-deals-{upload.file_id}") or "keep")
+                    with upload_files.staged(upload.getbuffer(), upload.name) as path:     # removed whatever happens
+                        r = ingest_file(con, path, upload.name, who="app", progress=progress,
+                                        old_open_deals=st.session_state.get(f"old-deals-{upload.file_id}") or "keep",
+                                        encoding=encoding_of(upload))
                     results.append({"ok": True, "file": upload.name, "label": r.label, "loaded": r.rows_loaded,
                                     "new": r.rows_new, "rejected": r.rows_rejected})
                 except FileRefused as exc:
@@ -184,7 +206,6 @@ if uploads:
             bar.progress(1.0, text="Import finished")
             st.session_state["import_results"] = results
             st.session_state.pop("previews", None)
-            st.session_state.pop("staged_files", None)
             st.session_state["upload_round"] = st.session_state.get("upload_round", 0) + 1
             st.rerun()
 
@@ -201,7 +222,7 @@ if undone:
     counts = undone["counts"]
     removed = ", ".join(f"{counts[t]:,} {TABLE_WORDS[t][counts[t] != 1]}" for t in (*RECORD_TABLES, "leads")
                         if counts.get(t))
-    st.success(f"Import #{undone['id']} **{undone['file']}** was taken back: removed {removed or 'no rows'}.",
+    st.success(f"Import #{undone['id']} **{ui.md(undone['file'])}** was taken back: removed {removed or 'no rows'}.",
                icon=":material/undo:")
 
 ui.section("Import history", "Every file stored, newest first. Re-importing a record replaces it by its id.")
@@ -210,7 +231,7 @@ if history.empty:
     ui.empty_workspace()
 else:
     # the columns that fit the page; the format, new rows and who imported are in the CSV and the rejects below
-    st.dataframe(history, hide_index=True, key="import_history", column_config={
+    ui.table(history, hide_index=True, key="import_history", column_config={
         "#": ui.number_column("#", chars=3), "file": ui.text_column("File", 16), "records": ui.text_column("Records", 10),
         "status": ui.text_column("Status", 12), "rows_read": ui.number_column("Rows read"),
         "rows_loaded": ui.number_column("Stored"), "rows_rejected": ui.number_column("Rejected"),
@@ -218,7 +239,7 @@ else:
         "imported_at": st.column_config.DatetimeColumn("Imported", format="YYYY-MM-DD HH:mm",
                                                        width=ui.col_width("Imported", 16))},
         column_order=["#", "file", "records", "status", "rows_read", "rows_loaded", "rows_rejected", "rows_skipped",
-                      "imported_at"], placeholder="–")
+                      "imported_at"])
     ui.download_csv(history, "import-history.csv", "Download the history", key="dl_history")
     with_rejects = history[(history["rows_rejected"] > 0) & (history["status"] == "stored")]
     if not with_rejects.empty:
@@ -226,7 +247,7 @@ else:
                               format_func=lambda i: f"#{i} {history.set_index('#').loc[i, 'file']}",
                               key="rejects_of")
         frame = run(con, "data_import_rejects", import_id=choice)
-        st.dataframe(frame, hide_index=True, placeholder="–")
+        ui.table(frame, hide_index=True)
         ui.download_csv(frame, f"import-{choice}-rejects.csv", "Download rejected rows", key="hist-rejects")
 
     # ---- take an import back ------------------------------------------------------------------------------
@@ -253,7 +274,7 @@ else:
             try:
                 counts = undo_import(con, int(pick), who=ui.who())
             except UndoRefused as exc:
-                st.error(f"Not taken back: {exc}", icon=":material/block:")
+                st.error(f"Not taken back: {ui.md(exc)}", icon=":material/block:")
             else:
                 st.session_state["undo_result"] = {"id": int(pick), "file": by_id.loc[pick, "file"],
                                                    "counts": counts}
@@ -265,9 +286,9 @@ formats = custom_formats(con)
 if formats:
     ui.section("Saved column mappings", "Formats mapped by hand on this page. A file with all of a mapping's "
                "columns is read with it before the built-in formats. Forgetting one keeps what it imported.")
-    st.dataframe(pd.DataFrame([{"mapping": f["label"], "records": f["kind"],
+    ui.table(pd.DataFrame([{"mapping": f["label"], "records": f["kind"],
                                 "columns": ", ".join(f"{col} → {field}" for field, col in f["fields"].items())}
-                               for f in formats]), hide_index=True, placeholder="–")
+                               for f in formats]), hide_index=True)
     c1, c2, c3, c4 = st.columns([3, 3, 1.5, 2], vertical_alignment="bottom")
     # fresh widgets after each rename: the browser keeps showing a kept widget's old label and text
     renamed = st.session_state.get("formats_renamed", 0)
@@ -281,7 +302,7 @@ if formats:
         try:
             rename_custom_format(con, forget, new_name, who=ui.who())
         except ValueError as exc:
-            st.error(str(exc), icon=":material/error:")
+            st.error(ui.md(exc), icon=":material/error:")
         else:
             st.session_state.pop("previews", None)
             st.session_state["formats_renamed"] = renamed + 1

@@ -143,12 +143,12 @@ ui.section("Conversions",
            "count different groups; pick two to see the records behind the difference.")
 conversions = layer.names(conversion=True)
 values = ui.measures(conversions, view.params())
-st.dataframe(pd.DataFrame([{"Conversion": METRICS[k].label, "Value": ui.fmt_metric(k, values[k]),
+ui.table(pd.DataFrame([{"Conversion": METRICS[k].label, "Value": ui.fmt_metric(k, values[k]),
                             "Formula": layer.formula(k), "What it counts": METRICS[k].definition}
                            for k in conversions]),
              hide_index=True, key="conversions_table", width="stretch",
              column_config={"Formula": st.column_config.TextColumn(width="medium"),
-                            "What it counts": st.column_config.TextColumn(width="large")}, placeholder="–")
+                            "What it counts": st.column_config.TextColumn(width="large")})
 listable = [k for k in conversions if layer.ratio_parts(k)]
 c1, c2 = st.columns(2)
 first = c1.selectbox("Compare", listable, index=listable.index("win_rate"), format_func=lambda k: METRICS[k].label,
@@ -166,15 +166,15 @@ else:
         if part["records"].empty:
             st.caption("– none –")
         else:
-            st.dataframe(part["records"], hide_index=True, key=f"conv_diff_{part['key']}",
-                         column_config={"record_type": "Kind", "record": "Record"}, placeholder="–")
+            ui.table(part["records"], hide_index=True, key=f"conv_diff_{part['key']}",
+                         column_config={"record_type": "Kind", "record": "Record"})
 
 # ---- dimensions ------------------------------------------------------------------------------------------------
 with st.expander("Dimensions: what a breakdown splits by"):
-    st.dataframe(pd.DataFrame([{"Dimension": d.label, "Name": n, "Definition": d.definition}
+    ui.table(pd.DataFrame([{"Dimension": d.label, "Name": n, "Definition": d.definition}
                                for n, d in layer.layer().dimensions.items()]),
                  hide_index=True, key="dimensions_table", width="stretch",
-                 column_config={"Definition": st.column_config.TextColumn(width="large")}, placeholder="–")
+                 column_config={"Definition": st.column_config.TextColumn(width="large")})
 
 # ---- definition texts: the teams' words -------------------------------------------------------------------------
 ui.section("Definitions in your team's words",
@@ -190,7 +190,7 @@ mine = team_texts.get(text_name)
 text_new = st.text_area("Definition", value=mine.text if mine else product_texts[text_name], height=100,
                         key=f"definition_text_{text_name}_{rnd}")
 if mine:
-    st.caption(f"In your team's words since {ui.fmt_date(mine.updated_at.date())} ({mine.updated_by}). "
+    st.caption(f"In your team's words since {ui.fmt_date(mine.updated_at.date())} ({ui.md(mine.updated_by)}). "
                f"OneFunnel's words: {product_texts[text_name]}")
 t1, t2 = st.columns(2)
 if t1.button("Save definition", key="save_definition_text", icon=":material/save:"):
@@ -204,12 +204,12 @@ with st.expander(f"History of this definition ({len(text_history)} change{'' if 
     if text_history.empty:
         st.caption("Never changed: OneFunnel's words.")
     else:
-        st.dataframe(text_history.fillna({"old_text": "(OneFunnel's words)", "new_text": "(OneFunnel's words)"}),
+        ui.table(text_history.fillna({"old_text": "(OneFunnel's words)", "new_text": "(OneFunnel's words)"}),
                      hide_index=True, key="definition_text_history", column_config={
                          "changed_at": st.column_config.DatetimeColumn("When", format="MMM D, YYYY HH:mm"),
                          "changed_by": "Who",
                          "old_text": st.column_config.TextColumn("From", width="large"),
-                         "new_text": st.column_config.TextColumn("To", width="large")}, placeholder="–")
+                         "new_text": st.column_config.TextColumn("To", width="large")})
 
 # ---- general settings -------------------------------------------------------------------------------------------
 ui.section("Settings", "The follow-up SLA, when an open deal counts as stalled, and when the fiscal year starts "
@@ -252,7 +252,7 @@ def save_table(table: str, rows: pd.DataFrame, what: str) -> None:
     try:
         changed = settings_tables.save_table(con, table, rows, ui.who())
     except ValueError as exc:
-        st.error(str(exc), icon=":material/error:")
+        st.error(ui.md(exc), icon=":material/error:")
         return
     saved(f"{what} saved." if changed else f"{what}: nothing changed.")
 
@@ -287,9 +287,9 @@ with b:
         save_table("non_marketing_sources", nms_edit, "Non-marketing sources")
 if not sources.empty:
     with st.expander("Source values in your data"):
-        st.dataframe(sources, hide_index=True, column_config={
+        ui.table(sources, hide_index=True, column_config={
             "source": "Source value", "records": st.column_config.NumberColumn("Records", format="%d"),
-            "channel": "Counts as", "non_marketing": st.column_config.CheckboxColumn("Not marketing")}, placeholder="–")
+            "channel": "Counts as", "non_marketing": st.column_config.CheckboxColumn("Not marketing")})
 
 ui.section("Owner names", "Exports written by an API (Salesforce Data Loader, HubSpot owner ids) name record owners "
            "by id. Give an id the name your team knows: every page, the owner lists and the CLI show the name.")
@@ -345,7 +345,7 @@ if directory_file is not None and st.button("Import the directory", key="import_
     try:
         got = settings_tables.import_owner_directory(con, directory_file.getvalue(), directory_file.name, ui.who())
     except ValueError as exc:
-        st.error(str(exc), icon=":material/error:")
+        st.error(ui.md(exc), icon=":material/error:")
     else:
         saved(f"Owner directory: {got.owners} owner{'' if got.owners == 1 else 's'} read from {directory_file.name} "
               f"({got.added} added, {got.replaced} replaced"
@@ -361,7 +361,7 @@ else:
     readable = [ui.change_text(r.setting, r.old_value, r.new_value) for r in log.itertuples()]
     log = log.assign(setting=[w for w, _, _ in readable], old_value=[f for _, f, _ in readable],
                      new_value=[t for _, _, t in readable])
-    st.dataframe(log, hide_index=True, key="settings_log", placeholder="–", column_config={
+    ui.table(log, hide_index=True, key="settings_log", column_config={
         "changed_at": st.column_config.DatetimeColumn("When", format="MMM D, YYYY HH:mm"),
         "changed_by": "Who", "setting": "What",
         "old_value": st.column_config.TextColumn("From", width="medium"),

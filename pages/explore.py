@@ -117,10 +117,10 @@ else:
     table = long.rename(columns={"value": row_label, **MEASURES})[[row_label] + [MEASURES[m] for m in chosen]]
     formats = {MEASURES[m]: LAYER.measures[m].format for m in chosen}
 table = table.reset_index(drop=True)
-st.dataframe(table, hide_index=True, key="explore_table", placeholder="–", column_config={
+ui.table(table, hide_index=True, key="explore_table", column_config={
     c: st.column_config.NumberColumn(c, format=NUMBER_FORMAT[f]) for c, f in formats.items()})
 if where:
-    st.caption("Filtered: " + "; ".join(f"{DIMENSIONS[d].lower()} is {', '.join(v)}" for d, v in where))
+    st.caption("Filtered: " + "; ".join(f"{DIMENSIONS[d].lower()} is {ui.md(', '.join(map(str, v)))}" for d, v in where))
 ui.download_csv(table, f"explore_{'_'.join(chosen)}_by_{'_'.join(split)}_{view.start}_{view.end}.csv",
                 label="Download the table (CSV)", key="explore_csv")
 
@@ -130,7 +130,7 @@ charted = st.selectbox("Chart", chosen, format_func=MEASURES.get, key="chart", b
 m = LAYER.measures[charted or first]
 fig = explore_chart(long, m.name, m.label, m.format, m.owner, is_time[rows_dim],
                     is_time[cols_dim] if cols_dim else None)
-st.plotly_chart(fig, theme=None, config=PLOTLY_CONFIG, key="explore_chart")
+ui.plotly_chart(fig, key="explore_chart")
 
 # ---- the link that reopens this view -----------------------------------------------------------------------
 ui.section("Copy link", "This view's address: the measures, dimensions, filters and the sidebar's period.")

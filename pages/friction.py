@@ -56,12 +56,12 @@ def section_waiting():
         return
     table = waiting[["company", "email", "owner", "source", "campaign", "mql_at", "hours_waiting",
                      "hours_over_sla"]]
-    st.dataframe(table, hide_index=True, width="stretch", key="friction_waiting_table", column_config={
+    ui.table(table, hide_index=True, width="stretch", key="friction_waiting_table", column_config={
         "company": "Lead", "email": "Email", "owner": "Owner", "source": "Source", "campaign": "Campaign",
         "mql_at": st.column_config.DatetimeColumn("MQL since", format="MMM D, HH:mm"),
         "hours_waiting": st.column_config.NumberColumn("Hours waiting", format="%.0f h"),
         "hours_over_sla": st.column_config.NumberColumn("Over the SLA by", format="%.0f h"),
-    }, placeholder="–")
+    })
     ui.download_csv(table, f"mqls_waiting_past_sla_{view.as_of}.csv", key="dl_friction_waiting")
 
 
@@ -72,17 +72,17 @@ def section_rejected():
         st.success("Sales rejected no MQL in this period.", icon=":material/check_circle:")
         return
     top = rejected.groupby("reason").size().sort_values(ascending=False)
-    st.caption("Reasons: " + " · ".join(f"{r} {n}" for r, n in top.items()))
+    st.caption("Reasons: " + " · ".join(f"{ui.md(r)} {n}" for r, n in top.items()))
     table = rejected[["company", "email", "owner", "source", "channel", "campaign", "mql_at", "disqualified_at",
                       "reason", "was_accepted"]]
-    st.dataframe(table, hide_index=True, width="stretch", key="friction_rejected_table", column_config={
+    ui.table(table, hide_index=True, width="stretch", key="friction_rejected_table", column_config={
         "company": "Lead", "email": "Email", "owner": "Owner", "source": "Source", "channel": "Channel",
         "campaign": "Campaign",
         "mql_at": st.column_config.DatetimeColumn("MQL", format="MMM D, YYYY"),
         "disqualified_at": st.column_config.DatetimeColumn("Rejected", format="MMM D, YYYY"),
         "reason": "Reason",
         "was_accepted": st.column_config.CheckboxColumn("Was SQL", help="Sales accepted it first."),
-    }, placeholder="–")
+    })
     ui.download_csv(table, f"mqls_rejected_{view.start}_{view.end}.csv", key="dl_friction_rejected")
 
 
@@ -99,7 +99,7 @@ def section_stalled():
         return
     table = stalled[["name", "owner", "stage", "amount", "close_date", "days_past_close", "last_activity_at",
                      "idle_days", "reason"]]
-    st.dataframe(table, hide_index=True, width="stretch", key="friction_stalled_table", column_config={
+    ui.table(table, hide_index=True, width="stretch", key="friction_stalled_table", column_config={
         "name": "Opportunity", "owner": "Owner", "stage": "Stage",
         "amount": st.column_config.NumberColumn("Amount", format="dollar"),
         "close_date": st.column_config.DateColumn("Close date", format="MMM D, YYYY"),
@@ -107,7 +107,7 @@ def section_stalled():
         "last_activity_at": st.column_config.DatetimeColumn("Last activity", format="MMM D, YYYY"),
         "idle_days": st.column_config.NumberColumn("Days idle", format="%d d"),
         "reason": "Why it is listed",
-    }, placeholder="–")
+    })
     ui.download_csv(table, f"stalled_opportunities_{view.as_of}.csv", key="dl_friction_stalled")
 
 
@@ -118,7 +118,7 @@ def section_trend():
     if weekly.empty:
         st.info("The period has not started yet.")
         return
-    st.plotly_chart(charts_teams.friction_weekly_chart(weekly, ui.data_to()), theme=None, config=charts.PLOTLY_CONFIG,
+    ui.plotly_chart(charts_teams.friction_weekly_chart(weekly, ui.data_to()),
                     key="friction_weekly_chart")
     newest = ui.data_to()
     known = weekly[pd.to_datetime(weekly["week_start"]).dt.date <= newest] if newest else weekly   # no zeros past the data

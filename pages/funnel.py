@@ -106,7 +106,7 @@ with left:
             st.session_state["record_filter"] = "All"
             st.session_state["_open_records"] = True
 
-    st.plotly_chart(charts.funnel_chart(shown, measure, view.team), theme=None,
+    ui.plotly_chart(charts.funnel_chart(shown, measure, view.team), theme=None,
                     config=charts.PLOTLY_CONFIG, key="funnel_chart", on_select=_on_chart_click,
                     selection_mode="points")
     st.caption("Click a stage to list its records. Colours: the team that owns the stage "
@@ -123,7 +123,7 @@ with right:
         table["delta"] = base.values - prev_vals
     table["owner"] = [o.capitalize() + (f" · {people[s]}" if people.get(s) else "") for s, o in zip(table["stage"], table["owner"])]
     fmt = "dollar" if measure == "value" else "%d"
-    st.dataframe(ui.for_people(table, rates=["pct"]), hide_index=True, key="stage_table", placeholder="–", column_config={
+    ui.table(ui.for_people(table, rates=["pct"]), hide_index=True, key="stage_table", column_config={
         "stage": st.column_config.TextColumn("Stage", help=" ".join(f"{s}: {t}" for s, t in STAGES)),
         "owner": ui.text_column("Owner", 24, help="Stage owners are set on the Definitions page."),
         "now": st.column_config.NumberColumn("Count" if measure == "count" else "Value", format=fmt,
@@ -191,8 +191,7 @@ def _on_cell():
 
 
 st.session_state["_breakdown_rows"] = grid[DIMENSIONS[dimension]].tolist()
-st.dataframe(grid, hide_index=True, key="breakdown_table", on_select=_on_cell, selection_mode="single-cell",
-             placeholder="–",
+ui.table(grid, hide_index=True, key="breakdown_table", on_select=_on_cell, selection_mode="single-cell",
              column_config={c: st.column_config.NumberColumn(c, format="dollar" if measure == "value" else "%d")
                             for c in grid.columns if c != DIMENSIONS[dimension]})
 ui.download_csv(grid, f"funnel_by_{dimension}_{counting}_{view.start}_{view.end}.csv",
@@ -206,7 +205,7 @@ def show_records(stage: str, only: str, where: str) -> None:
                 + (f" · {DIMENSIONS[dimension].lower()} {ui.md(only)}" if only != "All" else "")
                 + (f" · {ui.fmt_money(records['amount'].sum())}" if records["amount"].notna().any() else ""))
     st.caption(STAGE_TEXT[stage])
-    st.dataframe(records.drop(columns=["record_type", "record_key"]), hide_index=True, placeholder="–",
+    ui.table(records.drop(columns=["record_type", "record_key"]), hide_index=True,
                  key=f"records_table_{where}",
                  column_config={
                      "record": st.column_config.TextColumn("Lead / deal"),
@@ -257,11 +256,11 @@ times["conversion"] = [by_stage.loc[s, "rate"] for s in times["stage"]]
 times["conversion_name"] = [by_stage.loc[s, "step"] for s in times["stage"]]
 t1 = t2 = st.container()   # stacked: the table needs the page's width
 with t1:
-    st.plotly_chart(charts.stage_times_chart(times), theme=None, config=charts.PLOTLY_CONFIG, key="times_chart")
+    ui.plotly_chart(charts.stage_times_chart(times), key="times_chart")
 with t2:
-    st.dataframe(times[["step", "pairs", "median_days", "p90_days", "drop_off", "conversion", "conversion_name"]],
+    ui.table(times[["step", "pairs", "median_days", "p90_days", "drop_off", "conversion", "conversion_name"]],
                  hide_index=True,
-                 key="times_table", placeholder="–", column_config={
+                 key="times_table", column_config={
                      "step": "Step",
                      "pairs": st.column_config.NumberColumn("Records timed", help="Records with both dates."),
                      "median_days": st.column_config.NumberColumn("Median (days)", format="%.1f",

@@ -70,7 +70,7 @@ ui.section("Pacing", "Cumulative won revenue against the cumulative goal, day by
 daily = ui.query("goal_daily_pacing", **view.params())
 fig = charts.pacing_chart(daily, view.as_of, view.end, won or 0.0, v("forecast"),
                           (won or 0.0) + (v("open_pipeline") or 0.0), goal or 0.0)
-st.plotly_chart(fig, theme=None, config=charts.PLOTLY_CONFIG, key="pacing_chart")
+ui.plotly_chart(fig, key="pacing_chart")
 
 # ---- reverse funnel ------------------------------------------------------------------------------------------
 ui.section("What it takes to close the gap",
@@ -121,7 +121,7 @@ else:
                                               else "yes" if more_at_pace >= need else "no"),
                      "Rate used (last 180 days)": (ui.fmt_money(v(rate)) + " per deal" if rate == "trailing.avg_deal_size"
                                                    else ui.fmt_pct(v(rate)))})
-    st.dataframe(pd.DataFrame(rows), hide_index=True, key="reverse_funnel_table",
+    ui.table(pd.DataFrame(rows), hide_index=True, key="reverse_funnel_table",
                  column_config={
                      "Needed (more)": st.column_config.NumberColumn(
                          format="%d", help="Rounded up; " + help_text("required_won_deals").split(".")[0]
@@ -134,7 +134,7 @@ else:
                      "Rate used (last 180 days)": st.column_config.TextColumn(
                          help="Trailing 180 days before the period: average deal, win rate, SQL → opportunity, "
                               "MQL → SQL, lead → MQL."),
-                 }, placeholder="–")
+                 })
     cycle = v("sales_cycle_days")
     if cycle is not None:
         st.caption(f"Mind the lag: a deal won this period took a median of {ui.fmt_days(cycle)} from opportunity "
@@ -154,7 +154,7 @@ for key, team, cards in (("marketing_sourced_revenue", "marketing", rev_cards), 
 ui.metric("marketing_influenced_revenue", v("marketing_influenced_revenue"), v("marketing_influenced_revenue", prev),
           container=rev_cards[2])
 ui.metric("pipeline_created", v("pipeline_created"), v("pipeline_created", prev), container=pipe_cards[2])
-st.plotly_chart(charts.sourcing_chart([("Won revenue", msr, ssr), ("Pipeline created", mspipe, sspipe)]),
+ui.plotly_chart(charts.sourcing_chart([("Won revenue", msr, ssr), ("Pipeline created", mspipe, sspipe)]),
                 theme=None, config=charts.PLOTLY_CONFIG, key="sourcing_chart")
 
 # ---- wins ----------------------------------------------------------------------------------------------------------
@@ -179,8 +179,8 @@ else:
         with col:
             st.markdown(f"#### :{'violet' if team == 'marketing' else 'blue'}[{team.capitalize()}-sourced] · "
                         f"{ui.fmt_int(len(part))} deal{'' if len(part) == 1 else 's'} · {ui.fmt_money(part['amount'].sum())}")
-            st.dataframe(ui.for_people(part[list(WIN_COLUMNS)], money=["amount"]), hide_index=True, column_config=WIN_COLUMNS,
-                         key=f"wins_{team}", placeholder="–")
+            ui.table(ui.for_people(part[list(WIN_COLUMNS)], money=["amount"]), hide_index=True, column_config=WIN_COLUMNS,
+                         key=f"wins_{team}")
     ui.download_csv(wins.drop(columns=["opp_key"]), f"wins_{view.start}_{view.end}.csv",
                     label="Download the wins (CSV)", key="wins_csv")
 
@@ -259,11 +259,11 @@ elif saved is not None:
 changes = ui.query("goal_changes", limit=10)
 if not changes.empty:
     with st.expander("Recent goal changes"):
-        st.dataframe(changes, hide_index=True, key="goal_changes", column_config={
+        ui.table(changes, hide_index=True, key="goal_changes", column_config={
             "changed_at": st.column_config.DatetimeColumn("When", format="MMM D, YYYY HH:mm"),
             "changed_by": "Who", "month": "Month",
             "old_goal": st.column_config.NumberColumn("From", format="dollar"),
-            "new_goal": st.column_config.NumberColumn("To", format="dollar")}, placeholder="–")
+            "new_goal": st.column_config.NumberColumn("To", format="dollar")})
 
 # ---- quotas ---------------------------------------------------------------------------------------------------
 ui.section("Quotas", "Marketing's goal is sales' quota: each opportunity owner's quota per calendar month, "
@@ -319,7 +319,7 @@ else:
 quota_changes = ui.query("quota_changes", limit=20)
 if not quota_changes.empty:
     with st.expander("Recent quota changes"):
-        st.dataframe(quota_changes, hide_index=True, key="quota_changes", placeholder="–", column_config={
+        ui.table(quota_changes, hide_index=True, key="quota_changes", column_config={
             "changed_at": st.column_config.DatetimeColumn("When", format="MMM D, YYYY HH:mm"),
             "changed_by": "Who", "owner": "Owner", "month": "Month",
             "old_quota": st.column_config.NumberColumn("From", format="dollar"),

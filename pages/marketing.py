@@ -53,12 +53,12 @@ def section_funnel():
         st.info("No leads, MQLs, sourced deals or spend in this period. Pick a longer period in the sidebar.")
         return
     if level == "channel":
-        st.plotly_chart(charts_teams.channel_volume_chart(funnel[funnel["label"] != "(none)"]
+        ui.plotly_chart(charts_teams.channel_volume_chart(funnel[funnel["label"] != "(none)"]
                                                           if (funnel["leads_created"] > 0).any() else funnel),
                         theme=None, config=charts.PLOTLY_CONFIG, key="mkt_volume_chart")
     no_leads_spend = funnel[funnel["has_spend"] & (funnel["leads_created"] == 0)]
     if not no_leads_spend.empty:
-        st.caption("Spend that meets no lead source: " + ", ".join(no_leads_spend["label"].astype(str))
+        st.caption("Spend that meets no lead source: " + ", ".join(map(ui.md, no_leads_spend["label"]))
                    + ". Map spend channels and lead sources to one channel on the Definitions page (channel map).")
     table = funnel[["label", "leads_created", "mqls", "lead_to_mql_rate", "mql_to_sql_rate", "spend",
                     "cost_per_lead", "cost_per_mql", "marketing_sourced_pipeline",
@@ -70,10 +70,10 @@ def section_funnel():
     cols = {k: ui.number_column(short.get(k, METRICS[k].label), METRICS[k].fmt, help=METRICS[k].definition)
             for k in table.columns if k in METRICS}
     cols["label"] = ui.text_column(level.capitalize(), 12)
-    st.dataframe(ui.for_people(table, money=["spend", "cost_per_lead", "cost_per_mql", "marketing_sourced_pipeline",
+    ui.table(ui.for_people(table, money=["spend", "cost_per_lead", "cost_per_mql", "marketing_sourced_pipeline",
                                              "marketing_sourced_revenue"], rates=["lead_to_mql_rate", "mql_to_sql_rate"]),
                  hide_index=True, width="stretch", column_config=cols, key="mkt_funnel_table",
-                 column_order=[c for c in table.columns if c != "mql_to_sql_rate"], placeholder="–")
+                 column_order=[c for c in table.columns if c != "mql_to_sql_rate"])
     ui.download_csv(table.rename(columns={"label": level}), f"marketing_by_{level}_{view.start}_{view.end}.csv",
                     key="dl_mkt_funnel")
 
@@ -87,16 +87,16 @@ def section_quality():
         st.info("No MQLs in this period yet.")
         return
     top = quality.head(12)
-    st.plotly_chart(charts_teams.lead_quality_chart(top), theme=None, config=charts.PLOTLY_CONFIG,
+    ui.plotly_chart(charts_teams.lead_quality_chart(top),
                     key="mkt_quality_chart")
     worst = quality[quality["mqls"] >= 5].sort_values("rejected_rate", ascending=False).head(1)
     if not worst.empty and worst.iloc[0]["rejected_rate"] >= 0.5:
         w = worst.iloc[0]
         st.warning(f"Sales rejected {ui.fmt_pct(w['rejected_rate'])} of the {int(w['mqls'])} MQLs from "
-                   f"**{w['label']}** (accepted {ui.fmt_pct(w['accepted_rate'])}).", icon=":material/thumb_down:")
+                   f"**{ui.md(w['label'])}** (accepted {ui.fmt_pct(w['accepted_rate'])}).", icon=":material/thumb_down:")
     table = quality[["label", "mqls", "accepted", "rejected", "won", "undecided", "accepted_rate", "rejected_rate",
                      "won_rate"]]
-    st.dataframe(ui.for_people(table, rates=["accepted_rate", "rejected_rate", "won_rate"]), hide_index=True,
+    ui.table(ui.for_people(table, rates=["accepted_rate", "rejected_rate", "won_rate"]), hide_index=True,
                  width="stretch", key="mkt_quality_table", column_config={
         "label": ui.text_column(level.capitalize(), 14),
         "mqls": ui.number_column("MQLs", help=METRICS["mqls"].definition),
@@ -107,12 +107,12 @@ def section_quality():
         "accepted_rate": ui.number_column("Accepted %", "pct", help=METRICS["mql_to_sql_rate"].definition),
         "rejected_rate": ui.number_column("Rejected %", "pct"),
         "won_rate": ui.number_column("Won %", "pct"),
-    }, placeholder="–")
+    })
     ui.download_csv(table.rename(columns={"label": level}), f"lead_quality_by_{level}_{view.start}_{view.end}.csv",
                     key="dl_mkt_quality")
     if not reasons.empty:
         st.markdown("**Why sales rejected them**")
-        st.plotly_chart(charts_teams.rejection_reasons_chart(reasons), theme=None, config=charts.PLOTLY_CONFIG,
+        ui.plotly_chart(charts_teams.rejection_reasons_chart(reasons),
                         key="mkt_reasons_chart")
         ui.download_csv(reasons[["label", "reason", "rejected"]].rename(columns={"label": level}),
                         f"rejection_reasons_by_{level}_{view.start}_{view.end}.csv", label="Download reasons",

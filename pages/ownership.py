@@ -40,7 +40,7 @@ for stage in acc.JOURNEY:
         "count_text": ui.fmt_int(m.get(key)),
         "rate_to_next": f"{METRICS[rate_key].label}: {ui.fmt_pct(m.get(rate_key))}" if rate_key else "",
     })
-st.plotly_chart(charts_teams.journey_map(stages, view.team), theme=None, config=charts.PLOTLY_CONFIG,
+ui.plotly_chart(charts_teams.journey_map(stages, view.team),
                 key="journey_map")
 legend = st.columns(3)
 for col, team in zip(legend, ("marketing", "sales", "shared")):
@@ -101,7 +101,7 @@ if not view.compare:
     shown = shown.drop(columns=compare_label)
 styled = shown.style.map(lambda s: f"background-color: {STATUS_COLORS[s]}; font-weight: 600"
                         if s in STATUS_COLORS else "", subset=["Status"])
-st.dataframe(styled, hide_index=True, width="stretch", key="accountability_table", placeholder="–",
+ui.table(styled, hide_index=True, width="stretch", key="accountability_table",
              height=min(35 * (len(shown) + 1) + 3, 35 * 16),
              column_config={"Rule": st.column_config.TextColumn(width="large"),
                             "Definition": st.column_config.TextColumn(width="large")})

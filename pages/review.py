@@ -50,15 +50,16 @@ ui.section("The funnel", "This week, last week, the same ISO week a year before,
 funnel = pd.DataFrame([{"Stage": stage, "This week": r.rows[n]["this_week"], "Last week": r.rows[n]["last_week"],
                         "Same week last year": r.rows[n]["same_week_last_year"], "Target": r.rows[n]["target"]}
                        for stage, n in review.FUNNEL])
-st.dataframe(funnel, hide_index=True, key="review_funnel", column_config={
-    c: st.column_config.NumberColumn(c, format="%d") for c in ["This week", "Last week", "Same week last year", "Target"]}, placeholder="–")
+ui.table(funnel, hide_index=True, key="review_funnel", column_config={
+    c: st.column_config.NumberColumn(c, format="%d") for c in ["This week", "Last week", "Same week last year", "Target"]})
 
 # ---- key measures -------------------------------------------------------------------------------------------------
 ui.section("Key measures", "The last 6 weeks beside the last 12 months; the year before dashed.")
 for n in review.KEY_MEASURES:
     x = r.rows[n]
     c1, c2 = st.columns([3, 1], vertical_alignment="center")
-    c1.plotly_chart(trend_figure(n, r.series[n], 900, 300), theme=None, config=charts.PLOTLY_CONFIG, key=f"trend_{n}")
+    with c1:
+        ui.plotly_chart(trend_figure(n, r.series[n], 900, 300), key=f"trend_{n}")
     ui.metric(n, x["this_week"], x["last_week"], label=f"{ui.METRICS[n].label}: this week vs last", container=c2)
     yoy = ui.fmt_delta(n, x["this_week"], x["same_week_last_year"])
     c2.caption(f"Year over year: {yoy or '–'} · target {review.fmt(n, x['target']) if x['target'] is not None else '–'}")
@@ -68,7 +69,7 @@ ui.section("The three biggest changes", "Largest relative change of a key measur
            "owner or campaign that accounts for most of it (the rule: README, Weekly review).")
 if r.changes:
     for i, c in enumerate(r.changes, 1):
-        st.markdown(f"{i}. {c.sentence}")
+        st.markdown(f"{i}. {ui.md(c.sentence)}")
 else:
     st.info("No key measure changed from last week.")
 
@@ -82,7 +83,8 @@ for col, key, title, fields in ((f1, "sla_breaches", "MQLs waiting past the SLA"
     rows = pd.DataFrame(r.friction[key], columns=fields) if r.friction[key] else pd.DataFrame(columns=fields)
     col.markdown(f"**{title}: {len(rows)}**")
     if not rows.empty:
-        col.dataframe(rows[fields], hide_index=True, key=f"review_{key}", placeholder="–")
+        with col:
+            ui.table(rows[fields], hide_index=True, key=f"review_{key}")
 
 # ---- wins -----------------------------------------------------------------------------------------------------------
 ui.section("Wins of both teams", "Every deal won in the week, by the team that sourced it.")
@@ -91,7 +93,8 @@ for col, team in ((w1, "marketing"), (w2, "sales")):
     mine = [w for w in r.wins if w["sourced_by"] == team]
     col.markdown(f"**{team.capitalize()}-sourced: {len(mine)} · {ui.fmt_money(r.wins_totals[team])}**")
     if mine:
-        col.dataframe(pd.DataFrame(mine)[["deal", "owner", "channel", "amount"]], hide_index=True, key=f"review_wins_{team}", placeholder="–")
+        with col:
+            ui.table(pd.DataFrame(mine)[["deal", "owner", "channel", "amount"]], hide_index=True, key=f"review_wins_{team}")
 
 # ---- last week's actions -------------------------------------------------------------------------------------------------
 con = ui.cursor()
@@ -123,16 +126,16 @@ with st.form("review_item", clear_on_submit=True):
             decisions.add(con, week, kind or "action", text, owner, due_week if kind == "action" else None, ui.who())
             st.session_state["review_saved"] = True
         except ValueError as exc:
-            st.error(str(exc).capitalize() + ".", icon=":material/error:")
+            st.error(ui.md(str(exc).capitalize() + "."), icon=":material/error:")
 if st.session_state.pop("review_saved", False):
     st.success("Recorded.", icon=":material/check_circle:")
 mine = decisions.items(con, week)
 if mine:
-    st.dataframe(pd.DataFrame(mine)[["kind", "text", "owner", "due_week", "is_done", "created_by", "created_at"]],
+    ui.table(pd.DataFrame(mine)[["kind", "text", "owner", "due_week", "is_done", "created_by", "created_at"]],
                  hide_index=True, key="review_items", column_config={
                      "kind": "Kind", "text": st.column_config.TextColumn("Text", width="large"), "owner": "Owner",
                      "due_week": "Due", "is_done": "Done", "created_by": "By",
-                     "created_at": st.column_config.DatetimeColumn("When", format="MMM D, HH:mm")}, placeholder="–")
+                     "created_at": st.column_config.DatetimeColumn("When", format="MMM D, HH:mm")})
 
 # ---- export -----------------------------------------------------------------------------------------------------------------------
 ui.section("Send the review", "The PDF (landscape, the week and the data's freshness on every page) and one "

@@ -47,7 +47,7 @@ def section_reps():
         return
     answered = reps[reps["mqls"] > 0]
     if not answered.empty:
-        st.plotly_chart(charts_teams.rep_response_chart(answered, sla_hours), theme=None,
+        ui.plotly_chart(charts_teams.rep_response_chart(answered, sla_hours), theme=None,
                         config=charts.PLOTLY_CONFIG, key="sales_rep_chart")
     table = reps[["owner", "mqls", "mql_response_hours_median", "mql_response_hours_p90", "sla_met",
                   "sla_breaches", "sla_pending", "sla_compliance", "sql_to_opp_rate", "win_rate",
@@ -65,13 +65,13 @@ def section_reps():
                           rates=["sla_compliance", "sql_to_opp_rate", "win_rate"])
     # two tables that fit the page, each with the rep first: follow-up, then deals
     st.markdown("**Follow-up of the MQLs received**")
-    st.dataframe(shown, hide_index=True, width="stretch", key="sales_rep_table", column_config=config,
+    ui.table(shown, hide_index=True, width="stretch", key="sales_rep_table", column_config=config,
                  column_order=["owner", "mqls", "mql_response_hours_median", "mql_response_hours_p90", "sla_met",
-                               "sla_breaches", "sla_pending", "sla_compliance"], placeholder="–")
+                               "sla_breaches", "sla_pending", "sla_compliance"])
     st.markdown("**Deals closed**")
-    st.dataframe(shown, hide_index=True, width="stretch", key="sales_rep_deals_table", column_config=config,
+    ui.table(shown, hide_index=True, width="stretch", key="sales_rep_deals_table", column_config=config,
                  column_order=["owner", "sql_to_opp_rate", "win_rate", "sales_cycle_days", "avg_deal_size",
-                               "won_deals", "won_revenue"], placeholder="–")
+                               "won_deals", "won_revenue"])
     ui.download_csv(table, f"sales_by_rep_{view.start}_{view.end}.csv", key="dl_sales_reps")
 
 
@@ -84,7 +84,7 @@ def section_hours():
     if hours.empty:
         st.info("No MQLs in this period for this selection.")
         return
-    st.plotly_chart(charts_teams.response_heatmap(hours, sla_hours), theme=None, config=charts.PLOTLY_CONFIG,
+    ui.plotly_chart(charts_teams.response_heatmap(hours, sla_hours),
                     key="sales_heatmap")
     slow = hours[hours["mqls"] > 0]
     by_day = hours.groupby("weekday")[["mqls", "sla_breaches"]].sum()

@@ -83,10 +83,10 @@ if paid.empty:
             "period in the sidebar.", icon=":material/event_busy:")
 else:
     best = paid.sort_values("roi", ascending=False).iloc[0]
-    st.markdown(f"#### Best return under {cc.MODEL_LABELS[model]}: {cc.md_text(best['channel'])} at "
+    st.markdown(f"#### Best return under {cc.MODEL_LABELS[model]}: {ui.md(best['channel'])} at "
                 f"{ui.fmt_ratio(best['roi'])} ({ui.fmt_money(best['credit'])} credited for "
                 f"{ui.fmt_money(best['spend'])} spent)")
-    st.plotly_chart(cc.spend_vs_credit_chart(by_channel, "channel", model), theme=None, config=PLOTLY_CONFIG,
+    ui.plotly_chart(cc.spend_vs_credit_chart(by_channel, "channel", model),
                     key="roi_channel")
 channel_config = {
     "channel": st.column_config.TextColumn("Channel", pinned=True),
@@ -100,9 +100,9 @@ channel_config = {
     "leads": st.column_config.NumberColumn("Leads", help=HELP["cost_per_lead"]),
     "cost_per_lead": st.column_config.TextColumn("Cost per lead", help=HELP["cost_per_lead"], alignment="right"),
 }
-st.dataframe(ui.people(by_channel, FORMATS, NULLABLE), hide_index=True, width="stretch", column_config=channel_config,
+ui.table(ui.people(by_channel, FORMATS, NULLABLE), hide_index=True, width="stretch", column_config=channel_config,
              column_order=["channel", "spend", "credit", "roi", "attributed_deals", "cac", "mqls", "cost_per_mql",
-                           "leads", "cost_per_lead"], placeholder="–")
+                           "leads", "cost_per_lead"])
 ui.download_csv(by_channel, f"roi_by_channel_{model}_{view.start}_{view.end}.csv", key="dl_roi_channel")
 
 # ---- by campaign ---------------------------------------------------------------------------------------
@@ -111,12 +111,12 @@ ui.section("Return by campaign",
            "the credit of the same campaigns; the unpaid campaigns of the paid channels are listed too.")
 by_campaign = ui.query("spend_roi_by_campaign", **period, model=model)
 if not by_campaign.empty and (by_campaign["spend"] > 0).any():
-    st.plotly_chart(cc.spend_vs_credit_chart(by_campaign, "campaign", model, top=10), theme=None,
+    ui.plotly_chart(cc.spend_vs_credit_chart(by_campaign, "campaign", model, top=10), theme=None,
                     config=PLOTLY_CONFIG, key="roi_campaign")
-st.dataframe(ui.people(by_campaign, FORMATS, NULLABLE), hide_index=True, width="stretch",
+ui.table(ui.people(by_campaign, FORMATS, NULLABLE), hide_index=True, width="stretch",
              column_config={**channel_config, "channel": "Channel",
                             "campaign": st.column_config.TextColumn("Campaign", pinned=True)},
-             column_order=["campaign", "channel", "spend", "credit", "roi", "attributed_deals", "cac"], placeholder="–")
+             column_order=["campaign", "channel", "spend", "credit", "roi", "attributed_deals", "cac"])
 ui.download_csv(by_campaign, f"roi_by_campaign_{model}_{view.start}_{view.end}.csv", key="dl_roi_campaign")
 
 # ---- over time -----------------------------------------------------------------------------------------
@@ -133,7 +133,7 @@ else:
     channels = sorted(by_month["channel"].unique())
     pick = st.selectbox("Channels", ["All paid channels"] + channels, key="over_time_channel")
     shown = by_month if pick == "All paid channels" else by_month[by_month["channel"] == pick]
-    st.plotly_chart(cc.spend_over_time_chart(shown, model), theme=None, config=PLOTLY_CONFIG, key="over_time")
+    ui.plotly_chart(cc.spend_over_time_chart(shown, model), key="over_time")
 
 # ---- imports -------------------------------------------------------------------------------------------
 ui.section("Spend imports",
@@ -141,14 +141,14 @@ ui.section("Spend imports",
            "template (date, channel, campaign, cost) are recognised on the Data page. Google Ads lines count as "
            "Paid Search, LinkedIn and Meta as Paid Social, unless the channel map renames them.")
 table = sources.assign(source=sources["source_system"].map(lambda s: SOURCES.get(s, s)))
-st.dataframe(ui.people(table, FORMATS), hide_index=True, width="stretch",
+ui.table(ui.people(table, FORMATS), hide_index=True, width="stretch",
              column_order=["source", "channels", "spend", "lines", "spend_all_time", "first_date", "last_date"],
              column_config={"source": "Export", "channels": "Channels",
                             "spend": st.column_config.NumberColumn("Spend in period"),
                             "lines": st.column_config.NumberColumn("Lines in period"),
                             "spend_all_time": st.column_config.NumberColumn("Spend, all loaded"),
                             "first_date": st.column_config.DateColumn("From", format="MMM D, YYYY"),
-                            "last_date": st.column_config.DateColumn("To", format="MMM D, YYYY")}, placeholder="–")
+                            "last_date": st.column_config.DateColumn("To", format="MMM D, YYYY")})
 st.page_link("pages/data.py", label="Upload more spend", icon=":material/upload:")
 
 # ---- the mapping setting -------------------------------------------------------------------------------

@@ -39,8 +39,8 @@ def card_biggest(col):
     d = deals.iloc[0]
     col.metric("Biggest deal", ui.fmt_money(d["amount"]), border=True,
                help="The won deal of the period with the largest amount. " + help_text("won_revenue"))
-    col.markdown(f"**{d['name']}**  \nclosed by {d['owner']} on {ui.fmt_date(d['close_date'])}"
-                 + (f"  \ntouched by {d['campaigns']}" if d["campaigns"] else ""))
+    col.markdown(f"**{ui.md(d['name'])}**  \nclosed by {ui.md(d['owner'])} on {ui.fmt_date(d['close_date'])}"
+                 + (f"  \ntouched by {ui.md(d['campaigns'])}" if d["campaigns"] else ""))
 
 
 def card_campaign(col):
@@ -52,7 +52,7 @@ def card_campaign(col):
                help="Won revenue of the period whose lead had a touch of this campaign on or before the close "
                     "date (the marketing-influenced rule, per campaign; a deal counts for every campaign that "
                     "touched it). Owner: marketing.")
-    col.markdown(f"**{c['campaign']}**  \n{int(c['influenced_deals'])} deal{'s' if c['influenced_deals'] != 1 else ''}"
+    col.markdown(f"**{ui.md(c['campaign'])}**  \n{int(c['influenced_deals'])} deal{'s' if c['influenced_deals'] != 1 else ''}"
                  " influenced")
 
 
@@ -63,8 +63,8 @@ def card_fastest(col):
     f = fastest.iloc[0]
     col.metric("Fastest follow-up", ui.fmt_hours(f["response_hours"]), border=True,
                help=help_text("mql_response_hours_median").replace("Median hours", "Hours"))
-    col.markdown(f"**{f['answered_by']}** answered {f['company'] or f['lead_key']}  \nMQL owner {f['owner']}, "
-                 f"source {f['source']}")
+    col.markdown(f"**{ui.md(f['answered_by'])}** answered {ui.md(f['company'] or f['lead_key'])}  \n"
+                 f"MQL owner {ui.md(f['owner'])}, source {ui.md(f['source'])}")
 
 
 def card_closer(col):
@@ -75,7 +75,7 @@ def card_closer(col):
     c = won.iloc[0]
     col.metric("Top closer (won revenue)", ui.fmt_money(c["won_revenue"]), border=True,
                help="The opportunity owner with the most won revenue in the period. " + help_text("won_revenue"))
-    col.markdown(f"**{c['owner']}**  \n{int(c['won_deals'])} deals won, win rate {ui.fmt_pct(c['win_rate'])}")
+    col.markdown(f"**{ui.md(c['owner'])}**  \n{int(c['won_deals'])} deals won, win rate {ui.fmt_pct(c['win_rate'])}")
 
 
 cards = {"marketing": [card_campaign], "sales": [card_biggest, card_fastest, card_closer]}
@@ -93,7 +93,7 @@ ui.section("Campaigns behind the wins", "Influenced revenue per campaign: won de
 if campaigns.empty:
     st.info("No won deal of this period was touched by a campaign.")
 else:
-    st.plotly_chart(charts_teams.campaign_influence_chart(campaigns), theme=None, config=charts.PLOTLY_CONFIG,
+    ui.plotly_chart(charts_teams.campaign_influence_chart(campaigns),
                     key="wins_campaign_chart")
 
 # ---- deals ------------------------------------------------------------------------------------------------
@@ -107,7 +107,7 @@ else:
     shown = deals[deals["owner"].isin(chosen)] if chosen else deals
     table = shown[["name", "owner", "amount", "close_date", "sales_cycle_days", "lead_channel", "campaigns",
                    "is_marketing_sourced"]]
-    st.dataframe(ui.for_people(table, money=["amount"]), hide_index=True, width="stretch", key="wins_deals_table",
+    ui.table(ui.for_people(table, money=["amount"]), hide_index=True, width="stretch", key="wins_deals_table",
                  column_config={
         "name": ui.text_column("Deal", 14), "owner": ui.text_column("Closed by", 12),
         "amount": ui.number_column("Amount", "money"),
@@ -117,7 +117,7 @@ else:
         "is_marketing_sourced": st.column_config.CheckboxColumn("Mktg-sourced", width=ui.col_width("Mktg-sourced"),
                                                                 help="Marketing-sourced: the lead was an MQL before "
                                                                      "the opportunity was created."),
-    }, placeholder="–")
+    })
     ui.download_csv(table, f"deals_won_{view.start}_{view.end}.csv", key="dl_wins_deals")
 
 # ---- fastest follow-ups -------------------------------------------------------------------------------------
@@ -126,9 +126,9 @@ if fastest.empty:
     st.info("No MQL of this period has been answered yet.")
 else:
     table = fastest[["answered_by", "owner", "company", "source", "mql_at", "response_hours"]]
-    st.dataframe(table, hide_index=True, width="stretch", key="wins_fastest_table", column_config={
+    ui.table(table, hide_index=True, width="stretch", key="wins_fastest_table", column_config={
         "answered_by": "Answered by", "owner": "MQL owner", "company": "Lead", "source": "Source",
         "mql_at": st.column_config.DatetimeColumn("MQL", format="MMM D, HH:mm"),
         "response_hours": ui.number_column("Response", "hours"),
-    }, placeholder="–")
+    })
     ui.download_csv(table, f"fastest_followups_{view.start}_{view.end}.csv", key="dl_wins_fastest")

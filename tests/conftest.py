@@ -77,3 +77,11 @@ def app_env(tmp_path, monkeypatch):
     yield db
     st.cache_resource.clear()
     st.cache_data.clear()
+
+
+def shown(markdown_source: str) -> str:
+    """The text a reader sees of Markdown source that escapes data with onefunnel.safe.md (backslash escapes
+    of ASCII punctuation removed): AppTest reports the source."""
+    import re
+
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown_source)

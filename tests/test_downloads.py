@@ -5,7 +5,8 @@ import io
 
 import pandas as pd
 
-from onefunnel.ui import excel_safe, to_csv_bytes
+from onefunnel.safe import excel_safe
+from onefunnel.ui import to_csv_bytes
 
 
 def test_text_cells_that_excel_would_run_are_prefixed_and_numbers_are_left_alone():
@@ -16,7 +17,7 @@ def test_text_cells_that_excel_would_run_are_prefixed_and_numbers_are_left_alone
     })
     safe = excel_safe(df)
     assert safe["campaign"].tolist() == ["'=HYPERLINK(\"http://x\")", "'+1+1", "'-2+3", "'@SUM(A1)", "'\tTab",
-                                         "'\rCR", "spring-webinar", "<img src=x onerror=alert(1)>"]
+                                         "' CR", "spring-webinar", "<img src=x onerror=alert(1)>"]
     assert safe["amount"].tolist() == [-120.5, 3.0, -1.0, 0.0, 5.0, 6.0, 7.0, 8.0]   # real numbers untouched
     assert df["campaign"][0].startswith("=")                                        # the input is not changed
 

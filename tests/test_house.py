@@ -48,13 +48,35 @@ def test_every_period_page_goes_through_the_shared_header():
             assert "ui.page_header(" in text and "st.title(" not in text, path.name
 
 
-def test_every_table_shows_a_dash_for_a_missing_value():
-    """Streamlit prints 'None' in an empty cell unless told otherwise (issue 11 item 3): every st.dataframe of
-    the app passes placeholder="–"."""
-    missing = []
+def test_every_table_shows_a_dash_for_a_missing_value_and_goes_through_ui_table():
+    """Streamlit prints 'None' in an empty cell unless told otherwise (issue 11 item 3), and its table toolbar
+    downloads the cells as they are (issue 15 section 3): pages never call st.dataframe (or a container's
+    .dataframe) themselves but ui.table, which always passes placeholder="–" and makes formula-like text safe;
+    any other st.dataframe in the package passes the placeholder too."""
+    direct, missing = [], []
     for path in PAGES + sorted((ROOT / "onefunnel").glob("*.py")):
         for node in ast.walk(ast.parse(path.read_text())):
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "dataframe"
-                    and not any(k.arg == "placeholder" for k in node.keywords)):
-                missing.append(f"{path.name}:{node.lineno}")
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "dataframe":
+                if path.parent.name == "pages":
+                    direct.append(f"{path.name}:{node.lineno}")
+                elif not any(k.arg == "placeholder" for k in node.keywords):
+                    missing.append(f"{path.name}:{node.lineno}")
+    assert not direct, "pages call ui.table, not st.dataframe: " + ", ".join(direct)
     assert not missing, missing
+    table = next(n for n in ast.parse((ROOT / "onefunnel" / "ui.py").read_text()).body
+                 if isinstance(n, ast.FunctionDef) and n.name == "table")
+    calls = [n for n in ast.walk(table) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
+             and n.func.attr == "dataframe"]
+    assert len(calls) == 1
+    kw = {k.arg: k.value for k in calls[0].keywords}
+    assert isinstance(kw.get("placeholder"), ast.Constant) and kw["placeholder"].value == "–"
+    assert "excel_safe" in ast.unparse(table)
+
+
+def test_pages_draw_charts_through_ui_plotly_chart():
+    """ui.plotly_chart escapes a figure's data texts (a campaign named <a href=...> is no link): pages never
+    call st.plotly_chart themselves."""
+    direct = [f"{p.name}:{node.lineno}" for p in PAGES for node in ast.walk(ast.parse(p.read_text()))
+              if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+              and node.func.attr == "plotly_chart" and ast.unparse(node.func.value) != "ui"]
+    assert not direct, direct

@@ -4,7 +4,7 @@ and reopened from the link's ?query=NAME, and deleted. Three hand-written leads 
 from streamlit.testing.v1 import AppTest
 
 from onefunnel import console
-from tests.conftest import ROOT, load_files
+from tests.conftest import ROOT, shown, load_files
 from tests.test_console import LEADS
 
 BY_OWNER = "select owner_name, count(*) as leads from lead_dims group by 1 order by 1"
@@ -42,11 +42,11 @@ def test_a_query_shows_its_table_and_chart_and_a_refusal_says_why(app_env):
     _run(at, BY_OWNER)
     assert at.dataframe[0].value.values.tolist() == [["Dana Reyes", 1], ["Marcus Webb", 2]]
     assert any(c.value.startswith("2 rows in ") for c in at.caption)
-    assert any("leads by owner_name (the first text column and the first number column)" in c.value
+    assert any("leads by owner_name (the first text column and the first number column)" in shown(c.value)
                for c in at.caption)
     assert len(at.get("plotly_chart")) == 1
     _run(at, f"select * from read_csv('{app_env.parent / 'leads.csv'}')")
-    assert [e.value for e in at.error] == [
+    assert [shown(e.value) for e in at.error] == [
         "Refused: The table function read_csv() reads files or URLs. Allowed table functions: funnel_members, "
         "generate_series, mql_sla, mql_sla_by_owner, range, touch_credits_between, unnest. Nothing was run."]
     assert not at.dataframe
@@ -74,7 +74,7 @@ def test_a_saved_query_reopens_from_its_link_and_can_be_deleted(app_env):
     assert [s.value for s in again.success] == ["Deleted the saved query “Leads by owner”."]
     assert again.selectbox(key="query").options == []
     gone = _page(query="Leads by owner")
-    assert any("There is no saved query called “Leads by owner”" in w.value for w in gone.warning)
+    assert any("There is no saved query called “Leads by owner”" in shown(w.value) for w in gone.warning)
 
 
 def test_saving_a_refused_statement_is_refused(app_env):
@@ -83,7 +83,7 @@ def test_saving_a_refused_statement_is_refused(app_env):
     at.text_area(key="console_sql").set_value("delete from lead_records")
     at.text_input(key="console_save_name").set_value("Wipe")
     at.button(key="console_save").click().run()
-    assert [e.value for e in at.error] == [
+    assert [shown(e.value) for e in at.error] == [
         "Not saved: Only a SELECT (or WITH ... SELECT) runs in the console; this is a DELETE statement, "
         "which changes the workspace."]
     assert at.selectbox(key="query").options == []
@@ -96,7 +96,7 @@ def test_the_limits_are_changed_on_the_page_and_logged(app_env):
     at.number_input(key="console_limit_time").set_value(5.0)
     at.text_input(key="console_limit_memory").set_value("40GB")
     at.button(key="console_save_limits").click().run()
-    assert [e.value for e in at.error] == ["Not saved: the memory limit is 64MB to 8GB, got 40GB."]
+    assert [shown(e.value) for e in at.error] == ["Not saved: the memory limit is 64MB to 8GB, got 40GB."]
     at.text_input(key="console_limit_memory").set_value("256MB")
     at.button(key="console_save_limits").click().run()
     assert not at.exception, at.exception

@@ -2,7 +2,7 @@
 
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, shown
 
 GOOD = b"email,created_at,source\nada@example.com,2026-07-01,Paid Search\nbob@example.com,2026-13-45,Referrals\n"
 RAGGED = b"email,created_at,source\nada@example.com,2026-07-01\n"
@@ -21,7 +21,7 @@ def test_preview_then_import(app_env):
     assert not at.exception
     assert any("no data yet" in i.value for i in at.info)
     at.file_uploader[0].set_value(("leads.csv", GOOD, "text/csv")).run()
-    assert any("detected **Leads (template)**" in m.value for m in at.markdown)
+    assert any("detected **Leads (template)**" in shown(m.value) for m in at.markdown)
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Rows read"] == "2" and metrics["Will load"] == "1" and metrics["Rejected"] == "1"
     # nothing stored before confirming
@@ -36,7 +36,7 @@ def test_preview_then_import(app_env):
 def test_refused_file_is_explained_and_not_importable(app_env):
     at = _data_page(app_env)
     at.file_uploader[0].set_value(("ragged.csv", RAGGED, "text/csv")).run()
-    errors = [e.value for e in at.error]
+    errors = [shown(e.value) for e in at.error]
     assert any("ragged.csv" in e and "line 2" in e and "2 fields where the header has 3" in e for e in errors), errors
     assert not [b for b in at.button if b.key == "confirm_import"]
 
@@ -61,12 +61,12 @@ def test_map_the_columns_yourself(app_env):
     at.button(key=f"map-save-{fid}").click().run()
     assert not at.exception
     # re-checked with the new format: 2 rows (D-1 won 1200, D-2 open), nothing unused
-    assert any("detected **our_crm**" in m.value and "opportunity records" in m.value for m in at.markdown)
+    assert any("detected **our_crm**" in shown(m.value) and "opportunity records" in shown(m.value) for m in at.markdown)
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Rows read"] == "2" and metrics["Will load"] == "2" and metrics["Rejected"] == "0"
     assert not any("Not used" in c.value for c in at.caption)
     at.button(key="confirm_import").click().run()
-    assert any("our_crm.csv" in s.value and "2 rows loaded" in s.value for s in at.success)
+    assert any("our_crm.csv" in shown(s.value) and "2 rows loaded" in shown(s.value) for s in at.success)
     # the mapping is listed, can be renamed (an empty name is refused) and forgotten; what it imported stays
     assert at.selectbox(key="forget_format_0").value == "custom:our_crm"
     at.button(key="rename_format_button").click().run()
@@ -87,8 +87,8 @@ def test_ignored_columns_are_shown_and_the_mapping_is_pre_filled(app_env):
     at = _data_page(app_env)
     opp = b"opportunity_id,created_at,close_date,stage,amount,region\nO-1,2026-06-01,2026-07-01,Won,500,EU\n"
     at.file_uploader[0].set_value(("pipe.csv", opp, "text/csv")).run()
-    assert any("detected **Opportunities (template)**" in m.value for m in at.markdown)
-    assert any(c.value == "• Not used: region" for c in at.caption)
+    assert any("detected **Opportunities (template)**" in shown(m.value) for m in at.markdown)
+    assert any(shown(c.value) == "• Not used: region" for c in at.caption)
     fid = next(b.key for b in at.button if b.key and b.key.startswith("map-save-"))[len("map-save-"):]
     # pre-filled with what the template reads: opportunity_id (column 0), created_at (1) ... amount (4)
     assert at.selectbox(key=f"map-kind-{fid}").value == "opportunity"
@@ -96,7 +96,7 @@ def test_ignored_columns_are_shown_and_the_mapping_is_pre_filled(app_env):
             for f in ("record_id", "created_at", "close_date", "stage", "amount")] == [0, 1, 2, 3, 4]
     at.selectbox(key=f"map-{fid}-opportunity-source").set_value(5)
     at.button(key=f"map-save-{fid}").click().run()
-    assert any("detected **pipe**" in m.value for m in at.markdown)
+    assert any("detected **pipe**" in shown(m.value) for m in at.markdown)
     assert not any("Not used" in c.value for c in at.caption)
 
 
@@ -105,7 +105,7 @@ def test_a_loose_template_match_is_refused_and_a_mapping_proposed(app_env):
     # opportunity_id and close_date make it the template, which would read no stage, amount or creation date
     opp = b"opportunity_id,close_date,deal_stage,close_value,engage_date\nO-1,7/20/2026,Won,500,7/1/2026\n"
     at.file_uploader[0].set_value(("pipe.csv", opp, "text/csv")).run()
-    errors = [e.value for e in at.error]
+    errors = [shown(e.value) for e in at.error]
     assert any("pipe.csv" in e and "only loosely: no column for stage (or is_won), amount, created_at" in e
                and "deal_stage, close_value, engage_date are not used" in e for e in errors), errors
     assert not [b for b in at.button if b.key == "confirm_import"]
@@ -115,6 +115,6 @@ def test_a_loose_template_match_is_refused_and_a_mapping_proposed(app_env):
     assert [at.selectbox(key=f"map-{fid}-opportunity-{f}").value
             for f in ("record_id", "close_date", "stage", "amount", "created_at")] == [0, 1, 2, 3, 4]
     at.button(key=f"map-save-{fid}").click().run()
-    assert any("detected **pipe**" in m.value for m in at.markdown)
+    assert any("detected **pipe**" in shown(m.value) for m in at.markdown)
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Will load"] == "1" and metrics["Rejected"] == "0"

@@ -18,26 +18,27 @@ import duckdb
 from onefunnel.db import refresh_statistics
 from onefunnel.ingest import checked, old_deals, one_pass, row_sets
 from onefunnel.ingest.imports import ImportResult, checkpoint
-from onefunnel.ingest.reader import is_workbook, workdir
+from onefunnel.ingest.reader import is_workbook, read_as, workdir
 from onefunnel.ingest.staging import Progress, file_hash, noop
 from onefunnel.periods import today
 
 
 def ingest_file(con, path: str | Path, file_name: str | None = None, who: str | None = None,
                 progress: Progress = noop, mapping_key: str | None = None,
-                old_open_deals: str = "keep") -> ImportResult:
+                old_open_deals: str = "keep", encoding: str | None = None) -> ImportResult:
     """Import one file in one transaction. Raises FileRefused (nothing stored) for a broken file.
 
     A clean CSV takes the one-pass path; any other file, or a clean-looking one that turns out
     not to be, the checking path (see one_pass.ingest). mapping_key: read the file with that saved
     mapping (saved_formats) and no other format. old_open_deals: keep | lost | skip, what an
-    opportunity file's old open deals mean (old_deals.py)."""
+    opportunity file's old open deals mean (old_deals.py). encoding: read a text file with this encoding
+    instead of the detected one."""
     if old_open_deals not in old_deals.POLICIES:
         raise ValueError(f"old open deals: {old_open_deals!r} is not one of {', '.join(old_deals.POLICIES)}")
     path = Path(path)
     file_name = file_name or path.name
     row_sets.rehash_if_needed(con)
-    with workdir() as tmp, ThreadPoolExecutor(1) as pool:   # hashing overlaps DuckDB's work
+    with read_as(encoding), workdir() as tmp, ThreadPoolExecutor(1) as pool:   # hashing overlaps DuckDB's work
         digest = pool.submit(file_hash, path)
         result = None
         if not is_workbook(path, file_name):

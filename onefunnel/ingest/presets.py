@@ -50,6 +50,7 @@ class Preset:
     skip_rows: tuple[str, ...] = ()         # fields whose empty or 'Total...' value marks a summary row
     skip_empty: tuple[str, ...] = ()        # fields whose empty value ('--') marks a row with no record
     template: bool = False
+    repeats_records: bool = False           # a report with one row per contact role: each record by its first row
 
 
 def _p(key, label, kind, system, fields, requires, **kw) -> Preset:
@@ -120,7 +121,7 @@ PRESETS: list[Preset] = [
         "source": ["Lead Source"],
         "lead_ref": ["Lead ID"],
         "email": ["Email", "Contact: Email"],
-    }, [["Opportunity ID"], ["Stage"]], lead_ref_system="salesforce"),
+    }, [["Opportunity ID"], ["Stage"]], lead_ref_system="salesforce", repeats_records=True),
 
     _p("salesforce_campaign_members", "Salesforce campaign member report", "touch", "salesforce", {
         "email": ["Email"],

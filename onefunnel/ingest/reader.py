@@ -11,6 +11,8 @@ Structural problems (ragged rows, an unterminated quote, no header, no rows) rai
 from __future__ import annotations
 
 import codecs
+import contextlib
+import contextvars
 import csv
 import os
 import re
@@ -20,11 +22,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-from charset_normalizer import from_bytes
 
 from onefunnel.ingest.presets import PRESETS, Preset, detect, ignored_columns, loose_match, mapping
 
 SNIFF_BYTES = 256 * 1024
+MAX_LINE_BYTES = 2 * 1024 * 1024   # DuckDB's max_line_size, pinned in csv_relation: a longer line is refused
 HEADER_SEARCH_LINES = 30
 DELIMITERS = [",", ";", "\t", "|"]
 csv.field_size_limit(2**31 - 1)   # the line scans below meet notes of any length
@@ -68,6 +70,50 @@ class RawFile:
 
 # ---- bytes -> text ---------------------------------------------------------------------------
 
+# Single-byte code pages decode any bytes, so the choice between them is weighed on the text they give: the
+# letters of one language should explain the words with accents (Windows-1252 "Crème Brûlée" is French; the
+# same bytes as Windows-1250 give "Crčme Brűlée", a Czech and a Hungarian letter in one name).
+LANGUAGE_LETTERS = {
+    "French": "àâæçéèêëîïôœùûüÿ", "Spanish": "áéíóúñü", "Portuguese": "ãõáéíóúâêôçà", "German": "äöüß",
+    "Italian": "àèéìíòóù", "Nordic": "åäöæøé", "Dutch": "éëïöü", "Czech": "áčďéěíňóřšťúůýž",
+    "Polish": "ąćęłńóśźż", "Hungarian": "áéíóöőúüű", "Slovak": "áäčďéíĺľňóôŕšťúýž", "Croatian": "čćđšž",
+    "Romanian": "ăâîşţșț",
+}
+SINGLE_BYTE = ("cp1252", "cp1250")          # tried in this order: a tie stays Windows-1252
+ENCODINGS = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 (with BOM)", "utf-16": "UTF-16", "utf-16-le": "UTF-16 LE",
+             "utf-16-be": "UTF-16 BE", "cp1252": "Windows-1252 (Western European)",
+             "cp1250": "Windows-1250 (Central European)", "iso8859_15": "ISO-8859-15 (Latin-9)",
+             "cp932": "Shift-JIS (Japanese)"}
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def language_score(text: str) -> int:
+    """How many words with a non-ASCII letter one language's letters explain (the best language's count)."""
+    words = [set(w.lower()) - set("abcdefghijklmnopqrstuvwxyz") for w in _WORD.findall(text)]
+    words = [w for w in words if w]
+    return max((sum(1 for w in words if w <= set(letters)) for letters in LANGUAGE_LETTERS.values()), default=0)
+
+
+def _japanese(head: bytes) -> bool:
+    """Does the head read as Shift-JIS (Windows code page 932) with Japanese in it? A Western file rarely
+    decodes strictly as cp932, and when it does its accents become kanji pairs without kana and the Western
+    reading explains the words better."""
+    try:
+        text = codecs.getincrementaldecoder("cp932")().decode(head, final=False)
+    except UnicodeDecodeError:
+        return False
+    wide = [ch for ch in text if ord(ch) > 0x7F]
+    kana = sum(1 for ch in wide if "\u3040" <= ch <= "\u30ff" or "\uff66" <= ch <= "\uff9f")
+    cjk = sum(1 for ch in wide if "\u4e00" <= ch <= "\u9fff") + kana
+    if not wide or cjk < 0.8 * len(wide):
+        return False
+    western = head.decode("cp1252", errors="replace")
+    accented = [ch for ch in western if ord(ch) > 0x7F]
+    signs = sum(1 for ch in accented if not ch.isalpha())      # “ ‘ ¾ ® ‰: Western text has letters there
+    words = [w for w in _WORD.findall(western) if any(ord(c) > 0x7F for c in w)]
+    return kana > 0 or signs >= 0.2 * len(accented) or language_score(western) < 0.5 * len(words)
+
+
 def detect_encoding(head: bytes, file_name: str) -> str:
     """The encoding as a Python codec name, from the first bytes.
 
@@ -92,16 +138,21 @@ def detect_encoding(head: bytes, file_name: str) -> str:
         return "utf-8"
     except UnicodeDecodeError:
         pass
-    guess = from_bytes(head, cp_isolation=["cp1252", "iso8859_15", "cp1250", "latin_1"]).best()
-    if guess is None:
-        raise FileRefused(file_name, "the text encoding could not be recognised; save the file as UTF-8")
-    return "cp1252" if guess.encoding in ("cp1252", "latin_1", "iso8859_1") else guess.encoding
+    if _japanese(head):
+        return "cp932"
+    scores = {enc: language_score(head.decode(enc, errors="replace")) for enc in SINGLE_BYTE}
+    return max(SINGLE_BYTE, key=lambda enc: scores[enc])      # max keeps the first of equals: cp1252
 
 
 def to_utf8(path: Path, encoding: str, workdir: Path) -> Path:
-    """A file DuckDB can read as UTF-8: the file itself when it is UTF-8 (a BOM is fine), else a copy."""
+    """A file DuckDB can read as UTF-8: a link to the file itself when it is UTF-8 (a BOM is fine), else a
+    copy. DuckDB reads a path as a glob pattern ('lead*.csv' would read leadX.csv too), so it is only ever
+    given a name in the work folder."""
     if encoding in ("utf-8", "utf-8-sig"):
-        return path
+        link = workdir / "input.csv"
+        if not link.is_symlink():
+            link.symlink_to(Path(path).resolve())
+        return link
     out = workdir / "utf8.csv"
     errors = "replace" if encoding == "cp1252" else "strict"   # cp1252 has 5 unassigned bytes
     with open(path, "r", encoding=encoding, errors=errors, newline="") as src, \
@@ -272,6 +323,13 @@ def _locate(path: Path, header_line: int, delim: str, headers: list[str]) -> tup
                     "a quoted value is never closed (the file may be cut off); nothing was loaded"
             if not row:
                 continue
+            sizes = [len(v.encode("utf-8")) for v in row]
+            if sum(sizes) + len(row) > MAX_LINE_BYTES:
+                line = header_line + start + 1
+                i = max(range(len(row)), key=sizes.__getitem__)
+                name = f"{i + 1} ({headers[i]!r})" if i < n else str(i + 1)
+                return line, name, (f"this value is {sizes[i]:,} bytes long; a line may hold at most "
+                                    f"{MAX_LINE_BYTES:,} bytes (2 MiB), so nothing was loaded")
             if len(row) != n:
                 line = header_line + start + 1
                 column = (f"{n + 1} (the header has {n} columns)" if len(row) > n
@@ -302,12 +360,57 @@ def _refusal(file_name: str, exc: Exception, data: Path, header_line: int, delim
                        line=int(m.group(1)) if m else None)
 
 
+# The encoding the user chose for the file being read (Data page select box, `ingest --encoding`), instead of
+# the detected one; set around one read with read_as() (a context variable: each session's thread has its own).
+_CHOSEN: contextvars.ContextVar[str | None] = contextvars.ContextVar("onefunnel_encoding", default=None)
+
+
+@contextlib.contextmanager
+def read_as(encoding: str | None):
+    """Read files with this encoding (a Python codec name or alias; None: detect) inside the block."""
+    if encoding:
+        try:
+            encoding = codecs.lookup(encoding).name
+        except LookupError:
+            raise ValueError(f"unknown text encoding {encoding!r}; for example: " + ", ".join(ENCODINGS)) from None
+    token = _CHOSEN.set(encoding or None)
+    try:
+        yield
+    finally:
+        _CHOSEN.reset(token)
+
+
+def encoding_label(encoding: str) -> str:
+    return ENCODINGS.get(encoding, encoding)
+
+
+def _refuse_nul(path: Path, file_name: str, encoding: str) -> None:
+    """A NUL byte anywhere in a text file (not UTF-16, where every other byte is one) is binary content, never
+    data: refused with its byte offset and line."""
+    if encoding.startswith("utf-16"):
+        return
+    offset, newlines = 0, 0
+    with open(path, "rb") as f:
+        while chunk := f.read(4 * 1024 * 1024):
+            at = chunk.find(b"\x00")
+            if at >= 0:
+                line = newlines + chunk.count(b"\n", 0, at) + 1
+                raise FileRefused(file_name, f"a NUL byte (binary content) at byte {offset + at:,}: a text export has "
+                                             "none, so the file is damaged or not text; export it again as CSV or XLSX",
+                                  line=line)
+            offset += len(chunk)
+            newlines += chunk.count(b"\n")
+
+
 def _encoding_of(path: Path, file_name: str) -> str:
     with open(path, "rb") as f:
         head = f.read(SNIFF_BYTES)
     if not head.lstrip(codecs.BOM_UTF8).strip():
         raise FileRefused(file_name, "the file is empty")
-    return detect_encoding(head, file_name)
+    chosen = _CHOSEN.get()
+    encoding = chosen or detect_encoding(head, file_name)
+    _refuse_nul(path, file_name, encoding)
+    return encoding
 
 
 def read_csv_file(con, path: Path, file_name: str, workdir: Path, extra: list[Preset] | tuple[Preset, ...] = (),
@@ -316,13 +419,23 @@ def read_csv_file(con, path: Path, file_name: str, workdir: Path, extra: list[Pr
     try:
         return _read_text(con, path, file_name, workdir, encoding, extra, builtin)
     except _NotUtf8:
-        return _read_text(con, path, file_name, workdir, "cp1252", extra, builtin)
+        if _CHOSEN.get():
+            raise FileRefused(file_name, "the file is not UTF-8 past its first bytes, and UTF-8 was chosen; pick its "
+                                         "encoding (Windows-1252 for most Western exports)") from None
+        raw = _read_text(con, path, file_name, workdir, "cp1252", extra, builtin)
+        raw.notes.append("the text is not UTF-8 past its first 256 KB, so the whole file was read as "
+                         + encoding_label("cp1252") + "; choose another encoding if names look wrong")
+        return raw
 
 
 def _layout(path: Path, file_name: str, workdir: Path, encoding: str,
             extra: list[Preset] | tuple[Preset, ...] = (), builtin: bool = True) -> RawFile:
     """Where the data is and how it is laid out (encoding, header, delimiter, footer); reads no rows."""
-    utf8 = to_utf8(path, encoding, workdir)
+    try:
+        utf8 = to_utf8(path, encoding, workdir)
+    except UnicodeDecodeError as exc:
+        raise FileRefused(file_name, f"the text is not {encoding_label(encoding)} (byte {exc.start:,} does not read); "
+                                     "choose another encoding") from None
     with open(utf8, "r", encoding="utf-8-sig", errors="replace", newline="") as f:
         sample = f.read(SNIFF_BYTES)
     lines = sample.splitlines()
@@ -332,6 +445,8 @@ def _layout(path: Path, file_name: str, workdir: Path, encoding: str,
     refuse_loose(file_name, preset, headers, _rows_below(lines, idx, delim))
     data, footer = strip_footer(utf8, workdir)
     notes = []
+    if _CHOSEN.get() or not encoding.startswith("utf"):      # a guess between code pages: say which
+        notes.append(f"text read as {encoding_label(encoding)} ({'chosen' if _CHOSEN.get() else 'detected'})")
     if idx:
         notes.append(f"skipped {idx} line(s) above the header")
     if footer:
@@ -350,7 +465,7 @@ def csv_relation(raw: RawFile, head: int | None = None) -> str:
     delim_sql = raw.delimiter.replace("'", "''")
     return (f"(select {used} from read_csv('{sql_path}', delim='{delim_sql}', quote='\"', escape='\"', "
             f"header=false, skip={raw.header_line}, columns={{{cols}}}, auto_detect=false, strict_mode=true, "
-            f"null_padding=false, encoding='utf-8'{', buffer_size=1048576' if head else ''})"
+            f"null_padding=false, encoding='utf-8', max_line_size={MAX_LINE_BYTES}{', buffer_size=4194304' if head else ''})"
             f"{f' limit {head}' if head else ''})")
 
 
@@ -395,8 +510,103 @@ def _cell_text(v) -> str | None:
     return s if s.strip() else None
 
 
+# A workbook is a zip of XML: 1 MB can unpack to 1 GiB and a reader holds every cell. Limits checked from the
+# zip's directory and each sheet's <dimension> before a cell is read keep an accepted workbook's peak memory
+# bounded (tests/test_ingest_bad_input.py).
+XLSX_MAX_XML_BYTES = 256 * 1024 * 1024     # the sheets' XML, unpacked
+XLSX_MAX_CELLS = 5_000_000                 # rows x columns of the sheets' used ranges
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension ref="([A-Z]+)?(\d+)?(?::([A-Z]+)(\d+))?"')
+
+
+def _col_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters.decode():
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def _sheet_parts(z) -> dict[str, str]:
+    """Sheet name -> its part in the zip (xl/workbook.xml and its relationships)."""
+    import xml.etree.ElementTree as ET
+
+    ns_rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    try:
+        rels = {r.get("Id"): r.get("Target") for r in ET.fromstring(z.read("xl/_rels/workbook.xml.rels"))}
+        out = {}
+        for sheet in ET.fromstring(z.read("xl/workbook.xml")).iter():
+            if sheet.tag.endswith("}sheet"):
+                target = rels.get(sheet.get(ns_rel), "")
+                out[sheet.get("name")] = target.lstrip("/") if target.startswith("/xl/") else "xl/" + target
+        return out
+    except (KeyError, ET.ParseError):
+        return {n: n for n in z.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")}
+
+
+def check_workbook(path: Path, file_name: str) -> None:
+    """Refuse a workbook whose sheets unpack too large or hold too many cells (from the zip directory and each
+    sheet's <dimension>, before reading it), or with a formula cell that has no saved value (a program that
+    wrote the formula without calculating it: the cell would be stored empty)."""
+    import zipfile
+
+    try:
+        z = zipfile.ZipFile(path)
+    except zipfile.BadZipFile:
+        return                                  # an old .xls: calamine reads it, its size is the file's
+    with z:
+        parts = {name: part for name, part in _sheet_parts(z).items() if part in z.NameToInfo}
+        unpacked = sum(z.getinfo(p).file_size for p in parts.values())
+        if unpacked > XLSX_MAX_XML_BYTES:
+            raise FileRefused(file_name, f"the workbook's sheets unpack to {unpacked / 2**20:,.0f} MiB of XML "
+                                         f"({path.stat().st_size / 2**20:,.1f} MiB packed); OneFunnel reads at most "
+                                         f"{XLSX_MAX_XML_BYTES / 2**20:,.0f} MiB: export the sheet as CSV instead")
+        cells = 0
+        for name, part in parts.items():
+            with z.open(part) as f:
+                m = _DIMENSION.search(f.read(64 * 1024))
+            if m and m.group(3):
+                rows = int(m.group(4)) - int(m.group(2) or 1) + 1
+                cols = _col_number(m.group(3)) - _col_number(m.group(1) or b"A") + 1
+                cells += rows * cols
+                if cells > XLSX_MAX_CELLS:
+                    raise FileRefused(file_name, f"sheet {name!r} spans {rows:,} rows by {cols:,} columns; OneFunnel "
+                                                 f"reads at most {XLSX_MAX_CELLS:,} cells of a workbook: export the "
+                                                 "sheet as CSV instead")
+        for name, part in parts.items():
+            _refuse_uncalculated(z, part, name, file_name)
+
+
+def _refuse_uncalculated(z, part: str, sheet: str, file_name: str) -> None:
+    """Refuse if a cell of the sheet has a formula (<f>) and no saved value (<v>); a sheet without '<f' is
+    passed by a byte scan."""
+    import xml.etree.ElementTree as ET
+
+    with z.open(part) as f:
+        tail = b""
+        while chunk := f.read(4 * 1024 * 1024):
+            if b"<f" in tail + chunk or b":f" in tail + chunk:
+                break
+            tail = chunk[-8:]
+        else:
+            return
+    with z.open(part) as f:
+        for _, el in ET.iterparse(f):
+            if el.tag.endswith("}c") or el.tag == "c":
+                kids = {k.tag.rsplit("}", 1)[-1]: k for k in el}
+                if "f" in kids and (kids.get("v") is None or kids["v"].text is None) and "is" not in kids:
+                    ref = el.get("r") or "?"
+                    formula = (kids["f"].text or "").strip()
+                    row = int(re.sub(r"\D", "", ref) or 0) or None
+                    raise FileRefused(file_name, f"cell {ref} of sheet {sheet!r} holds a formula"
+                                                 + (f" (={formula[:80]})" if formula else "")
+                                                 + " with no saved value: the program that wrote the workbook did "
+                                                   "not calculate it. Open and save it in Excel (or LibreOffice), or "
+                                                   "export CSV", line=row, column=re.sub(r"\d", "", ref))
+                el.clear()
+
+
 def read_excel_file(con, path: Path, file_name: str, extra: list[Preset] | tuple[Preset, ...] = (),
                     builtin: bool = True) -> RawFile:
+    check_workbook(path, file_name)
     try:
         sheets = pd.read_excel(path, sheet_name=None, header=None, dtype=object, engine="calamine")
     except Exception as exc:

@@ -20,7 +20,7 @@ from onefunnel.ingest.saved_formats import candidate_presets
 from onefunnel.periods import today
 from onefunnel.ingest.presets import KIND_FIELDS, Preset, ignored_columns, mapping
 from onefunnel.ingest.readings import cleaned, decide, sql_str, value_expr
-from onefunnel.ingest.reader import RawFile, line_numbers, read_file, workdir
+from onefunnel.ingest.reader import FileRefused, RawFile, line_numbers, read_as, read_file, workdir
 
 
 @dataclass
@@ -147,15 +147,22 @@ def stage(con, raw: RawFile, progress: Progress = noop) -> tuple[dict, dict, lis
     progress(0.5, "Converting values")
     typed, bad_checks, missing_checks = typed_sql(preset, raw.headers, date_choice, money_choice, "raw", keep)
     con.execute(f"create or replace temp table typed as {typed}")
+    blank, total = con.execute("select count(*) filter (where is_blank), count(*) from typed").fetchall()[0]
+    if total and blank == total:
+        raise FileRefused(raw.file_name, f"{'the one data row is' if total == 1 else f'all {total:,} data rows are'} "
+                                         "empty (no value in any column read); nothing to import",
+                          line=raw.header_line + 1)
     bad_any = rejected_sql(bad_checks, missing_checks)
+    dups = _repeated_ids(con, preset, bad_any)
     con.execute(f"""create or replace temp view ok as
                     select * exclude (is_blank, is_summary) from typed
-                    where not is_blank and not is_summary and not ({bad_any})""")
+                    where not is_blank and not is_summary and not ({bad_any})
+                    {'and rn not in (select rn from repeated_ids)' if dups else ''}""")
 
     counts = con.execute(f"""select count(*) filter (where is_blank or is_summary),
                                     count(*) filter (where not is_blank and not is_summary and ({bad_any}))
                              from typed""").fetchall()[0]
-    skipped, rejected = counts
+    skipped, rejected = counts[0], counts[1] + len(dups)
     rejects: list[Reject] = []
     if rejected:
         parts = []
@@ -177,8 +184,46 @@ def stage(con, raw: RawFile, progress: Progress = noop) -> tuple[dict, dict, lis
             line = r[4] if raw.is_excel else lines.get(r[0])
             col = None if r[1] is None else raw.headers[r[1]]
             rejects.append(Reject(line, col, r[2], r[3]))
+    if dups:
+        rejects += _repeat_rejects(con, raw, cols, dups)
+        rejects.sort(key=lambda r: (r.line is None, r.line or 0))
     columns = {f: " / ".join(raw.headers[i] for i in ix) for f, ix in cols.items()}
     return columns, readings, rejects, skipped, rejected
+
+
+def _repeated_ids(con, preset: Preset, bad_any: str) -> list[tuple[int, int, str]]:
+    """(rn, rn of the first row, id) of each later row of a lead or opportunity file whose record id an earlier
+    row of the same file has (temp table `repeated_ids`): the first row is stored, the later ones are listed as
+    rejected. A report that repeats a record by design (Salesforce: one row per contact role) is read by its
+    first row without a word (Preset.repeats_records)."""
+    if preset.kind not in ("lead", "opportunity") or preset.repeats_records:
+        return []
+    from onefunnel.ingest.records import record_id_sql
+
+    con.execute(f"""create or replace temp table repeated_ids as
+        select rn, first_rn, rid from (
+            select rn, {record_id_sql(preset)} as rid, min(rn) over (partition by {record_id_sql(preset)}) as first_rn
+            from typed where not is_blank and not is_summary and not ({bad_any}))
+        where rid is not null and rn <> first_rn order by rn""")
+    return con.execute("select rn, first_rn, rid from repeated_ids order by rn limit 10000").fetchall()
+
+
+def _repeat_rejects(con, raw: RawFile, cols: dict, dups: list[tuple[int, int, str]]) -> list[Reject]:
+    rns = {r for d in dups for r in d[:2]}
+    if raw.is_excel:
+        lines = dict(con.execute("select rn, excel_row from typed where rn in (select unnest($rns))",
+                                 {"rns": sorted(rns)}).fetchall())
+    else:
+        lines = line_numbers(raw, rns)
+    ix = cols.get("record_id") or cols.get("email") or [None]
+    column = None if ix[0] is None else raw.headers[ix[0]]
+    out = []
+    for rn, first, rid in dups:
+        shown = rid if not str(rid).startswith("row:") else None     # a template lead row without an id: its content
+        what = "the same record id as" if shown else "the same row as"
+        out.append(Reject(lines.get(rn), column, shown,
+                          f"{what} line {lines.get(first, '?')} of this file; the first row is stored"))
+    return out
 
 
 def read_raw(con, path: Path, file_name: str, tmp: Path, progress: Progress, mapping_key: str | None = None) -> RawFile:
@@ -203,11 +248,13 @@ def stage_file(con, raw: RawFile, digest: Future, progress: Progress) -> Staged:
                   old_open)
 
 
-def preview(con, path: str | Path, file_name: str | None = None, mapping_key: str | None = None) -> Staged:
-    """Read and check a file without storing anything (mapping_key: read it with that saved mapping)."""
+def preview(con, path: str | Path, file_name: str | None = None, mapping_key: str | None = None,
+            encoding: str | None = None) -> Staged:
+    """Read and check a file without storing anything (mapping_key: read it with that saved mapping; encoding:
+    read a text file with this encoding instead of the detected one)."""
     path = Path(path)
     file_name = file_name or path.name
-    with workdir() as tmp, ThreadPoolExecutor(1) as pool:   # hashing overlaps DuckDB's work (both release the GIL)
+    with read_as(encoding), workdir() as tmp, ThreadPoolExecutor(1) as pool:   # hashing overlaps DuckDB's work (both release the GIL)
         try:
             digest = pool.submit(file_hash, path)
             return stage_file(con, read_raw(con, path, file_name, Path(tmp), noop, mapping_key), digest, noop)
@@ -215,7 +262,7 @@ def preview(con, path: str | Path, file_name: str | None = None, mapping_key: st
             drop_temp(con)
 
 
-def drop_temp(con, names=("ok", "incoming", "affected", "replaced", "suspect", "typed", "raw")) -> None:
+def drop_temp(con, names=("ok", "incoming", "affected", "replaced", "suspect", "repeated_ids", "typed", "raw")) -> None:
     # (information_schema takes 10-20 ms inside an import's transaction; these take 1 ms)
     kinds = dict(con.execute("select table_name, 'table' from duckdb_tables() where database_name = 'temp' union all "
                              "select view_name, 'view' from duckdb_views() where database_name = 'temp'").fetchall())

@@ -1,0 +1,102 @@
+"""Text that leaves the app is shown as text and never run: imported values, file names and user text
+inside Streamlit Markdown (md), inside Plotly labels (plot_text, figure), and in cells of a CSV or a
+table's own download that a spreadsheet opens (cell_safe, excel_safe).
+
+Streamlit renders Markdown almost everywhere (markdown, captions, alerts, titles, labels, help=, metric
+labels, expanders, toasts): links, images, `:red[...]` colours, `:material/...:` icons, KaTeX `$...$` and
+raw HTML (shown escaped, but still parsed). Plotly renders a subset of HTML in every label (<a href>,
+<b>, <br>). A spreadsheet runs a cell that starts with = + - @ tab or CR as a formula (OWASP CSV injection).
+"""
+
+from __future__ import annotations
+
+import re
+import string
+
+import pandas as pd
+
+_PUNCT = frozenset(string.punctuation)      # CommonMark: any ASCII punctuation may be backslash-escaped
+
+
+def md(text) -> str:
+    """`text` as literal text inside Markdown: every ASCII punctuation character backslash-escaped (so no
+    link, image, HTML tag, entity, colour, icon, emoji shortcode, KaTeX, heading, list or table starts), and
+    runs of white space, line breaks included, shown as one space (a line break could start a block)."""
+    flat = " ".join(("" if text is None else str(text)).split())
+    return "".join("\\" + ch if ch in _PUNCT else ch for ch in flat)
+
+
+def plot_text(text) -> str:
+    """`text` as literal text in a Plotly label, hover or annotation: & < > as entities (Plotly reads its
+    own small HTML: <a href>, <b>, <br>, <span style>), line breaks as spaces."""
+    flat = " ".join(("" if text is None else str(text)).split()) if isinstance(text, str) or text is None else str(text)
+    return flat.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+# trace fields that carry data shown as text (ticks, bars' text, hovers, legend entries, pie/sankey labels)
+_TRACE_FIELDS = ("x", "y", "z", "text", "hovertext", "customdata", "labels", "ids", "name", "parents")
+
+
+def _escape_values(v):
+    if isinstance(v, str):
+        return plot_text(v)
+    if isinstance(v, (list, tuple)):
+        return type(v)(_escape_values(x) for x in v)
+    if hasattr(v, "dtype") and hasattr(v, "tolist") and getattr(v.dtype, "kind", "") in "OUS":
+        return [_escape_values(x) for x in v.tolist()]
+    return v
+
+
+def figure(fig):
+    """The Plotly figure with every data text of its traces (axis categories, text, hover text, custom data,
+    legend names, labels) and the category orders / tick texts of its axes passed through plot_text. Titles
+    and annotations are the chart builder's own words: it escapes data it puts there with plot_text."""
+    for trace in fig.data:
+        for f in _TRACE_FIELDS:
+            if f in trace and trace[f] is not None:
+                trace[f] = _escape_values(trace[f])
+        if trace.type == "sankey":
+            for part in ("node", "link"):
+                if trace[part]["label"] is not None:
+                    trace[part]["label"] = _escape_values(trace[part]["label"])
+    for key in fig.layout:
+        if key.startswith(("xaxis", "yaxis")) and fig.layout[key] is not None:
+            axis = fig.layout[key]
+            for f in ("categoryarray", "ticktext"):
+                if axis[f] is not None:
+                    axis[f] = _escape_values(axis[f])
+    return fig
+
+
+# ---- cells that leave the app in a CSV or a table's download ----------------------------------------------
+
+_LINE_BREAKS = re.compile(r"\r\n|[\r\n\v\f\x85\u2028\u2029]")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+# a number as people read it ("-$1,200", "+3.5 pts", "-12%", "-0.4"): a spreadsheet reads it as a number, not a
+# formula, so it is left alone
+_PLAIN_NUMBER = re.compile(r"[-+] ?[$€£]? ?\d[\d,. ]*(%| pts| d| h|×|[kKMB])?")
+
+
+def cell_safe(value):
+    """A cell as a spreadsheet must read it: text whose first character would start a formula (= + - @ tab CR
+    LF, OWASP) gets a leading ', and every line break inside becomes a space, so no reader (one that splits
+    rows on a bare CR included) can start a new row inside the cell. Numbers, dates and text that is a plain
+    signed number ("-$1,200", "-12%") are returned unchanged."""
+    if not isinstance(value, str):
+        return value
+    text = _LINE_BREAKS.sub(" ", value)
+    if value.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(value):   # only - or + can match
+        return "'" + text
+    return text
+
+
+def excel_safe(df: pd.DataFrame, headers: bool = True) -> pd.DataFrame:
+    """A copy of the frame with cell_safe applied to every text cell (numbers left alone), and with `headers`
+    to the column names too (a pivot's columns are data values)."""
+    out = df.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(cell_safe)
+    if headers and not isinstance(out.columns, pd.MultiIndex):
+        out.columns = [cell_safe(c) for c in out.columns]
+    return out

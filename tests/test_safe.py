@@ -1,0 +1,93 @@
+"""onefunnel.safe: hostile imported text stays literal text in Markdown, in Plotly labels and in a spreadsheet
+(issue 15 section 3). Expected strings are written out by hand."""
+
+import csv
+import io
+import re
+
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+from onefunnel import safe
+
+HOSTILE = ["[t](https://x)", "![x](https://x)", ":red[x]", "$x^2$", "<img src=x onerror=alert(1)>",
+           '=HYPERLINK("http://x")', "@SUM(A1)", "+cmd|' /C calc'!A0", "\r=1+1"]
+
+
+def unescape(md_text: str) -> str:
+    return re.sub(r"\\(.)", r"\1", md_text)
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_md_escapes_every_markdown_character_and_reads_back_as_the_text(text):
+    out = safe.md(text)
+    # every ASCII punctuation character is preceded by a backslash: no link, image, colour, KaTeX or tag can open
+    assert not re.search(r"(?<!\\)[!\"#$%&'()*+,\-./:;<=>?@\[\]^_`{|}~]", out.replace("\\\\", "")), out
+    assert unescape(out) == " ".join(text.split())        # CommonMark reads it back as the text itself
+
+
+def test_md_examples_by_hand():
+    assert safe.md("[t](https://x)") == r"\[t\]\(https\:\/\/x\)"
+    assert safe.md("![x](https://x)") == r"\!\[x\]\(https\:\/\/x\)"
+    assert safe.md(":red[x]") == r"\:red\[x\]"
+    assert safe.md("$x^2$") == r"\$x\^2\$"
+    assert safe.md("<img src=x onerror=alert(1)>") == r"\<img src\=x onerror\=alert\(1\)\>"
+    assert safe.md("# title\n- item") == r"\# title \- item"      # a line break cannot start a block
+    assert safe.md("Dana Reyes") == "Dana Reyes"
+    assert safe.md(None) == ""
+    assert safe.md(12.5) == r"12\.5"
+
+
+def test_plot_text_turns_plotly_html_into_entities():
+    assert safe.plot_text("<a href='https://x'>t</a>") == "&lt;a href='https://x'&gt;t&lt;/a&gt;"
+    assert safe.plot_text("AT&T <br>") == "AT&amp;T &lt;br&gt;"
+    assert safe.plot_text("two\nlines") == "two lines"
+    assert safe.plot_text("Paid Search") == "Paid Search"
+
+
+def test_figure_escapes_the_data_texts_of_traces_and_category_orders_but_not_the_builders_templates():
+    fig = go.Figure(go.Bar(y=["<a href='https://x'>t</a>", "Email"], x=[3, 1], name="<img src=x>",
+                           customdata=[["<b>1</b>"], ["2"]], hovertemplate="%{y}<br>%{customdata[0]}"))
+    fig.update_yaxes(categoryorder="array", categoryarray=["<a href='https://x'>t</a>", "Email"])
+    safe.figure(fig)
+    assert list(fig.data[0].y) == ["&lt;a href='https://x'&gt;t&lt;/a&gt;", "Email"]
+    assert list(fig.layout.yaxis.categoryarray) == ["&lt;a href='https://x'&gt;t&lt;/a&gt;", "Email"]
+    assert fig.data[0].name == "&lt;img src=x&gt;"
+    assert [list(r) for r in fig.data[0].customdata] == [["&lt;b&gt;1&lt;/b&gt;"], ["2"]]
+    assert fig.data[0].hovertemplate == "%{y}<br>%{customdata[0]}"
+    assert list(fig.data[0].x) == [3, 1]
+
+
+@pytest.mark.parametrize("value, expected", [
+    ('=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'),
+    ("@SUM(A1)", "'@SUM(A1)"),
+    ("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"),
+    ("-2+3", "'-2+3"),
+    ("\tTab", "'\tTab"),
+    ("\r=1+1", "' =1+1"),             # the carriage-return case: prefixed, and the CR can no longer end a row
+    ("\n=1+1", "' =1+1"),
+    ("ok\r\n=1+1", "ok =1+1"),         # a line break inside: a space
+    ("-$1,200", "-$1,200"),            # a number as people read it stays a number
+    ("-12%", "-12%"),
+    ("Dana Reyes", "Dana Reyes"),
+    (-3.5, -3.5),
+    (None, None),
+])
+def test_cell_safe(value, expected):
+    assert safe.cell_safe(value) == expected
+
+
+def test_a_carriage_return_value_cannot_start_a_row_of_its_own_in_the_csv():
+    df = safe.excel_safe(pd.DataFrame({"campaign": ["\r=1+1", "x\r@SUM(A1)"], "n": [1, 2]}))
+    text = df.to_csv(index=False, lineterminator="\r\n")
+    # a reader that splits on every CR or LF, even inside quotes (the careless case), sees no line starting a formula
+    assert [line for line in re.split(r"[\r\n]+", text) if line.startswith(("=", "+", "-", "@"))] == []
+    assert list(csv.reader(io.StringIO(text, newline=""))) == [["campaign", "n"], ["' =1+1", "1"], ["x @SUM(A1)", "2"]]
+
+
+def test_excel_safe_headers_only_when_asked():
+    df = pd.DataFrame({"=pivot": ["=1"]})
+    assert list(safe.excel_safe(df).columns) == ["'=pivot"]
+    assert list(safe.excel_safe(df, headers=False).columns) == ["=pivot"]
+    assert safe.excel_safe(df, headers=False)["=pivot"].tolist() == ["'=1"]

@@ -18,6 +18,7 @@ SECTIONS = {
         ("pages/review.py", "Weekly review", ":material/event_note:", False),
     ],
     "Teams": [
+        ("pages/standup.py", "Standup", ":material/groups:", False),
         ("pages/ownership.py", "Ownership", ":material/account_tree:", False),
         ("pages/marketing.py", "Marketing", ":material/campaign:", False),
         ("pages/sales.py", "Sales", ":material/handshake:", False),

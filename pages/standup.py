@@ -188,7 +188,7 @@ with t2:
     st.markdown("**Mentions me**")
     me = st.selectbox("I am", ["(pick an owner)", *owners["owner"]], key="su_me", bind="query-params")
     if me and me != "(pick an owner)":
-        mentions = ui.query("comments_mentions", name=me)
+        mentions = ui.query("comments_mentions", person=me)
         if mentions.empty:
             st.caption(f"No comment mentions @{me}.")
         else:

@@ -24,6 +24,7 @@ SECTIONS = {
         ("pages/sales.py", "Sales", ":material/handshake:", False),
         ("pages/friction.py", "Friction", ":material/warning:", False),
         ("pages/wins.py", "Wins board", ":material/celebration:", False),
+        ("pages/deal.py", "Deal", ":material/request_quote:", False),
     ],
     "Credit": [
         ("pages/attribution.py", "Attribution", ":material/pie_chart:", False),

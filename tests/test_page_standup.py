@@ -85,3 +85,35 @@ def test_a_comment_with_markup_is_posted_and_shown_as_text(app_env):
     shown = [m.value for m in at.markdown if "#1" in m.value]
     # escaped: no link, no tag reaches the Markdown renderer
     assert len(shown) == 1 and "](https" not in shown[0] and "<b>" not in shown[0]
+
+
+def test_the_deal_page_shows_one_deal_from_its_link(app_env):
+    build(app_env)
+    # o3: Discovery from its creation (Aug 10 10:00) until the re-import of Sep 29 16:00 (50.25 days), then
+    # Proposal up to now (Sep 30 09:00: 17 h = 0.708 days)
+    at = open_standup()
+    at.switch_page("pages/deal.py")
+    at.run()
+    at.selectbox(key="deal").set_value("template:o3").run()
+    assert not at.exception, [e.value for e in at.exception]
+    metrics = {m.label: m.value for m in at.metric}
+    assert (metrics["Amount"], metrics["Stage"], metrics["State"], metrics["Owner"]) == (
+        "$8.0k", "Proposal", "open", "Dana Reyes")
+    stages = table(at, "left_at")
+    assert list(stages["stage"]) == ["Discovery", "Proposal"]
+    assert [round(x, 3) for x in stages["days"]] == [50.25, 0.708]
+
+
+def test_the_deal_page_of_a_won_deal_shows_each_models_credit(app_env):
+    build(app_env)
+    # o1 (won, $12,000) is linked to s6, whose only touch (its origin, Sep 14) came after the opportunity was
+    # created (Aug 1): no qualifying touch, so every model puts the whole amount on (none)
+    at = open_standup()
+    at.switch_page("pages/deal.py")
+    at.run()
+    at.selectbox(key="deal").set_value("template:o1").run()
+    assert not at.exception, [e.value for e in at.exception]
+    touches = table(at, "u_shaped")
+    none = touches[touches["channel"] == "(none)"].iloc[0]
+    assert [none[m] for m in ("first_touch", "last_touch", "linear", "u_shaped", "time_decay")] == [12000] * 5
+    assert list(touches.loc[touches["channel"] == "Paid Search", "counts"]) == [False]

@@ -135,6 +135,9 @@ def section_quality():
             "conflicts": ui.number_column("Conflicts", help="Accepted by sales in the app while the export "
                                           "rejects them: the person's verdict counts; see the Standup page."),
         }, placeholder="–")
+        ui.download_csv(table.rename(columns={"label": level}),
+                        f"rejection_sources_by_{level}_{view.start}_{view.end}.csv", label="Download sources",
+                        key="dl_mkt_sources")
 
 
 # The sales lens reads the feedback loop first; marketing and everyone start with the funnel.

@@ -19,7 +19,7 @@ now = standup.now()
 owners = ui.query("standup_owners")
 teams = sorted(set(owners["team"]))
 
-c1, c2, c3, c4, c5 = st.columns([1.2, 1, 1, 1.2, 0.8])
+c1, c2, c3, c4, c5 = st.columns([1.6, 1, 1, 1.2, 0.8])
 mode = c1.segmented_control("Since", ["last working day", "chosen time"], default="last working day",
                             key="su_since", bind="query-params", required=True) or "last working day"
 if mode == "chosen time":
@@ -138,7 +138,8 @@ else:
         st.success(ui.md(st.session_state.pop("su_saved")), icon=":material/check_circle:")
     conflicts = candidates[candidates["verdict_conflict"].notna()]
     if not conflicts.empty:
-        st.warning(f"{len(conflicts)} verdicts disagree with the export. The person's verdict counts.",
+        st.warning(f"{len(conflicts)} verdict{'s disagree' if len(conflicts) > 1 else ' disagrees'} with the export. "
+                   "The person's verdict counts.",
                    icon=":material/sync_problem:")
         st.dataframe(conflicts[["company", "email", "owner", "verdict", "verdict_by", "verdict_conflict"]],
                      hide_index=True, width="stretch", key="su_conflicts", placeholder="–", column_config={

@@ -18,11 +18,13 @@ SECTIONS = {
         ("pages/review.py", "Weekly review", ":material/event_note:", False),
     ],
     "Teams": [
+        ("pages/standup.py", "Standup", ":material/groups:", False),
         ("pages/ownership.py", "Ownership", ":material/account_tree:", False),
         ("pages/marketing.py", "Marketing", ":material/campaign:", False),
         ("pages/sales.py", "Sales", ":material/handshake:", False),
         ("pages/friction.py", "Friction", ":material/warning:", False),
         ("pages/wins.py", "Wins board", ":material/celebration:", False),
+        ("pages/deal.py", "Deal", ":material/request_quote:", False),
     ],
     "Credit": [
         ("pages/attribution.py", "Attribution", ":material/pie_chart:", False),

@@ -1,4 +1,5 @@
-"""Command line: `python -m onefunnel ingest | formats | goal | quota | metrics | report | demo | undo | sql` (see README)."""
+"""Command line: `python -m onefunnel ingest | formats | goal | quota | metrics | report | demo | undo | sql | alerts`
+(see README)."""
 
 from __future__ import annotations
 
@@ -87,7 +88,26 @@ def _parser() -> argparse.ArgumentParser:
                      help="interrupt the query after this long (default: the setting console_time_limit_s)")
     sql.add_argument("--schema", action="store_true",
                      help="print the canonical views and table macros, their columns and types instead")
+    al = with_db(sub.add_parser("alerts", help="post each owner's digest (SLA breaches, soon-to-breach, rejections, "
+                                              "deals won) since a moment to a Slack/Teams webhook",
+                                description="Exit codes: 0 posted (or printed, or sent before), 1 a post failed "
+                                            "after its retries, 2 bad arguments."))
+    al.add_argument("--since", required=True, type=_datetime, metavar="DATETIME",
+                    help="the window's start, e.g. 2026-09-29T00:00 (a digest of an owner and a start is posted once)")
+    al.add_argument("--until", type=_datetime, metavar="DATETIME", help="the window's end (default: now)")
+    al.add_argument("--webhook", metavar="URL", help="Slack or Teams incoming webhook")
+    al.add_argument("--dry-run", action="store_true", help="print the JSON instead of posting it")
+    al.add_argument("--soon-hours", type=float, default=4.0, help="'due soon' = the SLA runs out within this (4)")
+    al.add_argument("--retries", type=int, default=3, help="retries of a failed post (3)")
+    al.add_argument("--backoff", type=float, default=1.0, help="seconds before the first retry, doubled each time (1)")
     return p
+
+
+def _datetime(text: str) -> dt.datetime:
+    try:
+        return dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date and time (YYYY-MM-DDTHH:MM): {text!r}") from None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -223,6 +243,17 @@ def cmd_demo(con, args) -> int:
     for line in load_demo(con):
         print(line)
     return 0
+
+
+def cmd_alerts(con, args) -> int:
+    from onefunnel import alerts, standup
+
+    if not args.dry_run and not args.webhook:
+        print("error: give --webhook URL, or --dry-run to print the digests", file=sys.stderr)
+        return 2
+    until = args.until or standup.now()
+    return alerts.send_all(con, args.since, until, args.webhook, args.dry_run, args.soon_hours,
+                           max(args.retries, 0), max(args.backoff, 0.0))
 
 
 def cmd_undo(con, args) -> int:
@@ -385,4 +416,5 @@ def _print_schema(objects, fmt: str) -> int:
     return 0
 
 
-COMMANDS = {"ingest": cmd_ingest, "formats": cmd_formats, "goal": cmd_goal, "quota": cmd_quota, "metrics": cmd_metrics, "demo": cmd_demo, "undo": cmd_undo}
+COMMANDS = {"ingest": cmd_ingest, "formats": cmd_formats, "goal": cmd_goal, "quota": cmd_quota, "metrics": cmd_metrics, "demo": cmd_demo, "undo": cmd_undo,
+            "alerts": cmd_alerts}

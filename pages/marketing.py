@@ -42,6 +42,9 @@ quality = ui.scorecard("lead_quality", dimension, view).rename(columns={
 reasons = ui.query("marketing_rejection_reasons", start=view.start, end=view.end)
 reasons = reasons[reasons["level"] == level].copy()
 reasons["label"] = reasons["channel"] if level == "channel" else reasons["channel"] + " · " + reasons["campaign"].astype(str)
+sources = ui.query("marketing_rejection_sources", start=view.start, end=view.end)
+sources = sources[sources["level"] == level].copy()
+sources["label"] = sources["channel"] if level == "channel" else sources["channel"] + " · " + sources["campaign"].astype(str)
 
 
 def section_funnel():
@@ -81,8 +84,10 @@ def section_funnel():
 def section_quality():
     ui.section("Lead quality: what sales did with the MQLs",
                f"Of each {level}'s MQLs of the period: accepted by sales (became SQL, at any time), rejected "
-               "(disqualified, with the reason), won (the lead has a won deal), still undecided. Accepted = the "
-               "MQL → SQL rate. Accepted and rejected can overlap (accepted, then disqualified later).")
+               "(disqualified in the export, by date or by a status such as Unqualified, or rejected by sales in "
+               "the app; each lead counted once, the person's verdict deciding), won (the lead has a won deal), "
+               "still undecided. Accepted = the MQL → SQL rate. Accepted and rejected can overlap (accepted, then "
+               "disqualified later).")
     if quality.empty:
         st.info("No MQLs in this period yet.")
         return
@@ -117,6 +122,22 @@ def section_quality():
         ui.download_csv(reasons[["label", "reason", "rejected"]].rename(columns={"label": level}),
                         f"rejection_reasons_by_{level}_{view.start}_{view.end}.csv", label="Download reasons",
                         key="dl_mkt_reasons")
+    if not sources.empty:
+        st.markdown("**Who said so: the export, sales in the app, or both**")
+        table = sources[["label", "rejected", "export_only", "app_only", "both_sources", "conflicts"]]
+        ui.table(table, hide_index=True, width="stretch", key="mkt_sources_table", column_config={
+            "label": ui.text_column(level.capitalize(), 14),
+            "rejected": ui.number_column("Rejected", help="Each rejected MQL once, whatever said it."),
+            "export_only": ui.number_column("Export", help="Disqualified in the uploaded export (a disqualify "
+                                            "date, or a Lead Status / Status of Unqualified or Disqualified)."),
+            "app_only": ui.number_column("Sales (app)", help="Rejected by sales on the Standup page."),
+            "both_sources": ui.number_column("Both", help="Rejected in the export and by sales in the app."),
+            "conflicts": ui.number_column("Conflicts", help="Accepted by sales in the app while the export "
+                                          "rejects them: the person's verdict counts; see the Standup page."),
+        })
+        ui.download_csv(table.rename(columns={"label": level}),
+                        f"rejection_sources_by_{level}_{view.start}_{view.end}.csv", label="Download sources",
+                        key="dl_mkt_sources")
 
 
 # The sales lens reads the feedback loop first; marketing and everyone start with the funnel.

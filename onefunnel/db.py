@@ -2,7 +2,9 @@
 
 One read-write process owns a DuckDB file. The app keeps one connection per process and
 gives each browser session its own cursor; a second process that finds the file locked
-gets `DatabaseLocked` with a message a person can act on.
+gets `DatabaseLocked` with a message a person can act on. Inside the process, imports and
+undos take `writing()` one at a time: two sessions importing the same file at once would
+each find the other's rows not yet committed and store them twice.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -62,6 +65,35 @@ def refresh_statistics(con: duckdb.DuckDBPyConnection) -> None:
     columns give the same plans as ANALYZE of the whole table, in 0.04 s instead of 0.1 s;
     ANALYZE of every table gives the slow plans back."""
     con.execute("analyze touch_store(email, touched_at)")
+
+
+_WRITER = threading.RLock()
+
+
+@contextmanager
+def writing():
+    """One import or undo at a time in this process (the file's lock keeps other processes out): the block
+    waits for the one running. Re-entrant: an import may call helpers that take it again."""
+    with _WRITER:
+        yield
+
+
+def out_of_room(exc: BaseException) -> bool:
+    """Did DuckDB stop for lack of memory or of spill space (memory_limit, a full or capped temp_directory)?"""
+    text = str(exc)
+    return isinstance(exc, duckdb.OutOfMemoryException) or "Out of Memory Error" in text \
+        or "No space left on device" in text
+
+
+def room_text(con) -> str:
+    """What to do when an import runs out of room, with this connection's limits."""
+    try:
+        limit, temp = con.execute("select current_setting('memory_limit'), current_setting('temp_directory')"
+                                  ).fetchall()[0]
+    except duckdb.Error:
+        limit, temp = "?", "?"
+    return (f"it ran out of memory (limit {limit}) and of room to spill to disk (temp folder {temp}); nothing was "
+            "stored. Free disk space there, raise ONEFUNNEL_MEMORY_LIMIT, or import the file in parts")
 
 
 @contextmanager

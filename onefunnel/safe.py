@@ -18,11 +18,19 @@ import pandas as pd
 _PUNCT = frozenset(string.punctuation)      # CommonMark: any ASCII punctuation may be backslash-escaped
 
 
+# GFM turns a bare URL or e-mail address in text into a link after escapes are read (`https\:\/\/x` is still
+# linked): a zero-width space after the scheme, after "www" and after "@" keeps the text from matching.
+_AUTOLINK = re.compile(r"(?i)(?<![^\W_])(https?|ftp|mailto|xmpp)(?=:)|(?<![^\W_])(www)(?=\.)|(@)")
+ZWSP = "\u200b"
+
+
 def md(text) -> str:
     """`text` as literal text inside Markdown: every ASCII punctuation character backslash-escaped (so no
-    link, image, HTML tag, entity, colour, icon, emoji shortcode, KaTeX, heading, list or table starts), and
-    runs of white space, line breaks included, shown as one space (a line break could start a block)."""
+    link, image, HTML tag, entity, colour, icon, emoji shortcode, KaTeX, heading, list or table starts), a
+    zero-width space where GFM would autolink a bare URL or e-mail address, and runs of white space, line
+    breaks included, shown as one space (a line break could start a block)."""
     flat = " ".join(("" if text is None else str(text)).split())
+    flat = _AUTOLINK.sub(lambda m: m.group(0) + ZWSP, flat)
     return "".join("\\" + ch if ch in _PUNCT else ch for ch in flat)
 
 

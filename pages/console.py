@@ -54,7 +54,7 @@ with left:
                      query_params={"query": opened})
         if c2.button("Delete this saved query", icon=":material/delete:", key="console_delete"):
             console.delete_query(con, opened, ui.who())
-            st.session_state["console_note"] = f"Deleted the saved query “{opened}”."
+            st.session_state["console_note"] = f"Deleted the saved query “{ui.md(opened)}”."
             st.session_state["console_open_next"] = ""
             st.rerun()
 
@@ -122,8 +122,8 @@ with left:
         except ValueError as exc:
             st.error(f"Not saved: {ui.md(exc)}", icon=":material/block:")
         else:
-            st.session_state["console_note"] = (f"Saved “{name.strip()}”." if changed
-                                                 else f"“{name.strip()}” already holds this query.")
+            st.session_state["console_note"] = (f"Saved “{ui.md(name.strip())}”." if changed
+                                                 else f"“{ui.md(name.strip())}” already holds this query.")
             st.session_state["console_open_next"] = name.strip()
             st.rerun()
 

@@ -347,7 +347,7 @@ if directory_file is not None and st.button("Import the directory", key="import_
     except ValueError as exc:
         st.error(ui.md(exc), icon=":material/error:")
     else:
-        saved(f"Owner directory: {got.owners} owner{'' if got.owners == 1 else 's'} read from {directory_file.name} "
+        saved(f"Owner directory: {got.owners} owner{'' if got.owners == 1 else 's'} read from {ui.md(directory_file.name)} "
               f"({got.added} added, {got.replaced} replaced"
               + (f", {got.skipped} row{'' if got.skipped == 1 else 's'} without an owner skipped" if got.skipped else "")
               + ").")

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import duckdb
 
-from onefunnel.db import refresh_statistics
+from onefunnel.db import out_of_room, refresh_statistics, room_text, writing
 from onefunnel.ingest import checked, old_deals, one_pass, row_sets
 from onefunnel.ingest.imports import ImportResult, checkpoint
-from onefunnel.ingest.reader import is_workbook, read_as, workdir
+from onefunnel.ingest.reader import FileRefused, is_workbook, read_as, workdir
 from onefunnel.ingest.staging import Progress, file_hash, noop
 from onefunnel.periods import today
 
@@ -37,6 +37,20 @@ def ingest_file(con, path: str | Path, file_name: str | None = None, who: str | 
         raise ValueError(f"old open deals: {old_open_deals!r} is not one of {', '.join(old_deals.POLICIES)}")
     path = Path(path)
     file_name = file_name or path.name
+    with writing():          # one import or undo at a time (db.writing)
+        try:
+            return _ingest(con, path, file_name, who, progress, mapping_key, old_open_deals, encoding)
+        except FileRefused as exc:
+            if exc.__cause__ is not None and out_of_room(exc.__cause__) or out_of_room(exc):
+                raise FileRefused(file_name, room_text(con)) from None
+            raise
+        except duckdb.Error as exc:
+            if out_of_room(exc):
+                raise FileRefused(file_name, room_text(con)) from None
+            raise
+
+
+def _ingest(con, path: Path, file_name: str, who, progress, mapping_key, old_open_deals, encoding) -> ImportResult:
     row_sets.rehash_if_needed(con)
     with read_as(encoding), workdir() as tmp, ThreadPoolExecutor(1) as pool:   # hashing overlaps DuckDB's work
         digest = pool.submit(file_hash, path)

@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import json
 
-from onefunnel.db import transaction
+import duckdb
+
+from onefunnel.db import out_of_room, room_text, transaction, writing
 from onefunnel.ingest import records, row_sets
 from onefunnel.ingest.imports import checkpoint
 
@@ -49,8 +51,22 @@ def undo_import(con, import_id: int, who: str | None = None) -> dict[str, int]:
     Keys: the RECORD_TABLES plus "leads" (merged lead rows that disappeared because the person has
     no record left; people with other records are rebuilt from them, earliest dates first).
     Raises UndoRefused for an unknown or already undone import. Limits: see the module docstring -
-    records this import replaced are NOT restored (the earlier version is gone).
+    records this import replaced are NOT restored (the earlier version is gone). Two undos at once take
+    turns (db.writing): the second finds the import taken back.
     """
+    with writing():
+        try:
+            return _undo(con, import_id, who)
+        except duckdb.TransactionException:      # a write of another kind met the same rows: rolled back
+            raise UndoRefused(f"import #{import_id} was not taken back: another change was being saved at the same "
+                              "moment; nothing was removed, try again") from None
+        except duckdb.Error as exc:
+            if out_of_room(exc):
+                raise UndoRefused(f"import #{import_id} was not taken back: {room_text(con)}") from None
+            raise
+
+
+def _undo(con, import_id: int, who: str | None) -> dict[str, int]:
     row = con.execute("select file_name, record_kind, rows_loaded, undone_at from imports where import_id = ?",
                       [import_id]).fetchall()
     if not row:

@@ -140,9 +140,25 @@ def section_quality():
                         key="dl_mkt_sources")
 
 
+def section_messages():
+    ui.section("Messages by stage", "Which campaigns touched leads at each step of the funnel in the period: before "
+               "MQL, MQL → SQL, SQL → opportunity, opportunity → close (and after). Touches at that step and the "
+               "leads they reached, so marketing knows what to send at which point.")
+    steps = ui.query("messages_by_stage", start=view.start, end=view.end)
+    if steps.empty:
+        st.info("No touches in this period.")
+        return
+    st.dataframe(steps, hide_index=True, width="stretch", key="mkt_messages_table", placeholder="–", column_config={
+        "step": ui.text_column("Step", 18), "channel": ui.text_column("Channel", 12),
+        "campaign": ui.text_column("Campaign", 14), "touches": ui.number_column("Touches"),
+        "leads": ui.number_column("Leads")})
+    ui.download_csv(steps, f"messages_by_stage_{view.start}_{view.end}.csv", key="dl_mkt_messages")
+
+
 # The sales lens reads the feedback loop first; marketing and everyone start with the funnel.
 sections = [section_quality, section_funnel] if view.team == "sales" else [section_funnel, section_quality]
 if view.team == "sales":
     st.caption("Team lens **Sales**: the lead-quality feedback comes first.")
 for draw in sections:
     draw()
+section_messages()

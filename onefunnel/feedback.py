@@ -67,3 +67,21 @@ def give_verdict(con, lead_key: str, verdict: str, reason: str | None = None, no
                     [f"verdict:{lead_key}", None, json.dumps({"verdict": verdict, "reason": reason, "note": note}),
                      who])
     return vid
+
+
+def rate_asset(con, asset: str, useful: bool, note: str | None = None, who: str | None = None,
+               at: dt.datetime | None = None) -> int:
+    """Store a person's rating of a material (useful or not, a note); the latest rating of each person counts
+    (queries/materials_by_asset.sql). Logged under 'asset_rating:<asset>'."""
+    asset = " ".join(str(asset or "").split())
+    if not asset:
+        raise VerdictRefused("a rating needs the asset it is about")
+    note = (note or "").strip() or None
+    with transaction(con):
+        rid = con.execute(
+            "insert into asset_ratings (asset, useful, note, given_by, given_at)"
+            " values (?, ?, ?, ?, coalesce(?::timestamp, current_localtimestamp())) returning rating_id",
+            [asset, bool(useful), note, who, at]).fetchall()[0][0]
+        con.execute("insert into settings_log (key, old_value, new_value, changed_by) values (?, ?, ?, ?)",
+                    [f"asset_rating:{asset}", None, json.dumps({"useful": bool(useful), "note": note}), who])
+    return rid

@@ -20,3 +20,20 @@ create table sent_digests (
     payload      varchar not null,
     primary key (owner, window_start)
 );
+
+-- Materials: a touch or an activity may name the asset it carried (a template column `asset`, vendor fields in
+-- README "Materials"); a row without one keeps the hash it had (onefunnel/ingest/row_sets.py). Sales rate an
+-- asset useful or not, with a note (onefunnel/feedback.py rate_asset); the latest rating of a person counts.
+alter table touch_store add column asset varchar;
+alter table activity_store add column asset varchar;
+
+create sequence asset_rating_id_seq start 1;
+
+create table asset_ratings (
+    rating_id integer primary key default nextval('asset_rating_id_seq'),
+    asset     varchar not null,
+    useful    boolean not null,
+    note      varchar,
+    given_by  varchar,
+    given_at  timestamp not null default current_localtimestamp()
+);

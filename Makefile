@@ -6,6 +6,8 @@ PORT    ?= 8501
 # ALLOW_OPEN=1, which says you mean to serve everything to everyone who reaches the port (README, Deploy).
 HOST    ?= 127.0.0.1
 ALLOW_OPEN ?=
+# Host names (or addresses) browsers use to reach the app, besides localhost: the WebSocket refuses others
+ALLOWED_HOSTS ?= $(ONEFUNNEL_ALLOWED_HOSTS)
 
 .PHONY: install run test bench browser demo clean
 
@@ -21,7 +23,7 @@ browser:
 
 run: install browser
 	$(PY) -m onefunnel demo --if-empty
-	ONEFUNNEL_ALLOW_OPEN=$(ALLOW_OPEN) $(PY) -m onefunnel.serve --server.port $(PORT) --server.address $(HOST)
+	ONEFUNNEL_ALLOW_OPEN=$(ALLOW_OPEN) ONEFUNNEL_ALLOWED_HOSTS=$(ALLOWED_HOSTS) $(PY) -m onefunnel.serve --server.port $(PORT) --server.address $(HOST)
 
 test: install browser
 	$(PY) -m pytest

@@ -43,6 +43,7 @@ ADMIN_ONLY = {"pages/people.py"}
 # who is here (onefunnel/access.py): with [auth] in the secrets, nobody sees a number before signing in,
 # and a signed-in person on no allow-list sees a refusal instead of the pages
 person = access.current()
+access.remember(person)
 
 pages = {}
 has_default = any(default and (ROOT / path).exists() for s in SECTIONS.values() for path, _, _, default in s)

@@ -18,6 +18,7 @@ page) when the person may not, and otherwise returns their name (tests/test_hous
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass
@@ -39,8 +40,14 @@ ACTIONS = {
 }
 
 SINGLE_USER_NAME = "app user"
-EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+EMAIL = re.compile(r"[a-z0-9._%+'-]+@[a-z0-9-]+(\.[a-z0-9-]+)+")
 DOMAIN = re.compile(r"@?([a-z0-9-]+(\.[a-z0-9-]+)+)")
+
+
+def plain(text: str) -> str:
+    """Text from an identity provider or a typed entry, escaped so that Streamlit's markdown shows it as
+    written (a display name of `![x](https://...)` fetches nothing)."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|~<>$:&])", r"\\\1", str(text))
 
 
 @dataclass(frozen=True)
@@ -115,12 +122,25 @@ def set_role(con, entry: str, role: str | None, who: str) -> bool:
 
 # ---- the signed-in person (Streamlit) ------------------------------------------------------------------------
 
+@functools.cache
+def _secrets_files() -> tuple[str, ...]:
+    from streamlit import config
+
+    return tuple(config.get_option("secrets.files") or ())
+
+
 def _secrets() -> dict:
+    """st.secrets as a dict; {} without a secrets file. Asked several times per page run, so a missing file is
+    told by a stat instead of by Streamlit's exception (about 1 ms each)."""
+    import os
+
     import streamlit as st
 
+    if getattr(st.secrets, "_secrets", None) is None and not any(os.path.exists(f) for f in _secrets_files()):
+        return {}
     try:
         return st.secrets.to_dict()
-    except Exception:   # no secrets file at all: single-user mode
+    except Exception:   # no readable secrets file: single-user mode
         return {}
 
 
@@ -152,9 +172,23 @@ def current(con=None) -> Person:
     return Person(email, name, role_of(con, email, first_admins()), signed_in=True, single_user=False)
 
 
+def remember(person: Person) -> None:
+    """app.py reads the person once at the start of every run; the page's checks reuse it (writer() reads
+    afresh)."""
+    import streamlit as st
+
+    st.session_state["_access_person"] = person
+
+
+def person_of_this_run(con=None) -> Person:
+    import streamlit as st
+
+    return st.session_state.get("_access_person") or current(con)
+
+
 def can(action: str) -> bool:
     """May the person of this session do `action` (a key of ACTIONS)?"""
-    return current().may(action)
+    return person_of_this_run().may(action)
 
 
 def writer(action: str) -> str:
@@ -165,8 +199,8 @@ def writer(action: str) -> str:
     person = current()
     if not person.may(action):
         least, words = ACTIONS[action]
-        st.error(f"Not saved: to {words} you need the {least} role"
-                 + (f"; you are {'an' if person.role[0] in 'ae' else 'a'} {person.role}" if person.role else "") + ". Ask an admin.", icon=":material/lock:")
+        are = f"; you are {'an' if person.role[0] in 'ae' else 'a'} {person.role}" if person.role else ""
+        st.error(f"Not saved: to {words} you need the {least} role{are}. Ask an admin.", icon=":material/lock:")
         st.stop()
     if person.single_user:
         return str(st.session_state.get("who") or "").strip() or SINGLE_USER_NAME
@@ -177,7 +211,7 @@ def view_only(action: str) -> bool:
     """True (and a note on the page) when the person may not do `action`: the page then disables its edits."""
     import streamlit as st
 
-    person = current()
+    person = person_of_this_run()
     if person.may(action):
         return False
     least, words = ACTIONS[action]
@@ -191,11 +225,11 @@ def name_input(container=None, label: str = "Your name, for the change log", **k
     import streamlit as st
 
     where = container or st
-    person = current()
+    person = person_of_this_run()
     if person.single_user:
         where.text_input(label, key="who", placeholder="e.g. Dana Reyes", **kwargs)
     elif person.signed_in:
-        where.caption(f"Changes are logged as {person.log_name}.")
+        where.caption(f"Changes are logged as {plain(person.log_name)}.")
 
 
 # ---- the gate in app.py --------------------------------------------------------------------------------------
@@ -214,7 +248,7 @@ def gate(person: Person) -> None:
         st.button("Sign in", type="primary", icon=":material/login:", on_click=st.login, key="sign_in")
         return
     who = person.email or "this account"
-    st.error(f"You are signed in as {who}, which is not on OneFunnel's list of people (or its e-mail is not "
+    st.error(f"You are signed in as {plain(who)}, which is not on OneFunnel's list of people (or its e-mail is not "
              "verified). Ask an admin to add you on the People page.", icon=":material/block:")
     st.button("Sign out", icon=":material/logout:", on_click=st.logout, key="sign_out")
 
@@ -228,5 +262,5 @@ def sidebar(person: Person) -> None:
             st.warning("**Single-user mode**: no sign-in is configured, so whoever reaches this address can read "
                        "and change everything. See README, Deploy.", icon=":material/no_accounts:")
         else:
-            st.caption(f":material/account_circle: {person.log_name} · {person.role}")
+            st.caption(f":material/account_circle: {plain(person.log_name)} · {person.role}")
             st.button("Sign out", icon=":material/logout:", on_click=st.logout, key="sidebar_sign_out")

@@ -71,7 +71,7 @@ def cursor():
     from onefunnel import access
 
     con = session_cursor()
-    person = access.current(con)
+    person = access.person_of_this_run(con)
     if not access.may_see(person):
         access.gate(person)
         st.stop()

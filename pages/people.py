@@ -21,7 +21,7 @@ if not access.auth_configured():
             "used yet. See README, Deploy.", icon=":material/no_accounts:")
 admins = access.first_admins()
 if admins:
-    st.caption("First admins, from the secrets (cannot be changed here): " + ", ".join(admins))
+    st.caption("First admins, from the secrets (cannot be changed here): " + ", ".join(map(access.plain, admins)))
 
 note = st.session_state.pop("people_saved", None)
 if note:
@@ -46,8 +46,8 @@ with st.form("people_add", clear_on_submit=True):
         except ValueError as exc:
             st.error(f"Not saved: {exc}.", icon=":material/error:")
         else:
-            st.session_state["people_saved"] = (f"{access.normalise_entry(entry)} is now {role}." if changed
-                                                else "Nothing changed.")
+            st.session_state["people_saved"] = (f"{access.plain(access.normalise_entry(entry))} is now {role}."
+                                                if changed else "Nothing changed.")
             st.rerun()
 
 if not people.empty:
@@ -56,7 +56,7 @@ if not people.empty:
                         placeholder="Pick an entry to remove")
     if c2.button("Remove from the list", icon=":material/person_remove:", key="people_remove", disabled=gone is None):
         access.set_role(con, gone, None, access.writer("people"))
-        st.session_state["people_saved"] = f"{gone} was removed from the list."
+        st.session_state["people_saved"] = f"{access.plain(gone)} was removed from the list."
         st.rerun()
 
 changes = ui.query("people_changes", limit=50)

@@ -34,11 +34,12 @@ for result in st.session_state.pop("import_results", []):
         st.error(f"**{result['file']}** was refused: {result['message']}", icon=":material/block:")
 
 # ---- upload and preview (admins: access.py) -------------------------------------------------------------
-uploads = None if access.view_only("import") else st.file_uploader("Exports (CSV or Excel)", type=["csv", "txt", "tsv", "xlsx", "xls"],
+may_import = not access.view_only("import")
+uploads = st.file_uploader("Exports (CSV or Excel)", type=["csv", "txt", "tsv", "xlsx", "xls"],
                            accept_multiple_files=True, key=f"uploads-{st.session_state.get('upload_round', 0)}",
                            help="HubSpot contacts/deals, Salesforce reports or Data Loader exports, "
                                 "Pipedrive deals, Google Ads / LinkedIn / Meta spend, or the templates "
-                                "described on the Definitions page.")
+                                "described on the Definitions page.") if may_import else None
 
 
 def staged_path(upload) -> Path:
@@ -176,7 +177,8 @@ if uploads:
                 def progress(f, msg, n=n):
                     bar.progress(min((n + f) / len(ready), 1.0), text=f"{upload.name}: {msg}")  # not a rate: progress
                 try:
-                    r = ingest_file(con, staged_path(upload), upload.name, who=access.writer("import"), progress=progress,
+                    r = ingest_file(con, staged_path(upload), upload.name, who=access.writer("import"),
+                                    progress=progress,
                                     old_open_deals=st.session_state.get(f"old-deals-{upload.file_id}") or "keep")
                     results.append({"ok": True, "file": upload.name, "label": r.label, "loaded": r.rows_loaded,
                                     "new": r.rows_new, "rejected": r.rows_rejected})

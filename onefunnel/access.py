@@ -163,7 +163,9 @@ def auth_configured() -> bool:
 
 
 def first_admins() -> list[str]:
-    return [str(a).strip().lower() for a in (_secrets().get("onefunnel") or {}).get("admins", [])]
+    """[onefunnel] admins of the secrets: a list of e-mails (one e-mail as a plain string is read too)."""
+    admins = (_secrets().get("onefunnel") or {}).get("admins", [])
+    return [str(a).strip().lower() for a in ([admins] if isinstance(admins, str) else admins) if str(a).strip()]
 
 
 def current(con=None) -> Person:

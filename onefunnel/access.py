@@ -48,8 +48,14 @@ DOMAIN = re.compile(r"@?([a-z0-9-]+(\.[a-z0-9-]+)+)")
 
 def plain(text: str) -> str:
     """Text from an identity provider or a typed entry, escaped so that Streamlit's markdown shows it as
-    written (a display name of `![x](https://...)` fetches nothing)."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|~<>$:&])", r"\\\1", str(text))
+    written (a display name of `![x](https://...)` fetches nothing, an e-mail is no mailto link)."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|~<>$:&@])", r"\\\1", str(text))
+
+
+def email_text(email: str) -> str:
+    """An e-mail for Streamlit's markdown: as code (markdown's autolinker makes any other e-mail a mailto
+    link, escaped or not), or escaped when it has characters a code span cannot hold."""
+    return f"`{email}`" if EMAIL.fullmatch(email or "") or DOMAIN.fullmatch(email or "") else plain(email)
 
 
 @dataclass(frozen=True)
@@ -63,6 +69,13 @@ class Person:
     def may(self, action: str) -> bool:
         least, _ = ACTIONS[action]
         return self.role is not None and ROLES.index(self.role) >= ROLES.index(least)
+
+    @property
+    def shown(self) -> str:
+        """log_name for a page: the name as text, the e-mail as code."""
+        if self.name and self.name.strip().lower() != self.email:
+            return f"{plain(self.name.strip())} ({email_text(self.email or '')})"
+        return email_text(self.email or "(unknown)")
 
     @property
     def log_name(self) -> str:
@@ -152,7 +165,9 @@ def auth_configured() -> bool:
 
 
 def first_admins() -> list[str]:
-    return [str(a).strip().lower() for a in (_secrets().get("onefunnel") or {}).get("admins", [])]
+    """[onefunnel] admins of the secrets: a list of e-mails (one e-mail as a plain string is read too)."""
+    admins = (_secrets().get("onefunnel") or {}).get("admins", [])
+    return [str(a).strip().lower() for a in ([admins] if isinstance(admins, str) else admins) if str(a).strip()]
 
 
 def current(con=None) -> Person:
@@ -231,7 +246,7 @@ def name_input(container=None, label: str = "Your name, for the change log", **k
     if person.single_user:
         where.text_input(label, key="who", placeholder="e.g. Dana Reyes", **kwargs)
     elif person.signed_in:
-        where.caption(f"Changes are logged as {plain(person.log_name)}.")
+        where.caption(f"Changes are logged as {person.shown}.")
 
 
 # ---- the gate in app.py --------------------------------------------------------------------------------------
@@ -249,8 +264,8 @@ def gate(person: Person) -> None:
         st.write("Sign in with your company account to see the numbers.")
         st.button("Sign in", type="primary", icon=":material/login:", on_click=st.login, key="sign_in")
         return
-    who = person.email or "this account"
-    st.error(f"You are signed in as {plain(who)}, which is not on OneFunnel's list of people (or its e-mail is not "
+    who = email_text(person.email) if person.email else "this account"
+    st.error(f"You are signed in as {who}, which is not on OneFunnel's list of people (or its e-mail is not "
              "verified). Ask an admin to add you on the People page.", icon=":material/block:")
     st.button("Sign out", icon=":material/logout:", on_click=st.logout, key="sign_out")
 
@@ -264,5 +279,5 @@ def sidebar(person: Person) -> None:
             st.warning("**Single-user mode**: no sign-in is configured, so whoever reaches this address can read "
                        "and change everything. See README, Deploy.", icon=":material/no_accounts:")
         else:
-            st.caption(f":material/account_circle: {plain(person.log_name)} · {person.role}")
+            st.caption(f":material/account_circle: {person.shown} · {person.role}")
             st.button("Sign out", icon=":material/logout:", on_click=st.logout, key="sidebar_sign_out")

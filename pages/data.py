@@ -35,11 +35,12 @@ for result in st.session_state.pop("import_results", []):
         st.error(f"**{ui.md(result['file'])}** was refused: {ui.md(result['message'])}", icon=":material/block:")
 
 # ---- upload and preview (admins: access.py) -------------------------------------------------------------
-uploads = None if access.view_only("import") else st.file_uploader("Exports (CSV or Excel)", type=["csv", "txt", "tsv", "xlsx", "xls"],
+may_import = not access.view_only("import")
+uploads = st.file_uploader("Exports (CSV or Excel)", type=["csv", "txt", "tsv", "xlsx", "xls"],
                            accept_multiple_files=True, key=f"uploads-{st.session_state.get('upload_round', 0)}",
                            help="HubSpot contacts/deals, Salesforce reports or Data Loader exports, "
                                 "Pipedrive deals, Google Ads / LinkedIn / Meta spend, or the templates "
-                                "described on the Definitions page.")
+                                "described on the Definitions page.") if may_import else None
 
 
 def encoding_of(upload) -> str | None:

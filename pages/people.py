@@ -10,8 +10,8 @@ from onefunnel import access, ui
 st.title("People")
 if access.view_only("people"):
     st.stop()
-st.caption("Who may sign in, and what each may change. An entry is an e-mail (ann@acme.test) or a whole domain "
-           "(@acme.test); a person's own entry beats their domain's. Viewers see every page; editors also change "
+st.caption("Who may sign in, and what each may change. An entry is an e-mail (`ann@acme.test`) or a whole domain "
+           "(`@acme.test`); a person's own entry beats their domain's. Viewers see every page; editors also change "
            "goals, quotas, settings, definitions, decisions and saved queries; admins also import, take imports "
            "back, change mappings and manage this list.")
 
@@ -21,7 +21,7 @@ if not access.auth_configured():
             "used yet. See README, Deploy.", icon=":material/no_accounts:")
 admins = access.first_admins()
 if admins:
-    st.caption("First admins, from the secrets (cannot be changed here): " + ", ".join(map(access.plain, admins)))
+    st.caption("First admins, from the secrets (cannot be changed here): " + ", ".join(map(access.email_text, admins)))
 
 note = st.session_state.pop("people_saved", None)
 if note:
@@ -47,7 +47,7 @@ with st.form("people_add", clear_on_submit=True):
         except ValueError as exc:
             st.error(f"Not saved: {exc}.", icon=":material/error:")
         else:
-            st.session_state["people_saved"] = (f"{access.plain(access.normalise_entry(entry))} is now {role}."
+            st.session_state["people_saved"] = (f"{access.email_text(access.normalise_entry(entry))} is now {role}."
                                                 if changed else "Nothing changed.")
             st.rerun()
 
@@ -57,7 +57,7 @@ if not people.empty:
                         placeholder="Pick an entry to remove")
     if c2.button("Remove from the list", icon=":material/person_remove:", key="people_remove", disabled=gone is None):
         access.set_role(con, gone, None, access.writer("people"))
-        st.session_state["people_saved"] = f"{access.plain(gone)} was removed from the list."
+        st.session_state["people_saved"] = f"{access.email_text(gone)} was removed from the list."
         st.rerun()
 
 changes = ui.query("people_changes", limit=50)

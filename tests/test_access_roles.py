@@ -121,8 +121,8 @@ def test_before_sign_in_there_is_only_a_sign_in_button(story):
 
 def test_a_stranger_is_refused_and_sees_no_number(story):
     at = _app({"is_logged_in": True, "email": "eve@evil.example", "name": "Eve"})
-    # the address is escaped for markdown (eve@evil\.example shows as eve@evil.example)
-    assert any(r"eve@evil\.example, which is not on OneFunnel's list" in e.value and "Ask an admin" in e.value
+    # the address as code: markdown would make it a mailto link
+    assert any("`eve@evil.example`, which is not on OneFunnel's list" in e.value and "Ask an admin" in e.value
                for e in at.error)
     assert not at.metric and not at.dataframe and not at.data_editor
 
@@ -176,6 +176,10 @@ def test_a_name_from_the_identity_provider_is_shown_as_text():
     # a display name is whatever the person typed at their provider: never markdown (no outside image)
     assert access.plain("![x](https://evil.example/x.png) :red[Ed]") == \
         r"\!\[x\]\(https\://evil\.example/x\.png\) \:red\[Ed\]"
+    assert access.email_text("ed@acme.test") == "`ed@acme.test`"            # code, so no mailto link
+    assert access.email_text("a`b@x.test") == r"a\`b\@x\.test"
+    person = access.Person("ed@acme.test", "Ed *Itor*", "editor", signed_in=True, single_user=False)
+    assert person.shown == r"Ed \*Itor\* (`ed@acme.test`)" and person.log_name == "Ed *Itor* (ed@acme.test)"
 
 
 def test_an_editor_saves_a_goal_logged_under_their_name(story):
@@ -212,7 +216,7 @@ def test_the_people_page_is_for_admins(story):
     submit = next(b for b in at.get("form_submit_button") if b.label == "Give this role")
     submit.click().run()
     assert not at.exception, at.exception
-    assert any(r"vi@acme\.test is now editor." in s.value for s in at.success)
+    assert any("`vi@acme.test` is now editor." in s.value for s in at.success)
     from onefunnel.db import connect
     con = connect(story)
     try:

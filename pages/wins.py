@@ -110,12 +110,12 @@ else:
     linked = table.assign(deal="/deal?deal=" + shown["opp_key"])   # the deal's own page
     ui.table(ui.for_people(linked, money=["amount"]), hide_index=True, width="stretch", key="wins_deals_table",
                  column_config={
-        "deal": st.column_config.LinkColumn("Open", display_text="Open deal", width=ui.col_width("Open deal")),
-        "name": ui.text_column("Deal", 14), "owner": ui.text_column("Closed by", 12),
+        "deal": st.column_config.LinkColumn("Page", display_text="Open", width=ui.col_width("Open", 5), help="The deal's own page"),
+        "name": ui.text_column("Deal", 12), "owner": ui.text_column("Closed by", 12),
         "amount": ui.number_column("Amount", "money"),
         "close_date": st.column_config.DateColumn("Closed", format="MMM D, YYYY", width=ui.col_width("Closed", 12)),
         "sales_cycle_days": st.column_config.NumberColumn("Cycle", format="%d d", width=ui.col_width("Cycle", 6)),
-        "lead_channel": ui.text_column("Lead channel", 12), "campaigns": ui.text_column("Campaigns", 16, help="The campaigns that touched the lead on or before the close date."),
+        "lead_channel": ui.text_column("Lead channel", 12), "campaigns": ui.text_column("Campaigns", 11, help="The campaigns that touched the lead on or before the close date."),
         "is_marketing_sourced": st.column_config.CheckboxColumn("Mktg-sourced", width=ui.col_width("Mktg-sourced"),
                                                                 help="Marketing-sourced: the lead was an MQL before "
                                                                      "the opportunity was created."),

@@ -93,3 +93,19 @@ def test_excel_safe_headers_only_when_asked():
     assert list(safe.excel_safe(df).columns) == ["'=pivot"]
     assert list(safe.excel_safe(df, headers=False).columns) == ["=pivot"]
     assert safe.excel_safe(df, headers=False)["=pivot"].tolist() == ["'=1"]
+
+
+def test_ui_table_passes_the_placeholder_and_safe_cells_for_frames_and_stylers(monkeypatch):
+    from onefunnel import ui
+
+    seen = []
+    monkeypatch.setattr(ui.st, "dataframe", lambda data, **kw: seen.append((data, kw)))
+    df = pd.DataFrame({"campaign": ["=HYPERLINK(\"http://x\")", "Brand"], "amount": [-5.0, None]})
+    ui.table(df, hide_index=True)
+    ui.table(ui.people(df, {"amount": ui.fmt_money}), key="styled")
+    (plain, kw1), (styled, kw2) = seen
+    assert kw1 == {"hide_index": True, "placeholder": "–"} and kw2 == {"key": "styled", "placeholder": "–"}
+    assert plain["campaign"].tolist() == ["'=HYPERLINK(\"http://x\")", "Brand"]
+    assert styled.data["campaign"].tolist() == ["'=HYPERLINK(\"http://x\")", "Brand"]
+    assert "-$5" in styled.to_html() and "–" in styled.to_html()        # the Styler keeps its formats
+    assert df["campaign"][0].startswith("=")                              # the page's frame is not changed

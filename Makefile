@@ -2,6 +2,12 @@
 PY      := .venv/bin/python
 STAMP   := .venv/.installed-$(shell cksum < requirements.txt | cut -d' ' -f1)
 PORT    ?= 8501
+# 127.0.0.1: this machine only. Another address needs sign-in ([auth] in .streamlit/secrets.toml) or
+# ALLOW_OPEN=1, which says you mean to serve everything to everyone who reaches the port (README, Deploy).
+HOST    ?= 127.0.0.1
+ALLOW_OPEN ?=
+# Host names (or addresses) browsers use to reach the app, besides localhost: the WebSocket refuses others
+ALLOWED_HOSTS ?= $(ONEFUNNEL_ALLOWED_HOSTS)
 
 .PHONY: install run test bench browser demo clean
 
@@ -17,16 +23,17 @@ browser:
 
 run: install browser
 	$(PY) -m onefunnel demo --if-empty
-	$(PY) -m onefunnel.serve --server.port $(PORT)
+	ONEFUNNEL_ALLOW_OPEN=$(ALLOW_OPEN) ONEFUNNEL_ALLOWED_HOSTS=$(ALLOWED_HOSTS) $(PY) -m onefunnel.serve --server.port $(PORT) --server.address $(HOST)
 
 test: install browser
 	$(PY) -m pytest
 
-bench: install
+bench: install browser
 	$(PY) -m bench
+	$(PY) -m bench.load --million --sessions 8 32
 
 demo: install
 	$(PY) -m onefunnel demo
 
 clean:
-	rm -rf data/onefunnel.duckdb data/onefunnel.duckdb.wal data/.onefunnel.duckdb.console data/demo data/bench test-artifacts
+	rm -rf data/onefunnel.duckdb data/onefunnel.duckdb.wal data/.onefunnel.duckdb.console data/.onefunnel.duckdb.requests data/demo data/bench test-artifacts

@@ -100,6 +100,34 @@ async def _drive(base: str, sessions: int, rounds: int, upload: Path | None) -> 
             "errors": errors, "wall_s": wall, **done}
 
 
+async def _each_page(base: str, query: str) -> dict:
+    """One session through every page twice: the first visit after the server started (cold), then again (warm)."""
+    from playwright.async_api import async_playwright
+
+    out: dict = {}
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=os.environ.get("CHROMIUM", "/usr/bin/chromium"),
+                                           args=["--no-sandbox", "--disable-dev-shm-usage"])
+        page = await (await browser.new_context(viewport={"width": 1440, "height": 900})).new_page()
+        for visit in ("cold", "warm"):
+            for path in PAGES:
+                elapsed, error = await _open(page, base + path + query)
+                out.setdefault(path, {})[visit] = elapsed
+                if error:
+                    out[path]["error"] = error
+        await browser.close()
+    return out
+
+
+def pages_cold_warm(db: Path, query: str = "", today: str | None = None) -> dict:
+    """{page: {"cold": s, "warm": s[, "error": text]}} on a server started for this run."""
+    server = Background(db, today)
+    try:
+        return asyncio.run(_each_page(server.url, query))
+    finally:
+        server.stop()
+
+
 def run(db: Path, sessions: int, rounds: int = 1, upload: Path | None = None, today: str | None = None) -> dict:
     """One load run on the app serving `db` (the upload, if any, is imported by one more session)."""
     server = Background(db, today)
@@ -139,19 +167,52 @@ def line(name: str, r: dict) -> str:
             + (f"   (target: 0 errors, p95 <= 2 s at 8 sessions: {ok})" if r["sessions"] == 8 else ""))
 
 
+def million_db() -> Path:
+    """The 1M-lead company of `python -m bench` as one database file (generated and ingested once, kept in
+    data/bench/, never committed)."""
+    import subprocess
+    import sys
+
+    from bench.scale import BENCH_DIR, generate
+
+    db = BENCH_DIR / "1000000" / "company.duckdb"
+    if not db.exists():
+        files = generate(BENCH_DIR / "1000000", 1_000_000, 5_000_000)
+        subprocess.run([sys.executable, "-m", "onefunnel", "ingest", "--db", str(db), *map(str, files)],
+                       check=True, capture_output=True)
+    return db
+
+
+def page_lines(name: str, r: dict) -> list[str]:
+    cold, warm = [v["cold"] for v in r.values()], [v["warm"] for v in r.values()]
+    out = [f"  {name}: every page, one session, first visit after a server start (cold) then again (warm)"]
+    for path, v in r.items():
+        out.append(f"    {path:14} cold {v['cold']:5.2f} s  warm {v['warm']:5.2f} s" + (f"  ERROR {v['error']}"
+                                                                                          if "error" in v else ""))
+    out.append(f"    {'median':14} cold {statistics.median(cold):5.2f} s  warm {statistics.median(warm):5.2f} s;"
+               f" slowest cold {max(cold):.2f} s, warm {max(warm):.2f} s   (issue 16 targets: <= 2 s cold, <= 1 s warm)")
+    return out
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(prog="python -m bench.load")
-    p.add_argument("--sessions", type=int, nargs="+", default=[8, 32])
+    p.add_argument("--sessions", type=int, nargs="*", default=[8, 32])
     p.add_argument("--rounds", type=int, default=1, help="passes over every page per session")
-    p.add_argument("--db", type=Path, action="append", help="a company's database (default: the demo company)")
+    p.add_argument("--db", type=Path, action="append", help="a company's database (default: the demo company "
+                   "and, with --million, the 1M-lead company)")
+    p.add_argument("--million", action="store_true", help="also the 1M-lead company of `python -m bench`")
     p.add_argument("--upload-rows", type=int, default=20_000)
     args = p.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         # the importing session writes: each company is measured on a copy
-        dbs = {d.stem: Path(shutil.copy(d, folder / d.name)) for d in (args.db or [])} \
-            or {"demo company": demo_db(folder)}
+        given = list(args.db or []) + ([million_db()] if args.million else [])
+        dbs = {d.stem: Path(shutil.copy(d, folder / d.name)) for d in given}
+        if not args.db:
+            dbs = {"demo company": demo_db(folder), **dbs}
         upload = upload_file(folder, args.upload_rows)
+        for name, db in dbs.items():
+            print("\n".join(page_lines(name, pages_cold_warm(db))), flush=True)
         print("Load: concurrent browser sessions through every page while one more imports "
               f"{args.upload_rows:,} leads (page time from navigation until settled)")
         for name, db in dbs.items():

@@ -1,4 +1,5 @@
-"""Command line: `python -m onefunnel ingest | formats | goal | quota | metrics | report | demo | undo | sql` (see README)."""
+"""Command line: `python -m onefunnel ingest | formats | goal | quota | metrics | report | demo | undo | sql | alerts |
+backup | restore` (see README)."""
 
 from __future__ import annotations
 
@@ -87,11 +88,82 @@ def _parser() -> argparse.ArgumentParser:
                      help="interrupt the query after this long (default: the setting console_time_limit_s)")
     sql.add_argument("--schema", action="store_true",
                      help="print the canonical views and table macros, their columns and types instead")
+    al = with_db(sub.add_parser("alerts", help="post each owner's digest (SLA breaches, soon-to-breach, rejections, "
+                                              "deals won) since a moment to a Slack/Teams webhook",
+                                description="Exit codes: 0 posted (or printed, or sent before), 1 a post failed "
+                                            "after its retries, 2 bad arguments."))
+    al.add_argument("--since", required=True, type=_datetime, metavar="DATETIME",
+                    help="the window's start, e.g. 2026-09-29T00:00 (a digest of an owner and a start is posted once)")
+    al.add_argument("--until", type=_datetime, metavar="DATETIME", help="the window's end (default: now)")
+    al.add_argument("--webhook", metavar="URL", help="Slack or Teams incoming webhook")
+    al.add_argument("--dry-run", action="store_true", help="print the JSON instead of posting it")
+    al.add_argument("--soon-hours", type=float, default=4.0, help="'due soon' = the SLA runs out within this (4)")
+    al.add_argument("--retries", type=int, default=3, help="retries of a failed post (3)")
+    al.add_argument("--backoff", type=float, default=1.0, help="seconds before the first retry, doubled each time (1)")
+    bk = with_db(sub.add_parser("backup", help="write a consistent backup of the database into a new folder, "
+                                               "also while the app runs"))
+    bk.add_argument("folder")
+    rs = with_db(sub.add_parser("restore", help="replace the database with a backup (stop the app first)",
+                                description="Exit codes: 0 restored, 1 not a usable backup, 2 the database is in use."))
+    rs.add_argument("folder")
     return p
+
+
+def cmd_backup(args) -> int:
+    """EXPORT DATABASE in one transaction; when the app holds the file, the app's process writes it."""
+    from onefunnel import backup
+
+    path = db_path(args.db)
+    if not path.is_file():
+        print(f"error: no database at {path}", file=sys.stderr)
+        return 1
+    try:
+        try:
+            con = connect(path)
+        except DatabaseLocked:
+            print(f"note: another OneFunnel process holds {path}; asking it to write the backup", file=sys.stderr)
+            manifest = backup.ask_the_app(path, args.folder)
+        else:
+            try:
+                manifest = backup.export(con, args.folder, path)
+            finally:
+                con.close()
+    except backup.BackupError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    rows = manifest["rows"]
+    print(f"backup of {path} written to {manifest['folder']}: {len(rows)} tables, {sum(rows.values()):,} rows "
+          f"({rows.get('lead_records', 0):,} lead records, {rows.get('opportunity_records', 0):,} opportunity "
+          f"records, {rows.get('imports', 0):,} imports)")
+    return 0
+
+
+def cmd_restore(args) -> int:
+    from onefunnel import backup
+
+    path = db_path(args.db)
+    try:
+        manifest = backup.read_manifest(args.folder)
+        kept = backup.restore(args.folder, path)
+    except backup.BackupError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2 if "in use" in str(exc) else 1
+    print(f"restored {path} from the backup of {manifest['created_at']} ({manifest['folder']})"
+          + (f"; the database it replaced is kept as {kept}" if kept else ""))
+    return 0
+
+
+def _datetime(text: str) -> dt.datetime:
+    try:
+        return dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date and time (YYYY-MM-DDTHH:MM): {text!r}") from None
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command in ("backup", "restore"):   # open the file themselves (or ask the app that holds it)
+        return cmd_backup(args) if args.command == "backup" else cmd_restore(args)
     if args.command == "sql":      # checks the statement before it opens anything
         return cmd_sql(args)
     if args.command == "report":   # checks the week (and that a database exists) before it opens anything
@@ -223,6 +295,17 @@ def cmd_demo(con, args) -> int:
     for line in load_demo(con):
         print(line)
     return 0
+
+
+def cmd_alerts(con, args) -> int:
+    from onefunnel import alerts, standup
+
+    if not args.dry_run and not args.webhook:
+        print("error: give --webhook URL, or --dry-run to print the digests", file=sys.stderr)
+        return 2
+    until = args.until or standup.now()
+    return alerts.send_all(con, args.since, until, args.webhook, args.dry_run, args.soon_hours,
+                           max(args.retries, 0), max(args.backoff, 0.0))
 
 
 def cmd_undo(con, args) -> int:
@@ -385,4 +468,5 @@ def _print_schema(objects, fmt: str) -> int:
     return 0
 
 
-COMMANDS = {"ingest": cmd_ingest, "formats": cmd_formats, "goal": cmd_goal, "quota": cmd_quota, "metrics": cmd_metrics, "demo": cmd_demo, "undo": cmd_undo}
+COMMANDS = {"ingest": cmd_ingest, "formats": cmd_formats, "goal": cmd_goal, "quota": cmd_quota, "metrics": cmd_metrics, "demo": cmd_demo, "undo": cmd_undo,
+            "alerts": cmd_alerts}

@@ -138,13 +138,15 @@ def create_model(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def data_version(con: duckdb.DuckDBPyConnection) -> tuple:
-    """Changes whenever data or settings change (imports, undos and every logged setting): the pages'
-    cache key and the name of the SQL console's snapshot. The times tell two database files apart."""
+    """Changes whenever data or settings change (imports, undos, every logged setting, verdicts and comments):
+    the pages' cache key and the name of the SQL console's snapshot. The times tell two database files apart."""
     return tuple(con.execute(
         "select (select coalesce(max(import_id), 0) from imports),"
         " (select max(imported_at)::varchar from imports), (select max(undone_at)::varchar from imports),"
         " (select count(*) from settings_log), (select max(changed_at)::varchar from settings_log),"
-        " (select count(*) from lead_records) + (select count(*) from opportunity_records)").fetchall()[0])
+        " (select count(*) from lead_records) + (select count(*) from opportunity_records),"
+        " (select coalesce(max(verdict_id), 0) from lead_verdicts), (select coalesce(max(comment_id), 0) from comments)"
+    ).fetchall()[0])
 
 
 # ---- settings -----------------------------------------------------------------------------

@@ -79,6 +79,8 @@ def change_text(key: str, old: str | None, new: str | None) -> tuple[str, str, s
     if key.startswith("quota:"):
         owner, ym = key[6:].rsplit(":", 1)
         return f"Quota of {owner} for {_month(ym)}", money(o), money(n)
+    if key.startswith("people:"):
+        return f"Role of {key[7:]}", o or "(not on the list)", n or "(not on the list)"
     if key.startswith("definition:"):
         return f"Definition of {key.split(':')[-1]}", o or "(product's words)", n or "(product's words)"
     if key in SETTING_NAMES:

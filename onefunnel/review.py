@@ -21,7 +21,9 @@ friction with owners, the wins of both teams, and the decisions and actions (one
    The driver is the value, over all three dimensions, with the largest contribution in the direction of
    the change (ties: channel, owner, campaign, then the value's name); its share = contribution / change,
    which can exceed 100% when other values moved the other way. No value moved with the change: no driver.
-4. In words: "MQL → SQL fell from 34% to 22%; Paid Social (channel) accounts for 60% of the drop."
+4. In words: "MQL → SQL fell from 34% to 22%; Paid Social (channel) accounts for 60% of the drop." A share
+   over 100% is said as the value's own amount: "...; Paid Social (channel) alone fell by 50.0 pts, more
+   than the whole drop, while others moved the other way."
 """
 
 from __future__ import annotations
@@ -250,8 +252,14 @@ class Change:
                 f"{fmt(self.measure, self.this_week)}")
         if self.driver is None:
             return text + "; no channel, owner or campaign moved with it."
-        return (text + f"; {self.driver} ({self.dimension}) accounts for {self.share * 100:.0f}% of the "
-                + ("rise." if rose else "drop."))
+        change = "rise" if rose else "drop"
+        if self.share > 1:      # others moved the other way: a share over 100% reads oddly, say the amount
+            amount = self.share * abs(self.this_week - self.last_week)
+            shown = (f"{amount * 100:.1f} pts" if layer.ratio_parts(self.measure) is not None
+                     else fmt(self.measure, amount))
+            return (text + f"; {self.driver} ({self.dimension}) alone {'rose' if rose else 'fell'} by {shown}, "
+                    f"more than the whole {change}, while others moved the other way.")
+        return text + f"; {self.driver} ({self.dimension}) accounts for {self.share * 100:.0f}% of the {change}."
 
 
 def relative_change(this, last) -> float | None:

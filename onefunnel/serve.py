@@ -1,10 +1,17 @@
-"""Serve the app: `streamlit run app.py`, with Streamlit's legacy pages/ discovery turned off.
+"""Serve the app: `streamlit run app.py`, with Streamlit's legacy pages/ discovery turned off, on 127.0.0.1
+unless sign-in is configured or an open serve is asked for.
 
 app.py declares every page with st.navigation. Streamlit only learns that when app.py first
 runs; until then a process that sees a pages/ folder runs a deep link such as
 /funnel?period=last_quarter as a bare page script, dropping the navigation and the URL
 parameters. Setting the flag before the server starts makes the first link behave like
-every later one. Usage: python -m onefunnel.serve [streamlit run options]
+every later one.
+
+Without `[auth]` in the secrets the app is single-user: whoever reaches the port reads and changes
+everything. So an address other than loopback is refused unless the secrets configure sign-in or
+ONEFUNNEL_ALLOW_OPEN=1 says the operator means it (`make run HOST=0.0.0.0 ALLOW_OPEN=1`).
+ONEFUNNEL_ALLOWED_HOSTS (comma-separated names) adds Host names the WebSocket accepts besides localhost.
+Usage: python -m onefunnel.serve [streamlit run options]
 """
 
 import os
@@ -12,6 +19,7 @@ import socket
 import subprocess
 import sys
 import time
+import tomllib
 import urllib.request
 from pathlib import Path
 
@@ -21,36 +29,91 @@ from streamlit.web import cli
 from onefunnel import ROOT
 
 
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+LOCAL_HOSTS = ["localhost", "127.0.0.1", "::1"]
+
+
+def _option(args: list[str], name: str) -> list[str]:
+    """The values given for `--name` in streamlit's command-line form (`--name V` or `--name=V`)."""
+    out = []
+    for i, a in enumerate(args):
+        if a == f"--{name}" and i + 1 < len(args):
+            out.append(args[i + 1])
+        elif a.startswith(f"--{name}="):
+            out.append(a.split("=", 1)[1])
+    return out
+
+
+def auth_configured(args: list[str]) -> bool:
+    """Do the secrets files Streamlit will read (--secrets.files, else the two default places) hold [auth]?"""
+    files = _option(args, "secrets.files") or [str(Path.home() / ".streamlit" / "secrets.toml"),
+                                               str(ROOT / ".streamlit" / "secrets.toml")]
+    for f in files:
+        try:
+            if tomllib.loads(Path(f).read_text()).get("auth"):
+                return True
+        except (OSError, tomllib.TOMLDecodeError):
+            continue
+    return False
+
+
+def arguments(args: list[str], env=os.environ) -> list[str]:
+    """The streamlit options to serve with; SystemExit with a message for an open serve nobody asked for."""
+    args = list(args)
+    address = (_option(args, "server.address") or ["127.0.0.1"])[-1]
+    if not _option(args, "server.address"):
+        args += ["--server.address", address]
+    if address not in LOOPBACK and not auth_configured(args) and env.get("ONEFUNNEL_ALLOW_OPEN") != "1":
+        raise SystemExit(
+            f"Refusing to serve on {address or 'every interface'}: no sign-in is configured ([auth] in "
+            ".streamlit/secrets.toml), so anyone who reaches the port could read and change everything. "
+            "Configure sign-in (README, Deploy), serve on 127.0.0.1, or say you mean it: "
+            "make run HOST=0.0.0.0 ALLOW_OPEN=1 (ONEFUNNEL_ALLOW_OPEN=1).")
+    extra = [h.strip() for h in env.get("ONEFUNNEL_ALLOWED_HOSTS", "").split(",") if h.strip()]
+    if extra and not _option(args, "server.allowedHosts"):
+        for h in LOCAL_HOSTS + extra:
+            args += ["--server.allowedHosts", h]
+    return args
+
+
 def main() -> None:
     PagesManager.uses_pages_directory = False
-    sys.argv = ["streamlit", "run", str(ROOT / "app.py"), *sys.argv[1:]]
+    sys.argv = ["streamlit", "run", str(ROOT / "app.py"), *arguments(sys.argv[1:])]
     cli.main()
 
 
 class Background:
     """The app on `db`, served in a child process on a free loopback port as `make run` serves it (the browser
-    tests and `python -m bench.load` start it this way); `stop()` ends it."""
+    tests and `python -m bench.load` start it this way); `stop()` ends it. `secrets`: a secrets.toml to read
+    instead of the usual places (the sign-in tests point [auth] at a provider of their own); `args`: more
+    streamlit options; `port`: a fixed port (a redirect URI names it) instead of a free one."""
 
-    def __init__(self, db: Path, today: str | None = None):
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            self.port = s.getsockname()[1]
+    def __init__(self, db: Path, today: str | None = None, secrets: Path | None = None, args: tuple = (),
+                 port: int | None = None, env: dict | None = None):
+        if port is None:
+            with socket.socket() as s:
+                s.bind(("127.0.0.1", 0))
+                port = s.getsockname()[1]
+        self.port = port
         self.url = f"http://127.0.0.1:{self.port}"
-        env = {**os.environ, "ONEFUNNEL_DB": str(db), **({"ONEFUNNEL_TODAY": today} if today else {})}
+        env = {**os.environ, "ONEFUNNEL_DB": str(db), **({"ONEFUNNEL_TODAY": today} if today else {}), **(env or {})}
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "onefunnel.serve", "--server.headless", "true",
              "--server.port", str(self.port), "--server.address", "127.0.0.1",
-             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+             *(["--secrets.files", str(secrets)] if secrets else []), *args],
             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         deadline = time.time() + 60
         while time.time() < deadline:
+            if self.proc.poll() is not None:
+                break
             try:
                 if urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2).read() == b"ok":
                     return
             except OSError:
                 time.sleep(0.3)
         self.stop()
-        raise RuntimeError("streamlit did not start")
+        raise RuntimeError("streamlit did not start:\n" + (self.proc.stdout.read() or b"").decode(errors="replace")[-3000:])
 
     def stop(self) -> None:
         self.proc.terminate()

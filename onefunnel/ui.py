@@ -44,11 +44,16 @@ TEAMS = {"everyone": "Everyone", "marketing": "Marketing", "sales": "Sales"}
 
 @st.cache_resource(show_spinner=False)
 def _shared_connection(path: str):
-    return connect(path)
+    from onefunnel import backup
+
+    con = connect(path)
+    backup.start_agent(con, path)   # `python -m onefunnel backup` asks this process while it holds the file
+    return con
 
 
-def cursor():
-    """This session's cursor on the process-wide connection (DuckDB: one cursor per thread)."""
+def session_cursor():
+    """This session's cursor on the process-wide connection (DuckDB: one cursor per thread), unchecked: for
+    access.py, which decides who may use cursor()."""
     path = str(db_path())
     key = f"_onefunnel_cursor::{path}"
     if key not in st.session_state:
@@ -58,6 +63,20 @@ def cursor():
             st.error(str(exc), icon=":material/lock:")
             st.stop()
     return st.session_state[key]
+
+
+def cursor():
+    """This session's cursor. Every read and write of a page starts here, so here the person is checked too
+    (access.py): someone who may not see the numbers gets the sign-in or the refusal instead, however the
+    page was reached."""
+    from onefunnel import access
+
+    con = session_cursor()
+    person = access.person_of_this_run(con)
+    if not access.may_see(person):
+        access.gate(person)
+        st.stop()
+    return con
 
 
 def data_version(con=None) -> tuple:
@@ -80,13 +99,13 @@ def query(name: str, **params) -> pd.DataFrame:
 
 
 def who() -> str:
-    """The name recorded in change logs: the signed-in user, else the name typed on an edit form."""
-    try:
-        if st.user.is_logged_in:
-            return str(st.user.get("email") or st.user.get("name"))
-    except Exception:  # st.user needs auth configured; without it there is no signed-in user
-        pass
-    return st.session_state.get("who") or "app user"
+    """The name recorded in change logs, without a permission check: pages pass access.writer(action) instead
+    (tests/test_house.py)."""
+    from onefunnel import access
+
+    person = access.current()
+    return (str(st.session_state.get("who") or "").strip() or access.SINGLE_USER_NAME) if person.single_user \
+        else person.log_name
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
@@ -444,12 +463,18 @@ def empty_workspace() -> None:
             "or load the demo company to look around.", icon=":material/upload_file:")
     c1, c2 = st.columns(2)
     c1.page_link("pages/data.py", label="Upload exports", icon=":material/upload:")
-    if c2.button("Load the demo company", icon=":material/science:", key="load_demo_empty"):
+    from onefunnel import access
+
+    if c2.button("Load the demo company", icon=":material/science:", key="load_demo_empty",
+                 disabled=not access.can("import")):
         load_demo_with_progress()
 
 
 def load_demo_with_progress() -> None:
     from demo.load import load_demo   # not part of the runtime package
+    from onefunnel import access
+
+    access.writer("import")   # an import: admins only (the demo's rows are logged as "demo")
 
     bar = st.progress(0.0, text="Writing the demo company's exports…")
     for line in load_demo(cursor(), progress=lambda f, m: bar.progress(min(f, 1.0), text=m)):

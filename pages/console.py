@@ -5,7 +5,7 @@ box; the result as a table, a chart and a formula-safe CSV; the team's saved que
 
 import streamlit as st
 
-from onefunnel import charts, console, ui
+from onefunnel import access, charts, console, ui
 from onefunnel.db import db_path
 
 st.title("SQL console")
@@ -52,8 +52,9 @@ with left:
         c1, c2 = st.columns(2)
         c1.page_link("pages/console.py", label="Link to this query", icon=":material/link:",
                      query_params={"query": opened})
-        if c2.button("Delete this saved query", icon=":material/delete:", key="console_delete"):
-            console.delete_query(con, opened, ui.who())
+        if c2.button("Delete this saved query", icon=":material/delete:", key="console_delete",
+                     disabled=not access.can("queries")):
+            console.delete_query(con, opened, access.writer("queries"))
             st.session_state["console_note"] = f"Deleted the saved query “{ui.md(opened)}”."
             st.session_state["console_open_next"] = ""
             st.rerun()
@@ -111,12 +112,13 @@ with left:
             st.caption("No chart: it needs a text column and a number column.")
 
     st.markdown("**Save this query for the team**")
+    no_saving = access.view_only("queries")
     c1, c2 = st.columns(2)
-    name = c1.text_input("Name", key="console_save_name", placeholder="e.g. Leads by channel")
-    c2.text_input("Your name", key="who", placeholder="e.g. Dana Reyes", help="Kept with the saved query.")
-    if st.button("Save query", icon=":material/save:", key="console_save"):
+    name = c1.text_input("Name", key="console_save_name", placeholder="e.g. Leads by channel", disabled=no_saving)
+    access.name_input(c2, "Your name", help="Kept with the saved query.")
+    if st.button("Save query", icon=":material/save:", key="console_save", disabled=no_saving):
         try:
-            changed = console.save_query(con, name, sql, ui.who())
+            changed = console.save_query(con, name, sql, access.writer("queries"))
         except console.Refused as exc:
             st.error(f"Not saved: {ui.md(exc)}", icon=":material/block:")
         except ValueError as exc:
@@ -130,14 +132,15 @@ with left:
 with right:
     with st.expander("Limits"):
         st.caption("Every change is kept in the change log with who made it.")
+        no_limits = access.view_only("settings")
         new_time = st.number_input("Time limit (seconds)", 1.0, 300.0, float(lim.time_limit_s), step=1.0,
                                    key="console_limit_time")
         new_memory = st.text_input("Memory limit", lim.memory_limit, key="console_limit_memory",
                                    help="64MB to 8GB, e.g. 512MB or 1GB.")
         new_threads = st.number_input("Threads", 1, 64, int(lim.threads), key="console_limit_threads")
-        if st.button("Save limits", icon=":material/save:", key="console_save_limits"):
+        if st.button("Save limits", icon=":material/save:", key="console_save_limits", disabled=no_limits):
             try:
-                console.set_limits(con, new_time, new_memory, new_threads, ui.who())
+                console.set_limits(con, new_time, new_memory, new_threads, access.writer("settings"))
             except ValueError as exc:
                 st.error(f"Not saved: {ui.md(exc)}.", icon=":material/block:")
             else:

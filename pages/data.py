@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from onefunnel import ui
+from onefunnel import access, ui
 from onefunnel import uploads as upload_files
 from onefunnel.ingest import (FileRefused, custom_formats, delete_custom_format, ingest_file, preview,
                               rename_custom_format, save_custom_format)
@@ -34,8 +34,8 @@ for result in st.session_state.pop("import_results", []):
     else:
         st.error(f"**{ui.md(result['file'])}** was refused: {ui.md(result['message'])}", icon=":material/block:")
 
-# ---- upload and preview --------------------------------------------------------------------------------
-uploads = st.file_uploader("Exports (CSV or Excel)", type=["csv", "txt", "tsv", "xlsx", "xls"],
+# ---- upload and preview (admins: access.py) -------------------------------------------------------------
+uploads = None if access.view_only("import") else st.file_uploader("Exports (CSV or Excel)", type=["csv", "txt", "tsv", "xlsx", "xls"],
                            accept_multiple_files=True, key=f"uploads-{st.session_state.get('upload_round', 0)}",
                            help="HubSpot contacts/deals, Salesforce reports or Data Loader exports, "
                                 "Pipedrive deals, Google Ads / LinkedIn / Meta spend, or the templates "
@@ -113,9 +113,10 @@ def map_columns(upload, headers: list[str], current=None, proposal=None, expande
             if pick is not None:
                 chosen[fname] = headers[pick]
         name = st.text_input("Name of the format", value=Path(upload.name).stem, key=f"map-name-{fid}")
-        if st.button("Save format and re-check", icon=":material/save:", key=f"map-save-{fid}"):
+        if st.button("Save format and re-check", icon=":material/save:", key=f"map-save-{fid}",
+                     disabled=not access.can("mappings")):
             try:
-                save_custom_format(con, custom_format_entry(name, kind, chosen), who=ui.who())
+                save_custom_format(con, custom_format_entry(name, kind, chosen), who=access.writer("mappings"))
             except ValueError as exc:
                 st.error(f"Not saved: {ui.md(exc)}", icon=":material/block:")
                 return
@@ -196,7 +197,7 @@ if uploads:
                     bar.progress(min((n + f) / len(ready), 1.0), text=f"{upload.name}: {msg}")  # not a rate: progress
                 try:
                     with upload_files.staged(upload.getbuffer(), upload.name) as path:     # removed whatever happens
-                        r = ingest_file(con, path, upload.name, who="app", progress=progress,
+                        r = ingest_file(con, path, upload.name, who=access.writer("import"), progress=progress,
                                         old_open_deals=st.session_state.get(f"old-deals-{upload.file_id}") or "keep",
                                         encoding=encoding_of(upload))
                     results.append({"ok": True, "file": upload.name, "label": r.label, "loaded": r.rows_loaded,
@@ -252,7 +253,7 @@ else:
 
     # ---- take an import back ------------------------------------------------------------------------------
     stored = history[history["status"] == "stored"]
-    if not stored.empty:
+    if not stored.empty and access.can("undo"):
         ui.section("Take back an import", "Imported the wrong file, or the same data twice under two formats? "
                    "Taking an import back removes the rows it stored and merges the people it touched again "
                    "from their other records. The import stays in the history, marked as taken back.")
@@ -272,7 +273,7 @@ else:
         if st.button("Take back this import", icon=":material/undo:", type="primary", disabled=not sure or pick is None,
                      key=f"undo_go-{rnd}"):
             try:
-                counts = undo_import(con, int(pick), who=ui.who())
+                counts = undo_import(con, int(pick), who=access.writer("undo"))
             except UndoRefused as exc:
                 st.error(f"Not taken back: {ui.md(exc)}", icon=":material/block:")
             else:
@@ -298,9 +299,10 @@ if formats:
                           format_func=lambda k: next(f["label"] for f in formats if f["key"] == k))
     new_name = c2.text_input("New name", key=f"rename_format_name_{renamed}", placeholder="e.g. Trade show leads",
                              help="Renaming keeps what the mapping imported; a file imported again still replaces it.")
-    if c3.button("Rename", icon=":material/edit:", key="rename_format_button"):
+    no_mapping = not access.can("mappings")
+    if c3.button("Rename", icon=":material/edit:", key="rename_format_button", disabled=no_mapping):
         try:
-            rename_custom_format(con, forget, new_name, who=ui.who())
+            rename_custom_format(con, forget, new_name, who=access.writer("mappings"))
         except ValueError as exc:
             st.error(ui.md(exc), icon=":material/error:")
         else:
@@ -308,7 +310,7 @@ if formats:
             st.session_state["formats_renamed"] = renamed + 1
             st.session_state["formats_picked"] = forget
             st.rerun()
-    if c4.button("Forget this mapping", icon=":material/delete:", key="forget_format_button"):
-        delete_custom_format(con, forget, who=ui.who())
+    if c4.button("Forget this mapping", icon=":material/delete:", key="forget_format_button", disabled=no_mapping):
+        delete_custom_format(con, forget, who=access.writer("mappings"))
         st.session_state.pop("previews", None)
         st.rerun()

@@ -8,7 +8,7 @@ import calendar
 import pandas as pd
 import streamlit as st
 
-from onefunnel import layer, settings_tables, ui, wording
+from onefunnel import access, layer, settings_tables, ui, wording
 from onefunnel.db import get_setting, set_setting
 from onefunnel.definitions import METRICS, STAGES
 
@@ -34,8 +34,8 @@ st.caption("One meaning for every word and number in OneFunnel, and the settings
            "Every measure and dimension is defined once, in the metrics layer (queries/measures.toml).")
 
 con = ui.cursor()
-st.text_input("Your name, for the change log", key="who", placeholder="e.g. Dana Reyes",
-              help="Kept with every change you save on this page.")
+read_only = access.view_only("settings")   # a viewer reads every definition; the Save buttons stay off
+access.name_input(help="Kept with every change you save on this page.")
 
 
 def saved(message: str) -> None:
@@ -75,12 +75,12 @@ stages_edit = st.data_editor(stages, hide_index=True, key=f"stages_editor_{rnd}"
                                  "owner": st.column_config.SelectboxColumn("Owner team", options=TEAMS, required=True, format_func=str.capitalize),
                                  "person": st.column_config.TextColumn("Owner (person)", help="Optional."),
                              })
-if st.button("Save stage owners", key="save_stages", icon=":material/save:"):
+if st.button("Save stage owners", key="save_stages", icon=":material/save:", disabled=read_only):
     owners_new = {r.stage: r.owner for r in stages_edit.itertuples()}
     people_new = {r.stage: str(r.person).strip() for r in stages_edit.itertuples()
                   if isinstance(r.person, str) and r.person.strip()}
-    set_setting(con, "stage_owners", owners_new, ui.who())
-    set_setting(con, "stage_owner_people", people_new, ui.who())
+    set_setting(con, "stage_owners", owners_new, access.writer("settings"))
+    set_setting(con, "stage_owner_people", people_new, access.writer("settings"))
     saved("Stage owners saved.")
 
 # ---- metrics ------------------------------------------------------------------------------------------------
@@ -125,15 +125,15 @@ metrics_edit = st.data_editor(metrics, hide_index=True, key=f"metrics_editor_{rn
                                   "owner": st.column_config.SelectboxColumn("Owner team", options=TEAMS, required=True, format_func=str.capitalize),
                                   "target": st.column_config.NumberColumn("Target", help="Empty = no target."),
                               })
-if st.button("Save metric owners and targets", key="save_metrics", icon=":material/save:"):
+if st.button("Save metric owners and targets", key="save_metrics", icon=":material/save:", disabled=read_only):
     owners_new = {r.key: r.owner for r in metrics_edit.itertuples() if r.owner != METRICS[r.key].owner}
     targets_new = {}
     for r in metrics_edit.itertuples():
         if r.target is None or pd.isna(r.target):
             continue
         targets_new[r.key] = float(r.target) / 100 if METRICS[r.key].fmt in ("pct", "share") else float(r.target)  # not a rate: percent typed as 90
-    set_setting(con, "metric_owners", owners_new, ui.who())
-    set_setting(con, "metric_targets", targets_new, ui.who())
+    set_setting(con, "metric_owners", owners_new, access.writer("settings"))
+    set_setting(con, "metric_targets", targets_new, access.writer("settings"))
     saved("Metric owners and targets saved.")
 
 # ---- conversions: every conversion-like measure side by side ---------------------------------------------------
@@ -193,11 +193,12 @@ if mine:
     st.caption(f"In your team's words since {ui.fmt_date(mine.updated_at.date())} ({ui.md(mine.updated_by)}). "
                f"OneFunnel's words: {product_texts[text_name]}")
 t1, t2 = st.columns(2)
-if t1.button("Save definition", key="save_definition_text", icon=":material/save:"):
-    changed = wording.set_definition_text(con, text_name, text_new, ui.who())
+if t1.button("Save definition", key="save_definition_text", icon=":material/save:", disabled=read_only):
+    changed = wording.set_definition_text(con, text_name, text_new, access.writer("settings"))
     saved("Definition saved." if changed else "Definition: nothing changed.")
-if mine and t2.button("Back to OneFunnel's words", key="reset_definition_text", icon=":material/undo:"):
-    wording.set_definition_text(con, text_name, "", ui.who())
+if mine and t2.button("Back to OneFunnel's words", key="reset_definition_text", icon=":material/undo:",
+                            disabled=read_only):
+    wording.set_definition_text(con, text_name, "", access.writer("settings"))
     saved("Definition back to OneFunnel's words.")
 text_history = ui.query("definition_text_changes", definition=text_name)
 with st.expander(f"History of this definition ({len(text_history)} change{'' if len(text_history) == 1 else 's'})"):
@@ -224,10 +225,10 @@ stall = c2.number_input("Stalled after (days)", min_value=1, max_value=365, step
                         help="An open deal with no change for this many days counts as stalled (Teams pages).")
 fy = c3.selectbox("Fiscal year starts in", list(range(1, 13)), format_func=lambda m: calendar.month_name[m],
                   index=int(get_setting(con, "fiscal_year_start_month", 1)) - 1, key=f"fy_{rnd}")
-if st.button("Save settings", key="save_settings", icon=":material/save:"):
-    set_setting(con, "sla_hours", float(sla) if float(sla) != int(sla) else int(sla), ui.who())
-    set_setting(con, "stall_days", int(stall), ui.who())
-    set_setting(con, "fiscal_year_start_month", int(fy), ui.who())
+if st.button("Save settings", key="save_settings", icon=":material/save:", disabled=read_only):
+    set_setting(con, "sla_hours", float(sla) if float(sla) != int(sla) else int(sla), access.writer("settings"))
+    set_setting(con, "stall_days", int(stall), access.writer("settings"))
+    set_setting(con, "fiscal_year_start_month", int(fy), access.writer("settings"))
     saved("Settings saved.")
 
 # ---- settings tables ------------------------------------------------------------------------------------------------
@@ -250,14 +251,14 @@ if not unmapped.empty:
 
 def save_table(table: str, rows: pd.DataFrame, what: str) -> None:
     try:
-        changed = settings_tables.save_table(con, table, rows, ui.who())
+        changed = settings_tables.save_table(con, table, rows, access.writer("settings"))
     except ValueError as exc:
         st.error(ui.md(exc), icon=":material/error:")
         return
     saved(f"{what} saved." if changed else f"{what}: nothing changed.")
 
 
-if st.button("Save stage names", key="save_stage_map", icon=":material/save:"):
+if st.button("Save stage names", key="save_stage_map", icon=":material/save:", disabled=read_only):
     save_table("stage_map", stage_map_edit, "Stage names")
 
 ui.section("Channels", "Rename source values so that the same channel from different tools meets "
@@ -273,7 +274,7 @@ with a:
                                               required=True),
                                           "channel": st.column_config.TextColumn("Counts as channel", required=True),
                                       })
-    if st.button("Save channel map", key="save_channel_map", icon=":material/save:"):
+    if st.button("Save channel map", key="save_channel_map", icon=":material/save:", disabled=read_only):
         save_table("channel_map", channel_map_edit, "Channel map")
 with b:
     nms = settings_tables.read_table(con, "non_marketing_sources")
@@ -283,7 +284,7 @@ with b:
                                   required=True,
                                   help="Leads from these sources (e.g. Outbound, Partner) get no origin touch, so "
                                        "they count as neither marketing-influenced nor credited to a channel.")})
-    if st.button("Save non-marketing sources", key="save_nms", icon=":material/save:"):
+    if st.button("Save non-marketing sources", key="save_nms", icon=":material/save:", disabled=read_only):
         save_table("non_marketing_sources", nms_edit, "Non-marketing sources")
 if not sources.empty:
     with st.expander("Source values in your data"):
@@ -310,7 +311,7 @@ owner_names_edit = st.data_editor(owner_names, hide_index=True, num_rows="dynami
                                           required=True),
                                       "name": st.column_config.TextColumn("Shown as", required=True),
                                   })
-if st.button("Save owner names", key="save_owner_names", icon=":material/save:"):
+if st.button("Save owner names", key="save_owner_names", icon=":material/save:", disabled=read_only):
     save_table("owner_names", owner_names_edit, "Owner names")
 
 # ---- owner directory -------------------------------------------------------------------------------------------
@@ -334,16 +335,17 @@ directory_edit = st.data_editor(
         "manager": st.column_config.TextColumn("Manager", help="Optional."),
         "region": st.column_config.TextColumn("Region", help="Optional."),
     })
-if st.button("Save owner directory", key="save_owner_directory", icon=":material/save:"):
+if st.button("Save owner directory", key="save_owner_directory", icon=":material/save:", disabled=read_only):
     save_table("owner_directory", directory_edit, "Owner directory")
 directory_file = st.file_uploader(
-    "Import a directory (CSV)", type=["csv", "txt"], key=f"owner_directory_upload_{rnd}",
+    "Import a directory (CSV)", type=["csv", "txt"], key=f"owner_directory_upload_{rnd}", disabled=read_only,
     help="A header naming the owner (owner, sales_agent, rep or name) and any of team, manager, region "
          "(or regional_office). Owners already listed are replaced by the file's row; the others are kept.")
 if directory_file is not None and st.button("Import the directory", key="import_owner_directory",
-                                            icon=":material/upload:"):
+                                            icon=":material/upload:", disabled=read_only):
     try:
-        got = settings_tables.import_owner_directory(con, directory_file.getvalue(), directory_file.name, ui.who())
+        got = settings_tables.import_owner_directory(con, directory_file.getvalue(), directory_file.name,
+                                                     access.writer("settings"))
     except ValueError as exc:
         st.error(ui.md(exc), icon=":material/error:")
     else:

@@ -99,7 +99,9 @@ def section_stalled():
         return
     table = stalled[["name", "owner", "stage", "amount", "close_date", "days_past_close", "last_activity_at",
                      "idle_days", "reason"]]
-    ui.table(table, hide_index=True, width="stretch", key="friction_stalled_table", column_config={
+    linked = table.assign(deal="/deal?deal=" + stalled["opp_key"])   # the deal's own page
+    ui.table(linked, hide_index=True, width="stretch", key="friction_stalled_table", column_config={
+        "deal": st.column_config.LinkColumn("Open", display_text="Open deal"),
         "name": "Opportunity", "owner": "Owner", "stage": "Stage",
         "amount": st.column_config.NumberColumn("Amount", format="dollar"),
         "close_date": st.column_config.DateColumn("Close date", format="MMM D, YYYY"),

@@ -8,7 +8,7 @@ a difference flagged) from quota*.sql and goal_quotas_by_month.sql.
 import pandas as pd
 import streamlit as st
 
-from onefunnel import charts, ui
+from onefunnel import access, charts, ui
 from onefunnel.db import delete_quota, get_setting, set_goal, set_quota
 from onefunnel.definitions import METRICS, help_text
 
@@ -211,11 +211,12 @@ def quota_flag(r) -> str:
 
 
 months["quota_flag"] = [quota_flag(r) for r in months.itertuples()]
+read_only = access.view_only("goals")   # a viewer sees the goals and quotas, the editors stay locked
 edited = st.data_editor(
     months[["month_key", "goal", "quota_total", "quota_flag", "days_in_period", "goal_in_period"]], hide_index=True,
     key=editor_key, placeholder="not set",
     height=36 * (len(months) + 1) + 4,
-    disabled=["month_key", "quota_total", "quota_flag", "days_in_period", "goal_in_period"],
+    disabled=True if read_only else ["month_key", "quota_total", "quota_flag", "days_in_period", "goal_in_period"],
     column_config={
         "month_key": st.column_config.TextColumn("Month", width=100),
         "goal": st.column_config.NumberColumn("Goal", format="dollar", min_value=0, step=1000, width=110,
@@ -239,14 +240,14 @@ if not disagree.empty:
                    f"{dollars(r.quota_total)} disagree by {dollars(abs(r.difference))}."
                    for r in disagree.itertuples()), icon=":material/warning:")
 c1, c2 = st.columns([2, 1], vertical_alignment="bottom")
-c1.text_input("Your name, for the change log", key="who", placeholder="e.g. Dana Reyes")
-if c2.button("Save goals", icon=":material/save:", key="save_goals", type="primary"):
+access.name_input(c1)
+if c2.button("Save goals", icon=":material/save:", key="save_goals", type="primary", disabled=read_only):
     changed = []
     for before, after in zip(months.itertuples(), edited.itertuples()):
         old, new = before.goal, after.goal
         if pd.isna(new) or (not pd.isna(old) and float(old) == float(new)):
             continue
-        set_goal(con, before.month_key, float(new), ui.who())
+        set_goal(con, before.month_key, float(new), access.writer("goals"))
         changed.append(f"{before.month_key}: {ui.fmt_money(new)}")
     st.session_state["goal_editor_round"] = st.session_state.get("goal_editor_round", 0) + 1
     st.session_state["goal_saved"] = changed
@@ -282,12 +283,12 @@ else:
     grid = grid.reset_index()
     quota_key = f"quota_editor_{st.session_state.get('quota_editor_round', 0)}"
     quotas_edited = st.data_editor(
-        grid, hide_index=True, key=quota_key, placeholder="–", disabled=["owner"],
+        grid, hide_index=True, key=quota_key, placeholder="–", disabled=True if read_only else ["owner"],
         height=min(36 * (len(grid) + 1) + 4, 400),
         column_config={"owner": st.column_config.TextColumn("Owner", pinned=True),
                        **{mk: st.column_config.NumberColumn(mk, format="dollar", min_value=0, step=1000)
                           for mk in month_keys}})
-    if st.button("Save quotas", icon=":material/save:", key="save_quotas"):
+    if st.button("Save quotas", icon=":material/save:", key="save_quotas", disabled=read_only):
         done, problems = [], []
         for before, after in zip(grid.to_dict("records"), quotas_edited.to_dict("records")):
             for mk in month_keys:
@@ -296,10 +297,10 @@ else:
                     continue
                 try:
                     if pd.isna(new):
-                        delete_quota(con, before["owner"], mk, ui.who())
+                        delete_quota(con, before["owner"], mk, access.writer("goals"))
                         done.append(f"{before['owner']} {mk}: removed")
                     else:
-                        set_quota(con, before["owner"], mk, float(new), ui.who())
+                        set_quota(con, before["owner"], mk, float(new), access.writer("goals"))
                         done.append(f"{before['owner']} {mk}: {dollars(float(new))}")
                 except ValueError as exc:
                     problems.append(f"{before['owner']} {mk}: {exc}")

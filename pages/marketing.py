@@ -9,7 +9,7 @@ its source renamed by the channel_map setting, which is also how spend channels 
 
 import streamlit as st
 
-from onefunnel import charts, charts_teams, ui
+from onefunnel import charts, charts_teams, feedback, ui
 from onefunnel.definitions import METRICS
 
 view = ui.view()
@@ -42,6 +42,9 @@ quality = ui.scorecard("lead_quality", dimension, view).rename(columns={
 reasons = ui.query("marketing_rejection_reasons", start=view.start, end=view.end)
 reasons = reasons[reasons["level"] == level].copy()
 reasons["label"] = reasons["channel"] if level == "channel" else reasons["channel"] + " · " + reasons["campaign"].astype(str)
+sources = ui.query("marketing_rejection_sources", start=view.start, end=view.end)
+sources = sources[sources["level"] == level].copy()
+sources["label"] = sources["channel"] if level == "channel" else sources["channel"] + " · " + sources["campaign"].astype(str)
 
 
 def section_funnel():
@@ -81,8 +84,10 @@ def section_funnel():
 def section_quality():
     ui.section("Lead quality: what sales did with the MQLs",
                f"Of each {level}'s MQLs of the period: accepted by sales (became SQL, at any time), rejected "
-               "(disqualified, with the reason), won (the lead has a won deal), still undecided. Accepted = the "
-               "MQL → SQL rate. Accepted and rejected can overlap (accepted, then disqualified later).")
+               "(disqualified in the export, by date or by a status such as Unqualified, or rejected by sales in "
+               "the app; each lead counted once, the person's verdict deciding), won (the lead has a won deal), "
+               "still undecided. Accepted = the MQL → SQL rate. Accepted and rejected can overlap (accepted, then "
+               "disqualified later).")
     if quality.empty:
         st.info("No MQLs in this period yet.")
         return
@@ -117,6 +122,64 @@ def section_quality():
         ui.download_csv(reasons[["label", "reason", "rejected"]].rename(columns={"label": level}),
                         f"rejection_reasons_by_{level}_{view.start}_{view.end}.csv", label="Download reasons",
                         key="dl_mkt_reasons")
+    if not sources.empty:
+        st.markdown("**Who said so: the export, sales in the app, or both**")
+        table = sources[["label", "rejected", "export_only", "app_only", "both_sources", "conflicts"]]
+        ui.table(table, hide_index=True, width="stretch", key="mkt_sources_table", column_config={
+            "label": ui.text_column(level.capitalize(), 14),
+            "rejected": ui.number_column("Rejected", help="Each rejected MQL once, whatever said it."),
+            "export_only": ui.number_column("Export", help="Disqualified in the uploaded export (a disqualify "
+                                            "date, or a Lead Status / Status of Unqualified or Disqualified)."),
+            "app_only": ui.number_column("Sales (app)", help="Rejected by sales on the Standup page."),
+            "both_sources": ui.number_column("Both", help="Rejected in the export and by sales in the app."),
+            "conflicts": ui.number_column("Conflicts", help="Accepted by sales in the app while the export "
+                                          "rejects them: the person's verdict counts; see the Standup page."),
+        })
+        ui.download_csv(table.rename(columns={"label": level}),
+                        f"rejection_sources_by_{level}_{view.start}_{view.end}.csv", label="Download sources",
+                        key="dl_mkt_sources")
+
+
+def section_messages():
+    ui.section("Messages by stage", "Which campaigns touched leads at each step of the funnel in the period: before "
+               "MQL, MQL → SQL, SQL → opportunity, opportunity → close (and after). Touches at that step and the "
+               "leads they reached, so marketing knows what to send at which point.")
+    steps = ui.query("messages_by_stage", start=view.start, end=view.end)
+    if steps.empty:
+        st.info("No touches in this period.")
+        return
+    st.dataframe(steps, hide_index=True, width="stretch", key="mkt_messages_table", placeholder="–", column_config={
+        "step": ui.text_column("Step", 18), "channel": ui.text_column("Channel", 12),
+        "campaign": ui.text_column("Campaign", 14), "touches": ui.number_column("Touches"),
+        "leads": ui.number_column("Leads")})
+    ui.download_csv(steps, f"messages_by_stage_{view.start}_{view.end}.csv", key="dl_mkt_messages")
+
+
+def section_materials():
+    ui.section("Materials", "Per asset (the material a touch or an activity carried: template column `asset`, see "
+               "README \"Materials\"): the leads it reached in the period, their MQLs, the opportunities it "
+               "influenced (it reached the lead by the close date) and their won revenue, and sales' rating.")
+    assets = ui.query("materials_by_asset", start=view.start, end=view.end)
+    if assets.empty:
+        st.info("No touch or activity of this period names an asset. Add an `asset` column to the touches or "
+                "activities you upload.")
+        return
+    st.dataframe(ui.for_people(assets, money=["won_revenue"]), hide_index=True, width="stretch",
+                 key="mkt_materials_table", placeholder="–", column_config={
+                     "asset": ui.text_column("Asset", 18), "leads": ui.number_column("Leads reached"),
+                     "mqls": ui.number_column("MQLs"), "opportunities": ui.number_column("Opportunities"),
+                     "won_revenue": ui.number_column("Won revenue", "money"), "useful": ui.number_column("Useful"),
+                     "not_useful": ui.number_column("Not useful"), "last_note": ui.text_column("Latest note", 20)})
+    ui.download_csv(assets, f"materials_{view.start}_{view.end}.csv", key="dl_mkt_materials")
+    with st.form("mkt_rate_asset", clear_on_submit=True):
+        r1, r2, r3 = st.columns([2, 1, 1])
+        asset = r1.selectbox("Asset", list(assets["asset"]), key="mkt_rate_asset_name")
+        useful = r2.radio("Sales' rating", ["useful", "not useful"], horizontal=True, key="mkt_rate_useful")
+        r3.text_input("Your name", key="who", placeholder="e.g. Dana Reyes")
+        note = st.text_input("Note", key="mkt_rate_note", max_chars=500)
+        if st.form_submit_button("Rate the asset", icon=":material/thumbs_up_down:"):
+            feedback.rate_asset(ui.cursor(), asset, useful == "useful", note, who=ui.who())
+            st.rerun()
 
 
 # The sales lens reads the feedback loop first; marketing and everyone start with the funnel.
@@ -125,3 +188,5 @@ if view.team == "sales":
     st.caption("Team lens **Sales**: the lead-quality feedback comes first.")
 for draw in sections:
     draw()
+section_messages()
+section_materials()

@@ -8,7 +8,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from onefunnel import charts, decisions, periods, review, ui
+from onefunnel import access, charts, decisions, periods, review, ui
 from onefunnel.charts_review import trend_figure
 
 ref = ui.today()
@@ -100,16 +100,17 @@ for col, team in ((w1, "marketing"), (w2, "sales")):
 con = ui.cursor()
 ui.section("Last week's actions", "Recorded at last week's review; the owner (or anyone) marks each done. Every "
            "change is logged with who and when.")
-st.text_input("Your name, for the log", key="who", placeholder="e.g. Dana Reyes")
+read_only = access.view_only("decisions")
+access.name_input(label="Your name, for the log")
 last_week = periods.week_name(r.last[0])
 due = decisions.items(con, last_week, kind="action")
 if not due:
     st.caption(f"No action was recorded at the review of {last_week}.")
 for item in due:
     done = st.checkbox(f"{item['text']} — {item['owner'] or 'no owner'}, due {item['due_week'] or '–'}",
-                       value=bool(item["is_done"]), key=f"done_{item['item_id']}")
+                       value=bool(item["is_done"]), key=f"done_{item['item_id']}", disabled=read_only)
     if done != bool(item["is_done"]):
-        decisions.set_done(con, item["item_id"], done, ui.who())
+        decisions.set_done(con, item["item_id"], done, access.writer("decisions"))
         st.rerun()
 
 # ---- decisions and actions of this review -------------------------------------------------------------------------------------
@@ -121,9 +122,10 @@ with st.form("review_item", clear_on_submit=True):
     owner = a.text_input("Owner", key="item_owner", placeholder="Who does it")
     due_week = b.selectbox("Due week", [periods.week_name(end + dt.timedelta(days=7 * k)) for k in range(1, 9)],
                            key="item_due")
-    if st.form_submit_button("Record", icon=":material/add:"):
+    if st.form_submit_button("Record", icon=":material/add:", disabled=read_only):
         try:
-            decisions.add(con, week, kind or "action", text, owner, due_week if kind == "action" else None, ui.who())
+            decisions.add(con, week, kind or "action", text, owner, due_week if kind == "action" else None,
+                          access.writer("decisions"))
             st.session_state["review_saved"] = True
         except ValueError as exc:
             st.error(ui.md(str(exc).capitalize() + "."), icon=":material/error:")

@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from onefunnel import charts_credit as cc
-from onefunnel import ui
+from onefunnel import access, ui
 from onefunnel.charts import PLOTLY_CONFIG
 from onefunnel.definitions import ATTRIBUTION_MODELS, help_text
 from onefunnel.settings_tables import save_spend_campaign_map
@@ -167,10 +167,12 @@ edit = mapping[["spend_channel", "spend_campaign", "source_systems", "spend_all_
 edit["source_systems"] = [", ".join(SOURCES.get(x, x) for x in str(v).split(", ")) for v in edit["source_systems"]]
 channel_options = sorted(set(targets["channel"]) | set(edit["channel"]))
 campaign_options = sorted(set(targets["campaign"]) | set(edit["campaign"]))
+no_mapping = access.view_only("mappings")
 with st.form("spend_map_form", border=False):
     edited = st.data_editor(
         edit, hide_index=True, width="stretch", key="spend_map_editor", num_rows="fixed",
-        disabled=["spend_channel", "spend_campaign", "source_systems", "spend_all_time", "mapped_by", "has_touches"],
+        disabled=True if no_mapping else ["spend_channel", "spend_campaign", "source_systems", "spend_all_time",
+                                          "mapped_by", "has_touches"],
         column_order=["spend_channel", "spend_campaign", "source_systems", "spend_all_time", "channel", "campaign",
                       "mapped_by", "has_touches"],
         column_config={
@@ -184,15 +186,17 @@ with st.form("spend_map_form", border=False):
             "has_touches": st.column_config.CheckboxColumn("Touches exist", help="Some touch carries this channel "
                                                                                   "and campaign."),
         })
-    st.text_input("Your name, for the change log", key="who", placeholder="e.g. Dana Reyes")
-    saved = st.form_submit_button("Save mapping", icon=":material/save:")
+    access.name_input()
+    saved = st.form_submit_button("Save mapping", icon=":material/save:", disabled=no_mapping)
 if saved:
-    if save_spend_campaign_map(con, edited, ui.who()):
+    if save_spend_campaign_map(con, edited, access.writer("mappings")):
         st.toast("Mapping saved; the numbers above now use it.", icon=":material/check_circle:")
         st.rerun()
     else:
         st.toast("Nothing changed.", icon=":material/info:")
 if (mapping["mapped_by"] == "setting").any() and st.button("Reset every campaign to its default",
-                                                           icon=":material/restart_alt:", key="reset_spend_map"):
-    save_spend_campaign_map(con, edit.assign(channel=edit["spend_channel"], campaign=edit["default_campaign"]), ui.who())
+                                                           icon=":material/restart_alt:", key="reset_spend_map",
+                                                           disabled=no_mapping):
+    save_spend_campaign_map(con, edit.assign(channel=edit["spend_channel"], campaign=edit["default_campaign"]),
+                            access.writer("mappings"))
     st.rerun()

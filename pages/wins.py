@@ -107,8 +107,10 @@ else:
     shown = deals[deals["owner"].isin(chosen)] if chosen else deals
     table = shown[["name", "owner", "amount", "close_date", "sales_cycle_days", "lead_channel", "campaigns",
                    "is_marketing_sourced"]]
-    ui.table(ui.for_people(table, money=["amount"]), hide_index=True, width="stretch", key="wins_deals_table",
+    linked = table.assign(deal="/deal?deal=" + shown["opp_key"])   # the deal's own page
+    ui.table(ui.for_people(linked, money=["amount"]), hide_index=True, width="stretch", key="wins_deals_table",
                  column_config={
+        "deal": st.column_config.LinkColumn("Open", display_text="Open deal", width=ui.col_width("Open deal")),
         "name": ui.text_column("Deal", 14), "owner": ui.text_column("Closed by", 12),
         "amount": ui.number_column("Amount", "money"),
         "close_date": st.column_config.DateColumn("Closed", format="MMM D, YYYY", width=ui.col_width("Closed", 12)),

@@ -3,7 +3,7 @@
 -- Columns: newest (date, null for an empty workspace). Params: none.
 select max(d)::date as newest
 from (
-    select greatest(created_at, mql_at, sql_at, disqualified_at)::date as d from leads
+    select greatest(created_at, mql_at, sql_at, export_disqualified_at)::date as d from leads
     union all
     select greatest(created_at::date, case when is_closed then close_date end) from opportunities
     union all

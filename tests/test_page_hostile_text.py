@@ -98,3 +98,18 @@ def test_data_page_shows_a_hostile_file_name_as_text(app_env):
     at.button(key="confirm_import").click().run()
     assert any(md(HOSTILE_FILE) in s.value and "1 rows loaded" in s.value for s in at.success)
     assert not [t for t in texts(at) if "![f]" in t]
+
+
+@pytest.mark.parametrize("name", sorted(p.stem for p in (ROOT / "pages").glob("*.py")))
+def test_no_page_reads_a_hostile_name_as_markdown(hostile_env, name):
+    """The class, not the examples: every page of the app, the ones added later included, on the hostile
+    workspace (the Standup page over the whole story, the deal page on the hostile deal)."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at.query_params["period"] = "Last 12 months"
+    at.run()
+    at.switch_page(f"pages/{name}.py")
+    if name == "standup":
+        at.query_params["since"] = "2025-01-01T00:00"
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert raw_names(texts(at)) == []

@@ -31,8 +31,8 @@ def cutoff(today: dt.date) -> dt.date:
 
 def _count_sql(relation: str) -> str:
     """relation: rows with stored_stage, closed, won (the export's flags; null when it has none)."""
-    return f"""select count(*) filter (where close_date is null and created_at < $cutoff::date),
-                      count(*) filter (where close_date < $cutoff::date)
+    kind = "old_deal_kind(close_date, created_at, $cutoff::date)"   # queries/model/20_opportunities.sql
+    return f"""select count(*) filter (where {kind} = 'no close date'), count(*) filter (where {kind} = 'past close date')
                from {relation} r left join stage_map m on lower(trim(r.stored_stage)) = lower(trim(m.stage))
                where not (coalesce(r.won, m.is_won, false) or coalesce(r.closed, m.is_closed, false))"""
 

@@ -27,10 +27,11 @@ KIND_FIELDS: dict[str, dict[str, str]] = {
     },
     "touch": {
         "email": "email", "lead_ref": "id", "touched_at": "timestamp", "channel": "text",
-        "campaign": "text",
+        "campaign": "text", "asset": "text",   # asset: the material of the touch (optional, README "Materials")
     },
     # type is stored lower-cased (cells are trimmed): METRICS.md's `meeting` is `Meeting`, ` MEETING `
-    "activity": {"email": "email", "lead_ref": "id", "activity_at": "timestamp", "type": "lowercase", "owner": "text"},
+    "activity": {"email": "email", "lead_ref": "id", "activity_at": "timestamp", "type": "lowercase", "owner": "text",
+                 "asset": "text"},
     "spend": {"date": "date", "channel": "text", "campaign": "text", "cost": "money"},
 }
 
@@ -129,6 +130,7 @@ PRESETS: list[Preset] = [
         "touched_at": ["First Responded Date", "Member First Associated Date", "Created Date"],
         "channel": ["Campaign Type"],
         "campaign": ["Campaign Name"],
+        "asset": ["Asset", "Content", "Campaign Member: Content", "Content__c"],
     }, [["Campaign Name"], ["Member Status", "First Responded Date", "Member First Associated Date"]],
         defaults={"channel": "Campaign"}, lead_ref_system="salesforce"),
 
@@ -212,11 +214,12 @@ PRESETS: list[Preset] = [
 
     _p("template_touches", "Touches (template)", "touch", "template", {
         "email": ["email"], "lead_ref": ["lead_id"], "touched_at": ["touched_at"],
-        "channel": ["channel"], "campaign": ["campaign"],
+        "channel": ["channel"], "campaign": ["campaign"], "asset": ["asset"],
     }, [["touched_at"], ["channel"]], template=True),
 
     _p("template_activities", "Activities (template)", "activity", "template", {
         "email": ["email"], "lead_ref": ["lead_id"], "activity_at": ["at"], "type": ["type"], "owner": ["owner"],
+        "asset": ["asset"],
     }, [["at"], ["email", "lead_id"]], forbids=("touched_at", "created_at"), template=True),
 
     _p("template_spend", "Spend (template)", "spend", "template", {

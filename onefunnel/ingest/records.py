@@ -114,6 +114,14 @@ def settle(con, p: Preset, import_id: int, stored: int, people_distinct: bool = 
         con.execute(f"""create or replace temp table affected as
             select lead_key from lead_records where import_id = $import_id
             {'union select lead_key from replaced' if replaced else ''}""", {"import_id": import_id})
+    if replaced and p.kind == "opportunity":   # a deal whose stage changed since the record it replaces
+        con.execute("""insert into opportunity_stage_changes (opp_key, from_stage, to_stage, changed_at, import_id)
+            select n.source_system || ':' || n.record_id, o.stage, n.stage, current_localtimestamp(), $import_id
+            from opportunity_records o
+            join opportunity_records n on n.source_system = o.source_system and n.record_id = o.record_id
+             and n.import_id = $import_id
+            where o.rowid in (select r from replaced) and o.stage is distinct from n.stage""",
+                    {"import_id": import_id})
     if replaced:
         con.execute(f"delete from {table} where rowid in (select r from replaced)")
     if p.kind == "lead":

@@ -15,8 +15,8 @@ from onefunnel.ingest.readings import sql_str
 
 # Kinds stored as a set of rows: their store table (migration 006) and its fields.
 SET_STORES = {
-    "touch": ("touch_store", "email, lead_ref, lead_ref_system, touched_at, channel, campaign"),
-    "activity": ("activity_store", "email, lead_ref, lead_ref_system, activity_at, type, owner"),
+    "touch": ("touch_store", "email, lead_ref, lead_ref_system, touched_at, channel, campaign, asset"),
+    "activity": ("activity_store", "email, lead_ref, lead_ref_system, activity_at, type, owner, asset"),
     "spend": ("spend_store", "date, channel, campaign, cost, source_system"),
 }
 
@@ -28,8 +28,8 @@ def _shape(p: Preset) -> tuple[str, str, list[tuple[str, str]]]:
     ref = "null" if p.lead_ref_system is None else sql_str(p.lead_ref_system)
     exprs = {
         "touch": ["email", "lead_ref", f"{ref}::varchar", "touched_at", f"coalesce(channel, {channel_default})",
-                  "coalesce(campaign, '(none)')"],
-        "activity": ["email", "lead_ref", f"{ref}::varchar", "activity_at", "type", "owner"],
+                  "coalesce(campaign, '(none)')", "asset::varchar"],
+        "activity": ["email", "lead_ref", f"{ref}::varchar", "activity_at", "type", "owner", "asset::varchar"],
         "spend": ["date", f"coalesce(channel, {channel_default})", "coalesce(campaign, '(none)')", "cost",
                   f"{sql_str(p.system)}::varchar"],
     }[p.kind]
@@ -42,8 +42,18 @@ def insert(con, p: Preset, rows: str, import_id: int) -> int:
     the whole file staged once more)."""
     table, cols, shaped = _shape(p)
     exprs = ", ".join(e for e, _ in shaped)
-    return con.execute(f"insert into {table} ({cols}, import_id, h) select {exprs}, $import_id, hash({exprs}) "
+    return con.execute(f"insert into {table} ({cols}, import_id, h) select {exprs}, $import_id, {_hash(shaped)} "
                        f"from {rows}", {"import_id": import_id}).fetchall()[0][0]
+
+
+def _hash(shaped) -> str:
+    """h of a row: the hash of its fields. A touch or activity without an asset hashes as before the asset
+    column existed (migration 018), so a file imported before and again now still repeats its rows."""
+    exprs = [e for e, _ in shaped]
+    if shaped[-1][1] != "asset":
+        return f"hash({', '.join(exprs)})"
+    base = ", ".join(exprs[:-1])
+    return f"case when {exprs[-1]} is null then hash({base}) else hash({base}, {exprs[-1]}) end"
 
 
 def settle(con, p: Preset, import_id: int, stored: int) -> int:
@@ -98,6 +108,7 @@ def rehash_if_needed(con) -> None:
         return
     with transaction(con):
         for table, cols in SET_STORES.values():
-            con.execute(f"update {table} set h = hash({cols})")
+            names = cols.split(", ")
+            con.execute(f"update {table} set h = {_hash([(c, c) for c in names])}")
         con.execute("insert or replace into settings (key, value, updated_by) "
                     "values ('row_hash_duckdb', to_json(version()), 'ingest')")

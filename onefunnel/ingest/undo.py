@@ -82,6 +82,7 @@ def _undo(con, import_id: int, who: str | None) -> dict[str, int]:
         leads_before = con.execute("select count(*) from leads semi join undo_affected using (lead_key)"
                                    ).fetchall()[0][0]
         counts = {table: _delete(con, table, import_id) for table in RECORD_TABLES}
+        con.execute("delete from opportunity_stage_changes where import_id = ?", [import_id])
         records.settle_people(con, "undo_affected")
         counts["leads"] = leads_before - con.execute(
             "select count(*) from leads semi join undo_affected using (lead_key)").fetchall()[0][0]

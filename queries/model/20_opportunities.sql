@@ -4,6 +4,12 @@
 -- An import's decision on its old open deals (old_deal_decisions, onefunnel/ingest/old_deals.py) applies
 -- here: 'lost' closes them as lost, 'skip' leaves them out. Key: opp_key. lead_key is null for an unlinked
 -- opportunity.
+-- The rule for an old open deal, written once (the import counts them with it, onefunnel/ingest/old_deals.py):
+-- open, and its close date is before the cutoff, or it has none and was created before the cutoff.
+create or replace macro old_deal_kind(close_date, created_at, cutoff) as
+    case when close_date < cutoff then 'past close date'
+         when close_date is null and created_at < cutoff then 'no close date' end;
+
 create or replace view opportunities as
 with by_ref as (
     select o.source_system, o.record_id, arg_max(r.lead_key, r.seq) as lead_key
@@ -39,8 +45,7 @@ decided as (   -- the import's decision on its old open deals (old_deal_decision
                            else close_date end as close_date),
            old_deal and policy = 'lost' as made_lost
     from (select r.*, r.policy is not null and not r.closed_as_exported
-                      and (r.close_date < r.cutoff or (r.close_date is null and r.created_at < r.cutoff))
-                      as old_deal   -- the rule of onefunnel/ingest/old_deals.py
+                      and old_deal_kind(r.close_date, r.created_at, r.cutoff) is not null as old_deal
           from records r)
     where not (old_deal and policy = 'skip')
 )

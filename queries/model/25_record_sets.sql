@@ -4,21 +4,21 @@
 -- one per distinct set of fields, under the import that stored it first; all other rows are
 -- distinct already. Grain: one row per distinct row of fields.
 create or replace view touch_records as
-select email, lead_ref, lead_ref_system, touched_at, channel, campaign, import_id
+select email, lead_ref, lead_ref_system, touched_at, channel, campaign, asset, import_id
 from touch_store
 where h not in (select h from row_repeats where table_name = 'touch_store')
 union all
-select email, lead_ref, lead_ref_system, touched_at, channel, campaign, min(import_id)
+select email, lead_ref, lead_ref_system, touched_at, channel, campaign, asset, min(import_id)
 from touch_store
 where h in (select h from row_repeats where table_name = 'touch_store')
 group by all;
 
 create or replace view activity_records as
-select email, lead_ref, lead_ref_system, activity_at, type, owner, import_id
+select email, lead_ref, lead_ref_system, activity_at, type, owner, asset, import_id
 from activity_store
 where h not in (select h from row_repeats where table_name = 'activity_store')
 union all
-select email, lead_ref, lead_ref_system, activity_at, type, owner, min(import_id)
+select email, lead_ref, lead_ref_system, activity_at, type, owner, asset, min(import_id)
 from activity_store
 where h in (select h from row_repeats where table_name = 'activity_store')
 group by all;

@@ -1,8 +1,8 @@
 -- activities: sales actions attached to a lead (explicit lead id, else the email).
--- Activities that match no lead are left out. Grain: one row per activity.
+-- Activities that match no lead are left out. asset: the material it carried (null when none). Grain: one row per activity.
 create or replace view activities as
 with linked as (
-    select t.email as lead_key, t.activity_at, t.type, t.owner
+    select t.email as lead_key, t.activity_at, t.type, t.owner, t.asset
     from activity_records t
     where t.lead_ref is null
     union all
@@ -11,11 +11,11 @@ with linked as (
                 where r.record_id = t.lead_ref
                   and (t.lead_ref_system is null or r.source_system = t.lead_ref_system)),
                t.email),
-           t.activity_at, t.type, t.owner
+           t.activity_at, t.type, t.owner, t.asset
     from activity_records t
     where t.lead_ref is not null
 )
-select a.lead_key, a.activity_at, a.type, coalesce(n.name, a.owner) as owner   -- setting owner_names
+select a.lead_key, a.activity_at, a.type, coalesce(n.name, a.owner) as owner, a.asset   -- setting owner_names
 from linked a
 left join owner_names n on n.owner = a.owner
 semi join leads l on l.lead_key = a.lead_key;

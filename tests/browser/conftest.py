@@ -32,11 +32,12 @@ App = Background   # the app served on a database (onefunnel/serve.py)
 
 @pytest.fixture
 def start_app():
-    """start_app(db_path, today=None) -> App serving app.py on that database."""
+    """start_app(db_path, today=None, **options) -> App serving app.py on that database; options go to
+    onefunnel.serve.Background (secrets=a secrets.toml, port=..., args=more streamlit options)."""
     apps = []
 
-    def start(db, today=None):
-        app = App(Path(db), today)
+    def start(db, today=None, **options):
+        app = App(Path(db), today, **options)
         apps.append(app)
         return app
 

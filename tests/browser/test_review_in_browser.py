@@ -15,7 +15,7 @@ def test_review_downloads_offline_html_and_restart(tmp_path, start_app, page):
     outside = offline(page)
     page.goto(f"{app.url}/review?week={WEEK}")
     wait_idle(page, 90000)
-    assert page.get_by_text("Paid Social (channel) accounts for 120% of the drop").count() == 1
+    assert page.get_by_text("Paid Social (channel) alone fell by 50.0 pts, more than the whole drop").count() == 1
     screenshot(page, "review_week")
 
     page.get_by_label("Your name, for the log").fill("Dana")

@@ -148,7 +148,7 @@ def section_messages():
     if steps.empty:
         st.info("No touches in this period.")
         return
-    st.dataframe(steps, hide_index=True, width="stretch", key="mkt_messages_table", placeholder="–", column_config={
+    ui.table(steps, hide_index=True, width="stretch", key="mkt_messages_table", column_config={
         "step": ui.text_column("Step", 18), "channel": ui.text_column("Channel", 12),
         "campaign": ui.text_column("Campaign", 14), "touches": ui.number_column("Touches"),
         "leads": ui.number_column("Leads")})
@@ -164,8 +164,8 @@ def section_materials():
         st.info("No touch or activity of this period names an asset. Add an `asset` column to the touches or "
                 "activities you upload.")
         return
-    st.dataframe(ui.for_people(assets, money=["won_revenue"]), hide_index=True, width="stretch",
-                 key="mkt_materials_table", placeholder="–", column_config={
+    ui.table(ui.for_people(assets, money=["won_revenue"]), hide_index=True, width="stretch",
+                 key="mkt_materials_table", column_config={
                      "asset": ui.text_column("Asset", 18), "leads": ui.number_column("Leads reached"),
                      "mqls": ui.number_column("MQLs"), "opportunities": ui.number_column("Opportunities"),
                      "won_revenue": ui.number_column("Won revenue", "money"), "useful": ui.number_column("Useful"),

@@ -32,7 +32,7 @@ people = ui.query("people_allow_list")
 if people.empty:
     st.caption("Nobody is on the list yet.")
 else:
-    st.dataframe(people, hide_index=True, key="people_table", placeholder="–", column_config={
+    ui.table(people, hide_index=True, key="people_table", column_config={
         "entry": "E-mail or domain", "kind": "Kind", "role": "Role", "changed_by": "Changed by",
         "changed_at": st.column_config.DatetimeColumn("When", format="YYYY-MM-DD HH:mm")})
 
@@ -62,6 +62,6 @@ if not people.empty:
 changes = ui.query("people_changes", limit=50)
 if not changes.empty:
     with st.expander("Recent changes"):
-        st.dataframe(changes, hide_index=True, key="people_changes", placeholder="–", column_config={
+        ui.table(changes, hide_index=True, key="people_changes", column_config={
             "changed_at": st.column_config.DatetimeColumn("When", format="YYYY-MM-DD HH:mm"),
             "changed_by": "Who", "entry": "Entry", "old_role": "From", "new_role": "To"})

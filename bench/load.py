@@ -23,8 +23,8 @@ from pathlib import Path
 
 from onefunnel.serve import Background
 
-PAGES = ["/", "/funnel", "/review", "/ownership", "/marketing", "/sales", "/friction", "/wins", "/attribution",
-         "/spend", "/explore", "/data", "/definitions"]
+PAGES = ["/", "/funnel", "/review", "/standup", "/ownership", "/marketing", "/sales", "/friction", "/wins", "/deal",
+         "/attribution", "/spend", "/explore", "/data", "/definitions", "/console", "/people"]
 TIMEOUT_MS = 60_000
 IDLE = ("() => !!document.querySelector('[data-test-script-state=notRunning]')"
         " && document.querySelectorAll('[data-testid=stSkeleton]').length === 0")

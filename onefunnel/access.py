@@ -34,6 +34,8 @@ ACTIONS = {
     "settings": ("editor", "change definitions and settings"),
     "decisions": ("editor", "record decisions and actions"),
     "queries": ("editor", "save or delete shared queries"),
+    "feedback": ("editor", "give verdicts on leads and rate materials"),
+    "comments": ("editor", "post comments"),
     "import": ("admin", "import files"),
     "undo": ("admin", "take back an import"),
     "mappings": ("admin", "change column and campaign mappings"),

@@ -9,7 +9,7 @@ its source renamed by the channel_map setting, which is also how spend channels 
 
 import streamlit as st
 
-from onefunnel import charts, charts_teams, feedback, ui
+from onefunnel import access, charts, charts_teams, feedback, ui
 from onefunnel.definitions import METRICS
 
 view = ui.view()
@@ -171,14 +171,15 @@ def section_materials():
                      "won_revenue": ui.number_column("Won revenue", "money"), "useful": ui.number_column("Useful"),
                      "not_useful": ui.number_column("Not useful"), "last_note": ui.text_column("Latest note", 20)})
     ui.download_csv(assets, f"materials_{view.start}_{view.end}.csv", key="dl_mkt_materials")
+    no_rating = access.view_only("feedback")
     with st.form("mkt_rate_asset", clear_on_submit=True):
         r1, r2, r3 = st.columns([2, 1, 1])
         asset = r1.selectbox("Asset", list(assets["asset"]), key="mkt_rate_asset_name")
         useful = r2.radio("Sales' rating", ["useful", "not useful"], horizontal=True, key="mkt_rate_useful")
-        r3.text_input("Your name", key="who", placeholder="e.g. Dana Reyes")
+        access.name_input(r3, "Your name")
         note = st.text_input("Note", key="mkt_rate_note", max_chars=500)
-        if st.form_submit_button("Rate the asset", icon=":material/thumbs_up_down:"):
-            feedback.rate_asset(ui.cursor(), asset, useful == "useful", note, who=ui.who())
+        if st.form_submit_button("Rate the asset", icon=":material/thumbs_up_down:", disabled=no_rating):
+            feedback.rate_asset(ui.cursor(), asset, useful == "useful", note, who=access.writer("feedback"))
             st.rerun()
 
 

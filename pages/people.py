@@ -32,7 +32,8 @@ people = ui.query("people_allow_list")
 if people.empty:
     st.caption("Nobody is on the list yet.")
 else:
-    ui.table(people, hide_index=True, key="people_table", column_config={
+    # a domain shows without its "@" (its kind says it is one): a cell starting with "@" would be quoted as a formula
+    ui.table(people.assign(entry=people["entry"].str.lstrip("@")), hide_index=True, key="people_table", column_config={
         "entry": "E-mail or domain", "kind": "Kind", "role": "Role", "changed_by": "Changed by",
         "changed_at": st.column_config.DatetimeColumn("When", format="YYYY-MM-DD HH:mm")})
 

@@ -9,7 +9,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from onefunnel import comments, feedback, standup, ui
+from onefunnel import access, comments, feedback, standup, ui
 
 view = ui.view()
 ui.page_header("Standup", view, "What changed since the last standup, one line per item with its owner. "
@@ -119,21 +119,23 @@ else:
     labels = {r.lead_key: f"{r.company or r.lead_key} · {r.email or '–'} · {r.owner}"
               + (f" · {r.verdict}ed" if isinstance(r.verdict, str) else "")
               for r in candidates.itertuples()}
+    no_feedback = access.view_only("feedback")
     with st.form("su_verdict_form", clear_on_submit=True):
         f1, f2 = st.columns([2, 1])
         lead = f1.selectbox("MQL", list(labels), format_func=labels.get, key="su_verdict_lead")
         verdict = f2.radio("Verdict", ["accept", "reject"], horizontal=True, key="su_verdict")
         reason = f1.selectbox("Reason (for a rejection)", reasons, index=None, key="su_verdict_reason",
                               placeholder="Pick a reason")
-        name = f2.text_input("Your name", key="who", placeholder="e.g. Dana Reyes")
+        access.name_input(f2, "Your name")
         note = st.text_input("Note", key="su_verdict_note", max_chars=500)
-        if st.form_submit_button("Save verdict", icon=":material/gavel:"):
+        if st.form_submit_button("Save verdict", icon=":material/gavel:", disabled=no_feedback):
             try:
-                feedback.give_verdict(ui.cursor(), lead, verdict, reason, note, who=ui.who(), at=now)
+                feedback.give_verdict(ui.cursor(), lead, verdict, reason, note, who=access.writer("feedback"),
+                                    at=now)
                 st.session_state["su_saved"] = f"Saved: {verdict} {labels[lead]}"
                 st.rerun()
             except feedback.VerdictRefused as exc:
-                st.error(str(exc))
+                st.error(ui.md(str(exc)), icon=":material/block:")
     if st.session_state.get("su_saved"):
         st.success(ui.md(st.session_state.pop("su_saved")), icon=":material/check_circle:")
     conflicts = candidates[candidates["verdict_conflict"].notna()]
@@ -147,16 +149,17 @@ else:
                          "verdict_by": "By", "verdict_conflict": "Conflict"})
 with st.expander("Rejection reasons (the list sales pick from)"):
     text = st.text_area("One reason a line", "\n".join(reasons), key="su_reasons_text")
-    if st.button("Save the reasons", key="su_reasons_save"):
+    if st.button("Save the reasons", key="su_reasons_save", disabled=not access.can("settings")):
         try:
-            feedback.set_rejection_reasons(ui.cursor(), text.splitlines(), who=ui.who())
+            feedback.set_rejection_reasons(ui.cursor(), text.splitlines(), who=access.writer("settings"))
             st.rerun()
         except feedback.VerdictRefused as exc:
-            st.error(str(exc))
+            st.error(ui.md(str(exc)), icon=":material/block:")
 
 # ---- comments -------------------------------------------------------------------------------------------------
 ui.section("Comments", "On a lead (its email or key), a deal (its key, e.g. hubspot:123), a campaign (its name) or "
            "a friction item. Write @Name to mention an owner. Comments are plain text.")
+no_comments = access.view_only("comments")
 with st.form("su_comment_form", clear_on_submit=True):
     k1, k2, k3 = st.columns([1, 2, 1])
     kind = k1.selectbox("On a", list(comments.KINDS), key="su_comment_kind")
@@ -164,13 +167,13 @@ with st.form("su_comment_form", clear_on_submit=True):
     parent = k3.number_input("Reply to comment #", min_value=0, value=0, step=1, key="su_comment_parent",
                              help="0 = a new thread.")
     body = st.text_area("Comment", key="su_comment_body", max_chars=comments.MAX_CHARS)
-    if st.form_submit_button("Post comment", icon=":material/chat:"):
+    if st.form_submit_button("Post comment", icon=":material/chat:", disabled=no_comments):
         try:
-            comments.add_comment(ui.cursor(), kind, subject.strip(), body, ui.who(), parent_id=int(parent) or None,
+            comments.add_comment(ui.cursor(), kind, subject.strip(), body, access.writer("comments"), parent_id=int(parent) or None,
                                   at=now)
             st.rerun()
         except comments.CommentRefused as exc:
-            st.error(str(exc))
+            st.error(ui.md(str(exc)), icon=":material/block:")
 
 t1, t2 = st.columns(2)
 with t1:

@@ -60,7 +60,8 @@ def test_what_each_role_may_do():
         return access.Person("p@acme.test", "P", role, signed_in=True, single_user=False)
     may = {role: {a for a in access.ACTIONS if person(role).may(a)} for role in access.ROLES}
     assert may["viewer"] == set()
-    assert may["editor"] == {"goals", "settings", "decisions", "queries"}
+    # issue 15: editors change goals, quotas, settings, definitions, decisions, feedback and comments
+    assert may["editor"] == {"goals", "settings", "decisions", "queries", "feedback", "comments"}
     assert may["admin"] == set(access.ACTIONS)
     assert not {a for a in access.ACTIONS if person(None).may(a)}            # a stranger may nothing
     assert person("editor").log_name == "P (p@acme.test)"
@@ -206,7 +207,7 @@ def test_the_people_page_is_for_admins(story):
     at = _app({"is_logged_in": True, "email": "root@acme.test", "name": "Root"}, page="pages/people.py",
               admins=["root@acme.test"])
     table = next(d.value for d in at.dataframe if "entry" in d.value.columns)
-    assert table[["entry", "role"]].values.tolist() == [["ed@acme.test", "editor"], ["@acme.test", "viewer"]]
+    assert table[["entry", "role"]].values.tolist() == [["ed@acme.test", "editor"], ["acme.test", "viewer"]]
     at.text_input(key="people_entry").set_value("Vi@acme.test")
     at.selectbox(key="people_role").set_value("editor")
     submit = next(b for b in at.get("form_submit_button") if b.label == "Give this role")

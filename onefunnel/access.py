@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass
 
 from onefunnel.db import transaction
+from onefunnel.safe import md
 
 ROLES = ("viewer", "editor", "admin")
 
@@ -47,9 +48,9 @@ DOMAIN = re.compile(r"@?([a-z0-9-]+(\.[a-z0-9-]+)+)")
 
 
 def plain(text: str) -> str:
-    """Text from an identity provider or a typed entry, escaped so that Streamlit's markdown shows it as
-    written (a display name of `![x](https://...)` fetches nothing, an e-mail is no mailto link)."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|~<>$:&@])", r"\\\1", str(text))
+    """Text from an identity provider or a typed entry shown as written in Streamlit's markdown (a display name
+    of `![x](https://...)` fetches nothing and links nowhere): safe.md."""
+    return md(text)
 
 
 def email_text(email: str) -> str:

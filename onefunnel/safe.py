@@ -18,16 +18,17 @@ import pandas as pd
 _PUNCT = frozenset(string.punctuation)      # CommonMark: any ASCII punctuation may be backslash-escaped
 
 
-# GFM turns a bare URL or e-mail address in text into a link after escapes are read (`https\:\/\/x` is still
-# linked): a zero-width space after the scheme, after "www" and after "@" keeps the text from matching.
-_AUTOLINK = re.compile(r"(?i)(?<![^\W_])(https?|ftp|mailto|xmpp)(?=:)|(?<![^\W_])(www)(?=\.)|(@)")
+# GFM turns a bare URL in text into a link after escapes are read (`https\:\/\/x` is still linked): a
+# zero-width space after the scheme and after "www" keeps the text from matching. E-mail addresses are left
+# whole (they become mailto: links, which fetch nothing; an address people copy must stay an address).
+_AUTOLINK = re.compile(r"(?i)(?<![^\W_])(https?|ftp|xmpp)(?=:)|(?<![^\W_])(www)(?=\.)")
 ZWSP = "\u200b"
 
 
 def md(text) -> str:
     """`text` as literal text inside Markdown: every ASCII punctuation character backslash-escaped (so no
     link, image, HTML tag, entity, colour, icon, emoji shortcode, KaTeX, heading, list or table starts), a
-    zero-width space where GFM would autolink a bare URL or e-mail address, and runs of white space, line
+    zero-width space where GFM would autolink a bare URL, and runs of white space, line
     breaks included, shown as one space (a line break could start a block)."""
     flat = " ".join(("" if text is None else str(text)).split())
     flat = _AUTOLINK.sub(lambda m: m.group(0) + ZWSP, flat)
@@ -83,17 +84,19 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 # a number as people read it ("-$1,200", "+3.5 pts", "-12%", "-0.4"): a spreadsheet reads it as a number, not a
 # formula, so it is left alone
 _PLAIN_NUMBER = re.compile(r"[-+] ?[$€£]? ?\d[\d,. ]*(%| pts| d| h|×|[kKMB])?")
+# an allow-list domain or a handle ("@acme.test", "@dana"): no call, no DDE, no operator a spreadsheet could run
+_PLAIN_HANDLE = re.compile(r"@[\w.-]+")
 
 
 def cell_safe(value):
     """A cell as a spreadsheet must read it: text whose first character would start a formula (= + - @ tab CR
     LF, OWASP) gets a leading ', and every line break inside becomes a space, so no reader (one that splits
     rows on a bare CR included) can start a new row inside the cell. Numbers, dates and text that is a plain
-    signed number ("-$1,200", "-12%") are returned unchanged."""
+    signed number ("-$1,200", "-12%") or a plain handle ("@acme.test") are returned unchanged."""
     if not isinstance(value, str):
         return value
     text = _LINE_BREAKS.sub(" ", value)
-    if value.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(value):   # only - or + can match
+    if value.startswith(_FORMULA_START) and not (_PLAIN_NUMBER.fullmatch(value) or _PLAIN_HANDLE.fullmatch(value)):
         return "'" + text
     return text
 

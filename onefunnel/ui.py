@@ -52,17 +52,25 @@ def _shared_connection(path: str):
 
 
 def session_cursor():
-    """This session's cursor on the process-wide connection (DuckDB: one cursor per thread), unchecked: for
-    access.py, which decides who may use cursor()."""
+    """This run's cursor on the process-wide connection, unchecked: for access.py, which decides who may use
+    cursor(). One cursor per session and script thread: when a rerun starts while the previous run of the same
+    session is still inside a query, Streamlit runs the two on different threads, and DuckDB refuses a second
+    call on a busy cursor ("connection is busy") instead of waiting. Cursors of finished threads are closed."""
+    import threading
+
     path = str(db_path())
-    key = f"_onefunnel_cursor::{path}"
-    if key not in st.session_state:
+    mine = st.session_state.setdefault(f"_onefunnel_cursors::{path}", {})
+    tid = threading.get_ident()
+    if tid not in mine:
+        alive = {t.ident for t in threading.enumerate()}
+        for old in [t for t in mine if t not in alive]:
+            mine.pop(old).close()
         try:
-            st.session_state[key] = _shared_connection(path).cursor()
+            mine[tid] = _shared_connection(path).cursor()
         except DatabaseLocked as exc:
             st.error(str(exc), icon=":material/lock:")
             st.stop()
-    return st.session_state[key]
+    return mine[tid]
 
 
 def cursor():

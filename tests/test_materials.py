@@ -114,5 +114,5 @@ def test_the_marketing_page_lists_materials_and_takes_a_rating(app_env, tmp_path
     assert not at.exception
     table = next(d.value for d in at.dataframe if "not_useful" in d.value.columns)
     row = table[table["asset"] == "case-study-acme"].iloc[0]
-    # stored as typed; the table (ui.table) quotes a cell a spreadsheet would run as a formula
+    # the table (ui.table) quotes a cell a spreadsheet would run as a formula
     assert (row["useful"], row["not_useful"], row["last_note"]) == (0, 1, '\'=HYPERLINK("x") too long')

@@ -171,6 +171,8 @@ d2.metric("Qualifying touches", ui.fmt_int(deal["touches"]), border=True,
 st.markdown(f"Opportunity created **{ui.fmt_date(pd.Timestamp(deal['opp_created_at']).date())}**, won "
             f"**{ui.fmt_date(pd.Timestamp(deal['close_date']).date())}**"
             + (f" · owner {ui.md(deal['owner'])}" if isinstance(deal["owner"], str) and deal["owner"] else ""))
+st.page_link("pages/deal.py", label="Open the deal's page", icon=":material/request_quote:",
+             query_params={"deal": opp_key})
 if not deal["is_linked"]:
     st.warning("This deal is not linked to any lead (no contact id or email that matches one), so its whole "
                "amount goes to '(none)' under every model. Export the deals with the contact's email or id.",

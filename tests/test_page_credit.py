@@ -150,3 +150,12 @@ def test_spend_page_mapping_reset_is_logged(june):
     assert cur.execute("select count(*) from spend_campaign_map").fetchall()[0][0] == 0
     log = cur.execute("select new_value from settings_log where key = 'spend_campaign_map'").fetchall()
     assert [row[0] for row in log] == ["[]"]
+
+
+def test_the_chosen_won_deal_links_to_its_deal_page(june):
+    at = _page("pages/attribution.py")
+    links = [e.proto for e in at.get("page_link")]
+    deal = at.selectbox(key="deal").value
+    assert [(p.label, p.page) for p in links if "deal" in p.label] == [("Open the deal's page", "deal")] and deal
+    # the largest won deal of June is preselected: J3 (15000), its key template:J3
+    assert deal == "template:J3" and [p.query_string for p in links if p.page == "deal"] == ["deal=template%3AJ3"]

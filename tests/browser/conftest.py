@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from onefunnel.serve import Background
 
@@ -82,3 +83,29 @@ def offline(page) -> list[str]:
         route.abort()
     page.route("**/*", handle)
     return outside
+
+
+def edit_september_goal(page, amount: str):
+    """Type a goal into September 2026's Goal cell of the Joint goal page's goal grid (the fiscal year's ninth row,
+    its second column). Glide draws the grid on a canvas: the cell is clicked by position (rows 35 px, header one
+    row), retried while the grid settles after the scroll. Returns the grid's locator."""
+    editor = page.get_by_test_id("stDataFrame").filter(has=page.locator("td", has_text="2026-09")).last
+    editor.scroll_into_view_if_needed()
+    box = editor.bounding_box()
+    cell_editor = page.locator("input.gdg-input")
+    for _ in range(5):
+        page.mouse.click(box["x"] + box["width"] * 0.25, box["y"] + 35 * 9 + 17)
+        page.wait_for_timeout(300)
+        page.keyboard.press("Enter")
+        try:
+            expect(cell_editor).to_be_focused(timeout=1000)
+            break
+        except AssertionError:
+            page.keyboard.press("Escape")
+    expect(cell_editor).to_be_focused()
+    page.keyboard.press("ControlOrMeta+a")
+    page.keyboard.type(amount, delay=20)
+    page.keyboard.press("Enter")
+    expect(editor.locator("#glide-cell-1-8")).to_have_text(amount)    # the edit is in the grid
+    wait_idle(page)
+    return editor

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import screenshot, wait_idle
+from tests.browser.conftest import edit_september_goal, screenshot, wait_idle
 from tests.fixtures.leadership.story import TODAY, load_story
 
 pytestmark = pytest.mark.browser
@@ -117,27 +117,7 @@ def test_edit_a_monthly_goal_changes_attainment(page, app):
     page.goto(f"{app.url}/?period=This+quarter")
     wait_idle(page)
     expect(card(page, "Attainment")).to_have_text("38%")
-    # the goal editor lists the fiscal year; September 2026 is its ninth row, the goal its second column.
-    # Glide draws the grid on a canvas: click the cell by position (rows 35 px, header one row)
-    editor = page.get_by_test_id("stDataFrame").filter(has=page.locator("td", has_text="2026-09")).last
-    editor.scroll_into_view_if_needed()
-    box = editor.bounding_box()
-    cell_editor = page.locator("input.gdg-input")
-    for _ in range(5):                                 # the grid may still be settling after the scroll
-        page.mouse.click(box["x"] + box["width"] * 0.25, box["y"] + 35 * 9 + 17)
-        page.wait_for_timeout(300)
-        page.keyboard.press("Enter")                   # open the selected cell's editor
-        try:
-            expect(cell_editor).to_be_focused(timeout=1000)
-            break
-        except AssertionError:
-            page.keyboard.press("Escape")
-    expect(cell_editor).to_be_focused()
-    page.keyboard.press("ControlOrMeta+a")
-    page.keyboard.type("60000", delay=20)
-    page.keyboard.press("Enter")
-    expect(editor.locator("#glide-cell-1-8")).to_have_text("60000")    # the edit is in the grid
-    wait_idle(page)
+    edit_september_goal(page, "60000")
     name = page.get_by_placeholder("e.g. Dana Reyes")
     name.fill("Ada Lovelace")
     name.press("Enter")                                # commit the name before pressing Save

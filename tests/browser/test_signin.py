@@ -17,7 +17,7 @@ import urllib.request
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import screenshot, wait_idle
+from tests.browser.conftest import edit_september_goal, screenshot, wait_idle
 from tests.fixtures.leadership.story import TODAY, load_story
 
 pytestmark = pytest.mark.browser
@@ -133,30 +133,6 @@ def test_before_sign_in_and_a_stranger_see_no_number(browser, app):
     screenshot(page, "signin-stranger")
 
 
-def _edit_september(page, amount: str) -> None:
-    """Type a goal into September 2026's Goal cell (the grid is a canvas: click by position, as
-    tests/browser/test_leadership.py does)."""
-    editor = page.get_by_test_id("stDataFrame").filter(has=page.locator("td", has_text="2026-09")).last
-    editor.scroll_into_view_if_needed()
-    box = editor.bounding_box()
-    cell_editor = page.locator("input.gdg-input")
-    for _ in range(5):
-        page.mouse.click(box["x"] + box["width"] * 0.25, box["y"] + 35 * 9 + 17)
-        page.wait_for_timeout(300)
-        page.keyboard.press("Enter")
-        try:
-            expect(cell_editor).to_be_focused(timeout=1000)
-            break
-        except AssertionError:
-            page.keyboard.press("Escape")
-    expect(cell_editor).to_be_focused()
-    page.keyboard.press("ControlOrMeta+a")
-    page.keyboard.type(amount, delay=20)
-    page.keyboard.press("Enter")
-    expect(editor.locator("#glide-cell-1-8")).to_have_text(amount)    # the edit is in the grid
-    wait_idle(page)
-
-
 def test_a_viewer_cannot_edit_the_goal(browser, app):
     page = sign_in(browser, app, "vi")
     expect(card(page, "Revenue goal")).to_have_text("$92.0k")            # a viewer sees every number
@@ -184,7 +160,7 @@ def test_an_editor_edits_the_goal_logged_under_their_name(browser, app):
     page = sign_in(browser, app, "ed")
     expect(card(page, "Revenue goal")).to_have_text("$92.0k")
     assert page.get_by_placeholder("e.g. Dana Reyes").count() == 0     # the sign-in names the writer
-    _edit_september(page, "60000")
+    edit_september_goal(page, "60000")
     page.get_by_role("button", name="Save goals").click()
     wait_idle(page)
     expect(card(page, "Revenue goal")).to_have_text("$122k", timeout=15000)   # 31000 + 31000 + 60000

@@ -135,14 +135,14 @@ def measure(files: list[Path], repeat: int, rounds: int = 5) -> dict:
     read, then our import of it right after (a pair measured close in time; the machine is
     shared and one run of a file can be off by 30%). A file's figures are the medians, and each
     round's overall ratio is kept. The last round's database is measured."""
-    from onefunnel.db import connect
+    from onefunnel.db import connect, refresh_model
     from onefunnel.ingest import ingest_file
     from onefunnel import layer
     from onefunnel.metrics import CONTRACT_KEYS, metrics_document, owners
     from onefunnel.queries import run
 
     out: dict = {"files": {f.name: {"mb": f.stat().st_size / 1e6, "plain": [], "ingest": []} for f in files},
-                 "round_ratios": []}
+                 "round_ratios": [], "model_tables": [], "round_ratios_with_model": []}
     with tempfile.TemporaryDirectory() as tmp:
         for n in range(rounds):
             if n:
@@ -157,13 +157,18 @@ def measure(files: list[Path], repeat: int, rounds: int = 5) -> dict:
                 out["files"][f.name]["rows"] = plain.execute("select count(*) from t").fetchall()[0][0]
                 plain.execute("drop table t")
                 t = time.perf_counter()
-                r = ingest_file(con, f, who="bench")
+                r = ingest_file(con, f, who="bench", refresh=False)   # as `onefunnel ingest` of several files
                 out["files"][f.name]["ingest"].append(time.perf_counter() - t)
                 out["files"][f.name].update(loaded=r.rows_loaded, rejected=r.rows_rejected, one_pass=r.one_pass)
             plain.close()
             os.remove(Path(tmp) / f"plain{n}.duckdb")
-            out["round_ratios"].append(sum(v["ingest"][-1] for v in out["files"].values())
-                                       / sum(v["plain"][-1] for v in out["files"].values()))
+            t = time.perf_counter()
+            refresh_model(con)   # the model's tables, once for the three files (the CLI's ingest does the same)
+            out["model_tables"].append(time.perf_counter() - t)
+            plain_s = sum(v["plain"][-1] for v in out["files"].values())
+            ingest_s = sum(v["ingest"][-1] for v in out["files"].values())
+            out["round_ratios"].append(ingest_s / plain_s)
+            out["round_ratios_with_model"].append((ingest_s + out["model_tables"][-1]) / plain_s)
         for v in out["files"].values():
             v["plain_read_s"], v["ingest_s"] = statistics.median(v.pop("plain")), statistics.median(v.pop("ingest"))
         start, end = QUARTER
@@ -256,19 +261,25 @@ def report(r: dict) -> str:
         lines.append(f"{name:32} {f['rows']:>10,} {f['mb']:>7.0f} {f['plain_read_s']:>13.2f} "
                      f"{f['ingest_s']:>9.2f} {f['ingest_s'] / f['plain_read_s']:>5.2f}x  "
                      f"{'one pass' if f.get('one_pass') else 'checked'}")
-    lines.append(f"{'all files':32} {'':>10} {'':>7} {tot_plain:>13.2f} {tot_ingest:>9.2f} "
-                 f"{tot_ingest / tot_plain:>5.2f}x   (target <= 1.5x)")
+    lines.append(f"{'all files (records stored)':32} {'':>10} {'':>7} {tot_plain:>13.2f} {tot_ingest:>9.2f} "
+                 f"{tot_ingest / tot_plain:>5.2f}x")
+    if r.get("model_tables"):
+        model = statistics.median(r["model_tables"])
+        lines.append(f"{'  + the model tables, once':32} {'':>10} {'':>7} {'':>13} {model:>9.2f}")
+        lines.append(f"{'all files, ready to read':32} {'':>10} {'':>7} {tot_plain:>13.2f} {tot_ingest + model:>9.2f} "
+                     f"{(tot_ingest + model) / tot_plain:>5.2f}x   (issue 16 target: <= 1.3x)")
     if r.get("round_ratios"):
-        lines.append(f"(medians of {len(r['round_ratios'])} rounds; all files per round: "
-                     + ", ".join(f"{x:.2f}x" for x in r["round_ratios"]) + ")")
+        lines.append(f"(medians of {len(r['round_ratios'])} rounds; all files per round, records stored: "
+                     + ", ".join(f"{x:.2f}x" for x in r["round_ratios"]) + "; ready to read: "
+                     + ", ".join(f"{x:.2f}x" for x in r.get("round_ratios_with_model", [])) + ")")
     lines.append("")
     lines.append(f"metrics document of one quarter ({QUARTER[0]}..{QUARTER[1]}, the CLI's JSON) in-process: "
                  f"cold {r['metrics_cold_s']:.2f} s, warm {r['metrics_warm_s']:.2f} s   (target < 1.5 s warm)")
     lines.append(f"  as a CLI process (python -m onefunnel metrics --json, median of 3): {r['metrics_cli_s']:.2f} s")
-    lines.append(f"  {'full metric set (metrics layer)':40} {r['metric_set_warm_s']:.3f} s warm")
+    lines.append(f"  {'full metric set (metrics layer)':40} {r['metric_set_warm_s']:.3f} s warm   (issue 16 target: <= 0.5 s)")
     lines.append(f"  {'attribution_summary':40} {r['attribution_summary_warm_s']:.3f} s warm")
     lines.append(f"  {'by owner (opportunity and lead owners)':40} {r['owners_warm_s']:.3f} s warm")
-    lines.append("breakdowns of the quarter (every breakdown measure by one dimension, warm):")
+    lines.append("breakdowns of the quarter (every breakdown measure by one dimension, warm; issue 16 target: <= 0.3 s):")
     for k, sec in r.get("breakdowns", {}).items():
         lines.append(f"  {k:32} {sec:.3f} s")
     lines.append("Explore pivots of the quarter (a few measures by two dimensions, warm; target <= 0.5 s):")

@@ -11,7 +11,7 @@ import json
 import math
 import sys
 
-from onefunnel.db import DatabaseLocked, connect, db_path, set_goal, set_quota
+from onefunnel.db import DatabaseLocked, connect, db_path, refresh_model, set_goal, set_quota
 
 
 BREAKDOWN_DIMENSIONS = ["channel", "campaign", "owner"]
@@ -210,7 +210,7 @@ def cmd_ingest(con, args) -> int:
     for name in args.files:
         try:
             r = ingest_file(con, name, who="cli", mapping_key=key, old_open_deals=args.old_open_deals,
-                            encoding=args.encoding)
+                            encoding=args.encoding, refresh=False)
         except FileRefused as exc:
             failed += 1
             print(f"REFUSED {exc}", file=sys.stderr)
@@ -230,6 +230,7 @@ def cmd_ingest(con, args) -> int:
             print(f"  rejected line {rej.line}, column {rej.column!r}: {rej.value!r}: {rej.reason}")
         if len(r.rejects) > 20:
             print(f"  ... and {len(r.rejects) - 20} more rejected rows")
+    refresh_model(con)   # once for every file (each import stored its records already)
     return 1 if failed else 0
 
 

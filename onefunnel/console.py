@@ -471,7 +471,7 @@ def _exit_code(exc: Exception) -> int:
 
 # ---- the schema of the canonical views ---------------------------------------------------------------------
 
-_CREATE = re.compile(r"^create\s+or\s+replace\s+(view|macro)\s+(\w+)\s*(?:\(([^)]*)\))?\s*as\b\s*(table\b)?",
+_CREATE = re.compile(r"^create\s+or\s+replace\s+(view|macro)\s+(?:live\.)?(\w+)\s*(?:\(([^)]*)\))?\s*as\b\s*(table\b)?",
                      re.I | re.M)
 _SENTENCE_END = re.compile(r"(?<=[.!?])(?<!e\.g\.)(?<!i\.e\.)\s+")
 

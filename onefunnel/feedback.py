@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from onefunnel.db import get_setting, set_setting, transaction
+from onefunnel.db import get_setting, refresh_model, set_setting, transaction
 
 DEFAULT_REASONS = ["not our customer profile", "no budget", "student or job seeker", "duplicate",
                    "bad contact data", "other"]
@@ -66,6 +66,7 @@ def give_verdict(con, lead_key: str, verdict: str, reason: str | None = None, no
         con.execute("insert into settings_log (key, old_value, new_value, changed_by) values (?, ?, ?, ?)",
                     [f"verdict:{lead_key}", None, json.dumps({"verdict": verdict, "reason": reason, "note": note}),
                      who])
+    refresh_model(con)   # the lead's row in the model's tables
     return vid
 
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from onefunnel import QUERIES_DIR
+from onefunnel.db import ensure_fresh
 
 LAYER_FILE = QUERIES_DIR / "measures.toml"
 TRAILING_DAYS = 180
@@ -319,6 +320,7 @@ def _run(con, sql: str, params: dict) -> list[dict]:
     missing = used - {k for k, v in params.items() if v is not None or k == "goal"}
     if missing:
         raise TypeError(f"the measures need parameters {sorted(missing)}")
+    ensure_fresh(con)
     cur = con.execute(sql, {k: params.get(k) for k in used})
     cols = [d[0] for d in cur.description]
     return [{c: _clean(v) for c, v in zip(cols, row)} for row in cur.fetchall()]

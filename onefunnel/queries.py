@@ -12,6 +12,7 @@ from functools import lru_cache
 import pandas as pd
 
 from onefunnel import QUERIES_DIR
+from onefunnel.db import ensure_fresh
 
 _PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
 
@@ -34,6 +35,7 @@ def _execute(con, name: str, params: dict):
     missing = needed - params.keys()
     if missing:
         raise TypeError(f"query {name!r} needs parameters {sorted(missing)}")
+    ensure_fresh(con)
     return con.execute(sql_text(name), {k: params[k] for k in needed})
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from onefunnel.db import transaction
+from onefunnel.db import refresh_model, transaction
 
 # table -> (columns in order, key column, boolean columns)
 TABLES: dict[str, tuple[list[str], str, list[str]]] = {
@@ -89,6 +89,7 @@ def save_table(con, table: str, rows: pd.DataFrame, who: str | None) -> bool:
             con.execute(f"insert into {table} ({', '.join(cols)}) values ({', '.join('?' for _ in cols)})",
                         [row[c] for c in cols])
         log_change(con, table, old, new, who)
+    refresh_model(con)
     return True
 
 
@@ -114,6 +115,7 @@ def save_spend_campaign_map(con, edited: pd.DataFrame, who: str | None) -> bool:
             con.execute("insert into spend_campaign_map values (?, ?, ?, ?)",
                         [r["spend_channel"], r["spend_campaign"], r["channel"], r["campaign"]])
         log_change(con, "spend_campaign_map", old, new, who)
+    refresh_model(con)
     return True
 
 

@@ -13,7 +13,7 @@ import streamlit as st
 
 from onefunnel import charts, layer, periods, safe
 from onefunnel.db import DatabaseLocked, connect, db_path, get_setting
-from onefunnel.db import data_version as db_data_version
+from onefunnel.db import data_version as db_data_version, ensure_fresh
 from onefunnel.formats import (  # noqa: F401 - re-exported for pages
     _missing, change_text, fmt_date, fmt_days, fmt_hours, fmt_int, fmt_money, fmt_pct, fmt_ratio)
 from onefunnel.definitions import METRICS, help_text
@@ -84,6 +84,7 @@ def cursor():
     if not access.may_see(person):
         access.gate(person)
         st.stop()
+    ensure_fresh(con)   # every write refreshes the model's tables; this catches one that did not
     return con
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 
-from onefunnel.db import out_of_room, refresh_statistics, room_text, writing
+from onefunnel.db import out_of_room, refresh_model, refresh_statistics, room_text, writing
 from onefunnel.ingest import checked, old_deals, one_pass, row_sets
 from onefunnel.ingest.imports import ImportResult, checkpoint
 from onefunnel.ingest.reader import FileRefused, is_workbook, read_as, workdir
@@ -25,21 +25,28 @@ from onefunnel.periods import today
 
 def ingest_file(con, path: str | Path, file_name: str | None = None, who: str | None = None,
                 progress: Progress = noop, mapping_key: str | None = None,
-                old_open_deals: str = "keep", encoding: str | None = None) -> ImportResult:
+                old_open_deals: str = "keep", encoding: str | None = None, refresh: bool = True) -> ImportResult:
     """Import one file in one transaction. Raises FileRefused (nothing stored) for a broken file.
 
     A clean CSV takes the one-pass path; any other file, or a clean-looking one that turns out
     not to be, the checking path (see one_pass.ingest). mapping_key: read the file with that saved
     mapping (saved_formats) and no other format. old_open_deals: keep | lost | skip, what an
     opportunity file's old open deals mean (old_deals.py). encoding: read a text file with this encoding
-    instead of the detected one."""
+    instead of the detected one. refresh: rebuild the model's tables afterwards (db.refresh_model); a caller
+    importing several files passes False and refreshes once at the end."""
     if old_open_deals not in old_deals.POLICIES:
         raise ValueError(f"old open deals: {old_open_deals!r} is not one of {', '.join(old_deals.POLICIES)}")
     path = Path(path)
     file_name = file_name or path.name
     with writing():          # one import or undo at a time (db.writing)
         try:
-            return _ingest(con, path, file_name, who, progress, mapping_key, old_open_deals, encoding)
+            result = _ingest(con, path, file_name, who, progress, mapping_key, old_open_deals, encoding)
+            if refresh:
+                progress(0.99, "Bringing the numbers up to date")
+                refresh_model(con)
+                checkpoint(con)
+            progress(1.0, "Done")
+            return result
         except FileRefused as exc:
             if exc.__cause__ is not None and out_of_room(exc.__cause__) or out_of_room(exc):
                 raise FileRefused(file_name, room_text(con)) from None
@@ -72,7 +79,6 @@ def _ingest(con, path: Path, file_name: str, who, progress, mapping_key, old_ope
     checkpoint(con)
     if result.kind == "touch":
         refresh_statistics(con)
-    progress(1.0, "Done")
     return result
 
 

@@ -21,7 +21,7 @@ import json
 
 import duckdb
 
-from onefunnel.db import out_of_room, room_text, transaction, writing
+from onefunnel.db import out_of_room, refresh_model, room_text, transaction, writing
 from onefunnel.ingest import records, row_sets
 from onefunnel.ingest.imports import checkpoint
 
@@ -56,7 +56,9 @@ def undo_import(con, import_id: int, who: str | None = None) -> dict[str, int]:
     """
     with writing():
         try:
-            return _undo(con, import_id, who)
+            counts = _undo(con, import_id, who)
+            refresh_model(con)
+            return counts
         except duckdb.TransactionException:      # a write of another kind met the same rows: rolled back
             raise UndoRefused(f"import #{import_id} was not taken back: another change was being saved at the same "
                               "moment; nothing was removed, try again") from None
@@ -79,13 +81,13 @@ def _undo(con, import_id: int, who: str | None) -> dict[str, int]:
         # the people whose merged lead may change: every lead_key this import has a record for
         con.execute("create or replace temp table undo_affected as "
                     "select distinct lead_key from lead_records where import_id = ?", [import_id])
-        leads_before = con.execute("select count(*) from leads semi join undo_affected using (lead_key)"
+        leads_before = con.execute("select count(*) from live.leads semi join undo_affected using (lead_key)"
                                    ).fetchall()[0][0]
         counts = {table: _delete(con, table, import_id) for table in RECORD_TABLES}
         con.execute("delete from opportunity_stage_changes where import_id = ?", [import_id])
         records.settle_people(con, "undo_affected")
         counts["leads"] = leads_before - con.execute(
-            "select count(*) from leads semi join undo_affected using (lead_key)").fetchall()[0][0]
+            "select count(*) from live.leads semi join undo_affected using (lead_key)").fetchall()[0][0]
         con.execute("drop table temp.undo_affected")
         con.execute("update imports set undone_at = current_localtimestamp(), undone_by = ? where import_id = ?",
                     [who, import_id])

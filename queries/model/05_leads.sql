@@ -1,3 +1,7 @@
+-- The model is built in file order. A view written live.NAME has a table main.NAME that every query reads,
+-- rebuilt from the view after each import, undo or change of a setting it reads (onefunnel/db.py
+-- refresh_model); a live view reads the tables of the ones before it (main.NAME), rebuilt first.
+
 -- leads: one row per person (METRICS.md "One person, one lead"). A person with one lead
 -- record is that record; a person with several is their merged row in lead_merges (earliest
 -- date of each date field, other fields from the most recently imported record with a value),
@@ -10,7 +14,7 @@
 -- rejects it). disqualified_at / disqualify_reason are that decision, so every measure reads it once;
 -- export_disqualified_at / export_disqualify_reason keep what the export said, rejected_by names the sources.
 -- Grain: one row per lead_key.
-create or replace view leads as
+create or replace view live.leads as
 with base as (
     select r.lead_key, r.email, r.created_at, r.company, r.source, r.campaign, coalesce(n.name, r.owner) as owner,
            r.mql_at, r.sql_at, r.disqualified_at, r.disqualify_reason, r.status,

@@ -1,16 +1,20 @@
 -- lead_dims: every lead with the dimensions of METRICS.md "Breakdowns", derived here once:
 -- channel = the source through channel_map ('(none)' when empty); campaign_name = the campaign
 -- ('(none)' when empty); owner_name = the owner ('(none)' when empty); owner_team, owner_manager,
--- owner_region from the owner directory (setting owner_directory, '(none)' when not listed).
+-- owner_region from the owner directory (setting owner_directory, '(none)' when not listed); source_system =
+-- the system of the person's most recently imported record.
 -- Grain: one row per lead_key (as `leads`).
-create or replace view lead_dims as
+create or replace view live.lead_dims as
 select l.*,
        coalesce(nullif(coalesce(cm.channel, l.source), ''), '(none)') as channel,
        coalesce(nullif(l.campaign, ''), '(none)') as campaign_name,
        coalesce(nullif(l.owner, ''), '(none)') as owner_name,
        coalesce(nullif(d.team, ''), '(none)') as owner_team,
        coalesce(nullif(d.manager, ''), '(none)') as owner_manager,
-       coalesce(nullif(d.region, ''), '(none)') as owner_region
-from leads l
+       coalesce(nullif(d.region, ''), '(none)') as owner_region,
+       sy.source_system
+from main.leads l
 left join channel_map cm on cm.source = l.source
-left join owner_directory d on d.owner = l.owner;
+left join owner_directory d on d.owner = l.owner
+left join (select lead_key, arg_max(source_system, seq) as source_system from lead_records group by lead_key) sy
+       on sy.lead_key = l.lead_key;

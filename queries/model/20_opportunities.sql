@@ -10,7 +10,7 @@ create or replace macro old_deal_kind(close_date, created_at, cutoff) as
     case when close_date < cutoff then 'past close date'
          when close_date is null and created_at < cutoff then 'no close date' end;
 
-create or replace view opportunities as
+create or replace view live.opportunities as
 with by_ref as (
     select o.source_system, o.record_id, arg_max(r.lead_key, r.seq) as lead_key
     from opportunity_records o
@@ -28,7 +28,7 @@ converted as (   -- a lead record that names the opportunity it was converted in
 by_email as (
     select o.source_system, o.record_id, l.lead_key
     from opportunity_records o
-    join leads l on l.lead_key = o.email
+    join main.leads l on l.lead_key = o.email
 ),
 records as (   -- closed/won as exported (or by stage_map); old_deal: open with no or a long-past close date
     select o.*,

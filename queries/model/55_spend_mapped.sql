@@ -7,18 +7,18 @@
 -- mapped_by: 'setting' | 'same name' | 'as exported'. default_campaign = the campaign without a
 -- setting row (the same-name match, else the spend line's own); the default channel is spend_channel.
 -- Grain: one row per cost line (as `spend`). spend_channel / spend_campaign keep the line's own names.
-create or replace view spend_mapped as
+create or replace view live.spend_mapped as
 with spend_campaigns as (
-    select distinct channel, campaign from spend
+    select distinct channel, campaign from main.spend
 ),
 same_name as (              -- spend campaigns without an exact twin, matched on the loose name
     select s.channel, s.campaign, min(t.campaign) as touch_campaign
     from spend_campaigns s
-    join touch_campaigns t
+    join main.touch_campaigns t
       on t.channel = s.channel
      and regexp_replace(lower(trim(t.campaign)), '[\s_\-]+', '', 'g')
        = regexp_replace(lower(trim(s.campaign)), '[\s_\-]+', '', 'g')
-    where not exists (select 1 from touch_campaigns x where x.channel = s.channel and x.campaign = s.campaign)
+    where not exists (select 1 from main.touch_campaigns x where x.channel = s.channel and x.campaign = s.campaign)
     group by all
 )
 select s.date,
@@ -33,6 +33,6 @@ select s.date,
             when n.touch_campaign is not null then 'same name'
             else 'as exported' end as mapped_by,
        coalesce(n.touch_campaign, s.campaign) as default_campaign
-from spend s
+from main.spend s
 left join spend_campaign_map m on m.spend_channel = s.channel and m.spend_campaign = s.campaign
 left join same_name n on n.channel = s.channel and n.campaign = s.campaign;

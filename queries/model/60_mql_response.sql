@@ -1,11 +1,11 @@
 -- mql_response: the follow-up of every MQL. response_hours = hours from mql_at to the
 -- first activity on the lead at or after mql_at (any type, by anyone); null = no response.
 -- Grain: one row per lead with an mql_at. Key: lead_key.
-create or replace view mql_response as
+create or replace view live.mql_response as
 select l.lead_key, l.owner, l.source, l.campaign, l.mql_at,
        min(a.activity_at) as first_response_at,
        (epoch(min(a.activity_at)) - epoch(l.mql_at)) / 3600.0 as response_hours
-from leads l
-left join activities a on a.lead_key = l.lead_key and a.activity_at >= l.mql_at
+from main.leads l
+left join main.activities a on a.lead_key = l.lead_key and a.activity_at >= l.mql_at
 where l.mql_at is not null
 group by l.lead_key, l.owner, l.source, l.campaign, l.mql_at;

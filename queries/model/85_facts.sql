@@ -3,30 +3,30 @@
 
 -- lead_outcomes: per lead linked to at least one opportunity, how many it has and how many were won.
 -- Grain: one row per lead_key with an opportunity.
-create or replace view lead_outcomes as
+create or replace view live.lead_outcomes as
 select lead_key, count(*) as opportunities, count(*) filter (where is_won) as won_opportunities
-from opportunities
+from main.opportunities
 where lead_key is not null
 group by lead_key;
 
 -- opportunity_influence: won deals whose linked lead had a touch (origin included) with
 -- date(touched_at) <= the close date (METRICS.md marketing_influenced_revenue).
 -- Grain: one row per influenced won opportunity. Key: opp_key.
-create or replace view opportunity_influence as
+create or replace view live.opportunity_influence as
 select distinct o.opp_key
-from opportunities o
-join touches t on t.lead_key = o.lead_key
+from main.opportunities o
+join main.touches t on t.lead_key = o.lead_key
 where o.is_won and t.touched_at::date <= o.close_date;
 
 -- opportunity_activities: per won deal with a linked lead, the activities linked to that lead with
 -- date(at) <= the close date, and the meetings among them (type trimmed and lower-cased = 'meeting')
 -- (METRICS.md "Activity it takes to win"). Grain: one row per linked won opportunity with an activity.
-create or replace view opportunity_activities as
+create or replace view live.opportunity_activities as
 select o.opp_key,
        count(*) as activities_to_close,
        count(*) filter (where lower(trim(a.type)) = 'meeting') as meetings_to_close
-from opportunities o
-join activities a on a.lead_key = o.lead_key and a.activity_at::date <= o.close_date
+from main.opportunities o
+join main.activities a on a.lead_key = o.lead_key and a.activity_at::date <= o.close_date
 where o.is_won
 group by o.opp_key;
 

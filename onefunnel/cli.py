@@ -301,7 +301,11 @@ def cmd_metrics_spark(args) -> int:
     """`metrics --engine spark`: the same document computed by Spark over a Parquet export."""
     import tempfile
 
-    from onefunnel.engines import spark as engine
+    try:
+        from onefunnel.engines import spark as engine
+    except ImportError as exc:
+        print(f"error: the Spark engine needs {exc.name} (pip install -r requirements.txt)", file=sys.stderr)
+        return 2
     from onefunnel.export import EmptyWorkspace, export_parquet
 
     with tempfile.TemporaryDirectory(prefix="onefunnel-spark-") as tmp:
@@ -320,7 +324,12 @@ def cmd_metrics_spark(args) -> int:
                 return 1
             finally:
                 con.close()
-        spark = engine.session(args.spark_master)
+        try:
+            spark = engine.session(args.spark_master)
+        except Exception as exc:   # no Java, or a master that does not answer
+            print(f"error: Spark did not start ({str(exc).strip().splitlines()[0]}); it needs Java 17 "
+                  "(scripts/ensure-java) and a reachable --spark-master", file=sys.stderr)
+            return 2
         try:
             return cmd_metrics(engine.SparkConnection(spark, folder), args)
         finally:

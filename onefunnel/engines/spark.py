@@ -39,8 +39,8 @@ def literal(value) -> str:
         return "TRUE" if value else "FALSE"
     if isinstance(value, (int, decimal.Decimal)):
         return str(value)
-    if isinstance(value, float):
-        return repr(value)
+    if isinstance(value, float):   # DuckDB binds a float as DOUBLE; a bare 24.0 would read as a DECIMAL
+        return f"CAST({value!r} AS DOUBLE)"
     if isinstance(value, dt.datetime):
         return f"TIMESTAMP '{value.isoformat(sep=' ')}'"
     if isinstance(value, dt.date):

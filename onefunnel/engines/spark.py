@@ -224,6 +224,7 @@ def _union_by_name(tree: exp.Expression) -> exp.Expression:
     return tree
 
 
+# The rewrites above, by the DuckDB construct each stands in for (for readers and the README).
 SPARK_TWINS = {
     "date - date (days)": "datediff(end, start)",
     "median(x), quantile_cont(x, q)": "percentile(x, 0.5), percentile(x, q)",

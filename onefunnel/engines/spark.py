@@ -260,7 +260,7 @@ def session(master: str = "local[2]", app_name: str = "onefunnel", shuffle_parti
          .config("spark.sql.session.timeZone", "UTC")
          .config("spark.ui.enabled", "false")
          .config("spark.ui.showConsoleProgress", "false")
-         .config("spark.sql.ansi.enabled", "false"))
+         .config("spark.sql.ansi.enabled", "false"))   # Spark 3 semantics, what the equality tests run under
     if shuffle_partitions or master.startswith("local"):
         b = b.config("spark.sql.shuffle.partitions", str(shuffle_partitions or 4))
     spark = b.getOrCreate()

@@ -9,7 +9,7 @@ ALLOW_OPEN ?=
 # Host names (or addresses) browsers use to reach the app, besides localhost: the WebSocket refuses others
 ALLOWED_HOSTS ?= $(ONEFUNNEL_ALLOWED_HOSTS)
 
-.PHONY: install run test bench browser demo clean
+.PHONY: install run test bench browser java demo clean
 
 $(STAMP): requirements.txt
 	@test -x $(PY) || python3 -m venv .venv
@@ -21,15 +21,19 @@ install: $(STAMP)
 browser:
 	@scripts/ensure-chromium
 
+java:
+	@scripts/ensure-java
+
 run: install browser
 	$(PY) -m onefunnel demo --if-empty
 	ONEFUNNEL_ALLOW_OPEN=$(ALLOW_OPEN) ONEFUNNEL_ALLOWED_HOSTS=$(ALLOWED_HOSTS) $(PY) -m onefunnel.serve --server.port $(PORT) --server.address $(HOST)
 
-test: install browser
+test: install browser java
 	$(PY) -m pytest
 
-bench: install browser
+bench: install browser java
 	$(PY) -m bench
+	$(PY) -m bench.spark
 	$(PY) -m bench.load --million --sessions 8 32
 
 demo: install

@@ -1,4 +1,4 @@
-"""Command line: `python -m onefunnel ingest | formats | goal | quota | metrics | report | demo | undo | sql | alerts |
+"""Command line: `python -m onefunnel ingest | formats | goal | quota | metrics | export | report | demo | undo | sql | alerts |
 backup | restore` (see README)."""
 
 from __future__ import annotations
@@ -65,6 +65,15 @@ def _parser() -> argparse.ArgumentParser:
     met.add_argument("--by", choices=BREAKDOWN_DIMENSIONS,
                      help="add one row per value of the dimension (METRICS.md \"Breakdowns\")")
     met.add_argument("--json", action="store_true", help="print the JSON contract of METRICS.md")
+    met.add_argument("--engine", choices=["duckdb", "spark"], default="duckdb",
+                     help="where the metrics are computed (spark: over the Parquet export, README \"Spark\")")
+    met.add_argument("--spark-master", default="local[2]", help="Spark master URL (local[N], spark://HOST:7077, ...)")
+    met.add_argument("--parquet", metavar="DIR", help="with --engine spark: an export (python -m onefunnel export) "
+                                                        "to read; without it the database is exported to a temp dir")
+
+    ex = with_db(sub.add_parser("export", help="write the canonical tables as Parquet (for --engine spark)",
+                                 description="Exit codes: 0 written; 1 a workspace without data (nothing written)."))
+    ex.add_argument("--parquet", required=True, metavar="DIR", help="folder to write (replaced as a whole)")
 
     rep = with_db(sub.add_parser("report", help="the weekly review as review.pdf, review.html and numbers.csv",
                                  description="Exit codes: 0 written; 1 a malformed or future week, a workspace "
@@ -168,6 +177,8 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_sql(args)
     if args.command == "report":   # checks the week (and that a database exists) before it opens anything
         return cmd_report(args)
+    if args.command == "metrics" and args.engine == "spark":   # reads Parquet; opens the database only to export
+        return cmd_metrics_spark(args)
     try:
         con = connect(db_path(args.db))
     except DatabaseLocked as exc:
@@ -284,6 +295,57 @@ def cmd_metrics(con, args) -> int:
             print(f"{k:32} {v}" + (f"  (comparison: {before[k]})" if k in before else ""))
         for row in doc.get("by", {}).get("rows", []):
             print(f"{args.by} {row['value']}: " + ", ".join(f"{k} {v}" for k, v in row.items() if k != "value"))
+    return 0
+
+
+def cmd_metrics_spark(args) -> int:
+    """`metrics --engine spark`: the same document computed by Spark over a Parquet export."""
+    import tempfile
+
+    try:
+        from onefunnel.engines import spark as engine
+    except ImportError as exc:
+        print(f"error: the Spark engine needs {exc.name} (pip install -r requirements.txt)", file=sys.stderr)
+        return 2
+    from onefunnel.export import EmptyWorkspace, export_parquet
+
+    with tempfile.TemporaryDirectory(prefix="onefunnel-spark-") as tmp:
+        folder = args.parquet
+        if folder is None:
+            try:
+                con = connect(db_path(args.db))
+            except DatabaseLocked as exc:
+                print(f"error: {exc}", file=sys.stderr)
+                return 2
+            try:
+                folder = f"{tmp}/export"
+                export_parquet(con, folder)
+            except EmptyWorkspace as exc:
+                print(f"error: {exc}", file=sys.stderr)
+                return 1
+            finally:
+                con.close()
+        try:
+            spark = engine.session(args.spark_master)
+        except Exception as exc:   # no Java, or a master that does not answer
+            print(f"error: Spark did not start ({str(exc).strip().splitlines()[0]}); it needs Java 17 "
+                  "(scripts/ensure-java) and a reachable --spark-master", file=sys.stderr)
+            return 2
+        try:
+            return cmd_metrics(engine.SparkConnection(spark, folder), args)
+        finally:
+            spark.stop()
+
+
+def cmd_export(con, args) -> int:
+    from onefunnel.export import EmptyWorkspace, export_parquet
+
+    try:
+        rows = export_parquet(con, args.parquet)
+    except EmptyWorkspace as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"{args.parquet}: {len(rows)} tables, " + ", ".join(f"{t} {n:,}" for t, n in rows.items()))
     return 0
 
 
@@ -469,5 +531,5 @@ def _print_schema(objects, fmt: str) -> int:
     return 0
 
 
-COMMANDS = {"ingest": cmd_ingest, "formats": cmd_formats, "goal": cmd_goal, "quota": cmd_quota, "metrics": cmd_metrics, "demo": cmd_demo, "undo": cmd_undo,
+COMMANDS = {"ingest": cmd_ingest, "formats": cmd_formats, "goal": cmd_goal, "quota": cmd_quota, "metrics": cmd_metrics, "export": cmd_export, "demo": cmd_demo, "undo": cmd_undo,
             "alerts": cmd_alerts}

@@ -212,7 +212,7 @@ def _last_verdict(con) -> int:
 def ensure_fresh(con: duckdb.DuckDBPyConnection) -> None:
     """A reader's check before it queries the model: refresh the tables if the data changed without it (never
     waiting for an import under way, and never inside one: an import refreshes when it is done)."""
-    if not getattr(_IN_WRITE, "depth", 0):
+    if isinstance(con, duckdb.DuckDBPyConnection) and not getattr(_IN_WRITE, "depth", 0):   # not Spark's
         refresh_model(con, wait=False)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from conftest import ROOT, load_files, run_cli
+from tests.conftest import ROOT, load_files, run_cli
 
 STORY = ROOT / "tests" / "story"
 Q3 = [STORY / "q3_core" / f for f in ("leads.csv", "opportunities.csv", "touches.csv", "spend.csv")]

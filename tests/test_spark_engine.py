@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, load_files, run_cli
+from tests.conftest import ROOT, load_files, run_cli
 
 pytestmark = pytest.mark.spark
 

@@ -459,8 +459,7 @@ def plotly_chart(fig, **kw):
 
 
 def download_csv(df: pd.DataFrame, file_name: str, label: str = "Download CSV", key: str | None = None) -> None:
-    # the file is made when someone clicks (Streamlit calls `data` then), not on every run of the page
-    st.download_button(label, data=lambda: to_csv_bytes(df), file_name=file_name, mime="text/csv",
+    st.download_button(label, data=to_csv_bytes(df), file_name=file_name, mime="text/csv",
                        icon=":material/download:", key=key, disabled=df.empty)
 
 

@@ -434,15 +434,22 @@ def for_people(df: pd.DataFrame, money=(), rates=()) -> pd.DataFrame:
 
 
 def to_csv_bytes(df: pd.DataFrame) -> bytes:
-    return excel_safe(df).to_csv(index=False).encode("utf-8-sig")
+    return safe.csv_bytes(df)
 
 
-def table(data, **kw):
+TABLE_ROWS = 10_000   # rows a page's table shows; its download (and the console's) has them all
+
+
+def table(data, rows: int = TABLE_ROWS, **kw):
     """st.dataframe as every page shows a table: "–" for a missing value, and text cells that a spreadsheet
     would run as a formula made safe (safe.cell_safe), since the table toolbar's own download exports the
-    cells as they are. `data` may be a frame or a Styler (ui.people); the rest goes to st.dataframe."""
+    cells as they are. The first `rows` rows only, with a caption saying so: nobody reads 100k rows in a
+    meeting, and sending them costs seconds (a page's download_csv of the table has every row). `data` may be a frame or a Styler (ui.people)."""
     from pandas.io.formats.style import Styler
 
+    if isinstance(data, pd.DataFrame) and len(data) > rows:   # (a Styler is drawn whole: people, a short list)
+        st.caption(f"Showing the first {fmt_int(rows)} of {fmt_int(len(data))} rows, in the order above.")
+        data = data.head(rows)
     if isinstance(data, Styler):
         data.data = excel_safe(data.data, headers=False)
     elif isinstance(data, pd.DataFrame):
@@ -459,6 +466,8 @@ def plotly_chart(fig, **kw):
 
 
 def download_csv(df: pd.DataFrame, file_name: str, label: str = "Download CSV", key: str | None = None) -> None:
+    if len(df) > TABLE_ROWS and label == "Download CSV":   # the table beside it shows only the first rows
+        label = f"Download all {fmt_int(len(df))} rows (CSV)"
     st.download_button(label, data=to_csv_bytes(df), file_name=file_name, mime="text/csv",
                        icon=":material/download:", key=key, disabled=df.empty)
 

@@ -27,3 +27,30 @@ def test_csv_bytes_carry_a_bom_for_excel_and_the_escaped_cells():
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert rows == [["owner", "won"], ["'=cmd|'/c calc'!A0", "1"], ["Dana Reyes", "2"]]
+
+
+def test_a_long_table_shows_its_first_rows_and_the_download_has_all():
+    """ui.table draws the first TABLE_ROWS rows with a caption giving the total; download_csv beside it says it
+    has every row, and its file does."""
+    from streamlit.testing.v1 import AppTest
+
+    def script():
+        import pandas as pd
+        import streamlit as st
+        from onefunnel import ui
+
+        ui.TABLE_ROWS = 20
+        df = pd.DataFrame({"n": range(1, 26), "name": [f"=x{i}" for i in range(1, 26)]})
+        ui.table(df, rows=ui.TABLE_ROWS)
+        ui.download_csv(df, "all.csv", key="dl")
+        st.session_state["csv"] = ui.to_csv_bytes(df)
+        ui.table(df.head(5), rows=ui.TABLE_ROWS)
+
+    at = AppTest.from_function(script).run()
+    assert not at.exception
+    shown = at.dataframe[0].value
+    assert len(shown) == 20 and shown["n"].tolist() == list(range(1, 21)) and shown["name"].iloc[0] == "'=x1"
+    assert [c.value for c in at.caption] == ["Showing the first 20 of 25 rows, in the order above."]
+    assert len(at.dataframe[1].value) == 5
+    assert len(at.session_state["csv"].decode("utf-8-sig").splitlines()) == 26
+    assert "Download all 25 rows (CSV)" in str(at.get("download_button")[0].proto)

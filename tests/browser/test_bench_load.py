@@ -18,7 +18,7 @@ def test_two_sessions_and_an_import_see_no_error(tmp_path):
         assert c.execute("select count(*) from lead_records where email like 'load%@bench.test'").fetchone()[0] == 50
 
     walk = load.pages_cold_warm(db, today=TODAY)
-    assert list(walk) == load.PAGES and not [p for p, v in walk.items() if "error" in v]
-    assert all(v["cold"] > 0 and v["warm"] > 0 for v in walk.values())
+    assert list(walk) == [load.START, *load.PAGES] and not [p for p, v in walk.items() if "error" in v]
+    assert all(v["cold"] > 0 and v["warm"] > 0 for p, v in walk.items() if p != load.START)
     lines = load.page_lines("story", walk)
-    assert len(lines) == len(load.PAGES) + 2 and "median" in lines[-1]
+    assert len(lines) == len(load.PAGES) + 4 and "median" in lines[-2] and "issue 16" in lines[-1]

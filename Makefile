@@ -9,7 +9,7 @@ ALLOW_OPEN ?=
 # Host names (or addresses) browsers use to reach the app, besides localhost: the WebSocket refuses others
 ALLOWED_HOSTS ?= $(ONEFUNNEL_ALLOWED_HOSTS)
 
-.PHONY: install run test bench browser java demo clean
+.PHONY: install run test bench bench-10m browser java demo clean
 
 $(STAMP): requirements.txt
 	@test -x $(PY) || python3 -m venv .venv
@@ -35,6 +35,11 @@ bench: install browser java
 	$(PY) -m bench
 	$(PY) -m bench.spark
 	$(PY) -m bench.load --million --sessions 8 32
+
+# 10M leads / 50M touches (generated into data/bench/, never committed; about 6 GB of CSV and an hour)
+bench-10m: install browser java
+	$(PY) -m bench --leads 10000000 --touches 50000000 --rounds 1 --repeat 3
+	$(PY) -m bench.load --leads 10000000 --touches 50000000 --sessions
 
 demo: install
 	$(PY) -m onefunnel demo

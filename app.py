@@ -42,6 +42,8 @@ SECTIONS = {
 }
 ADMIN_ONLY = {"pages/people.py"}
 
+ui.begin_run()   # the run's checks of the data (fresh tables, version) are made once, not per query
+
 # who is here (onefunnel/access.py): with [auth] in the secrets, nobody sees a number before signing in,
 # and a signed-in person on no allow-list sees a refusal instead of the pages
 person = access.current()

@@ -22,31 +22,12 @@ import time
 from pathlib import Path
 
 from onefunnel.serve import Background
+from onefunnel.warmup import IDLE, TIMEOUT_MS, click, open_app
 
 PAGES = ["/", "/funnel", "/review", "/standup", "/ownership", "/marketing", "/sales", "/friction", "/wins", "/deal",
          "/attribution", "/spend", "/explore", "/data", "/definitions", "/console", "/people"]
-TIMEOUT_MS = 60_000
-IDLE = ("() => !!document.querySelector('[data-test-script-state=notRunning]')"
-        " && document.querySelectorAll('[data-testid=stSkeleton]').length === 0")
 START = "opening the app"   # the first page load after the server started (the walk's first row)
-FAILED = "() => !!document.querySelector('[data-testid=stException]') || document.body.innerText.includes(" \
-         "'Something went wrong while drawing this page')"
-
-
-async def _open(page, url: str) -> tuple[float, str | None]:
-    """(seconds until settled, error or None)."""
-    t = time.perf_counter()
-    try:
-        await page.goto(url, timeout=TIMEOUT_MS)
-        await page.wait_for_function(IDLE, timeout=TIMEOUT_MS)
-        await page.wait_for_timeout(100)        # a rerun may start right after the first run
-        await page.wait_for_function(IDLE, timeout=TIMEOUT_MS)
-        elapsed = time.perf_counter() - t
-        if await page.evaluate(FAILED):
-            return elapsed, f"{url}: the page shows an error"
-        return elapsed, None
-    except Exception as exc:  # a timeout or a failed navigation is the figure we report
-        return time.perf_counter() - t, f"{url}: {type(exc).__name__}: {str(exc).splitlines()[0][:120]}"
+WARMUP = "server warm-up"   # the start-up warm-up before it, when the walk waits for one
 
 
 async def _session(browser, base: str, rounds: int, times: list, errors: list, offset: int) -> None:
@@ -55,7 +36,7 @@ async def _session(browser, base: str, rounds: int, times: list, errors: list, o
     order = PAGES[offset % len(PAGES):] + PAGES[:offset % len(PAGES)]   # sessions spread over the pages
     for _ in range(rounds):
         for path in order:
-            elapsed, error = await _open(page, base + path)
+            elapsed, error = await open_app(page, base + path)
             times.append(elapsed)
             if error:
                 errors.append(error)
@@ -101,32 +82,6 @@ async def _drive(base: str, sessions: int, rounds: int, upload: Path | None) -> 
             "errors": errors, "wall_s": wall, **done}
 
 
-# Before a click: note when the app's script state next becomes "running", so settling waits for the new run
-WATCH = """() => { window.__ofRan = false; if (window.__ofWatch) window.__ofWatch.disconnect();
-  window.__ofWatch = new MutationObserver(ms => { for (const m of ms)
-    if (m.target.getAttribute('data-test-script-state') === 'running') window.__ofRan = true; });
-  window.__ofWatch.observe(document.body, {attributes: true, subtree: true, attributeFilter: ['data-test-script-state']}); }"""
-
-
-async def _click(page, path: str) -> tuple[float, str | None]:
-    """Click the page's link in the sidebar navigation, as a person does; (seconds until settled, error or None)."""
-    link = page.locator(f'[data-testid=stSidebarNavLink][href$="{path}"]').first
-    t = time.perf_counter()
-    try:
-        await page.evaluate(WATCH)
-        t = time.perf_counter()
-        await link.click(timeout=TIMEOUT_MS)
-        await page.wait_for_function(f"() => window.__ofRan && ({IDLE})()", timeout=TIMEOUT_MS)
-        await page.wait_for_timeout(100)        # a rerun may start right after the first run
-        await page.wait_for_function(IDLE, timeout=TIMEOUT_MS)
-        elapsed = time.perf_counter() - t
-        if await page.evaluate(FAILED):
-            return elapsed, f"{path}: the page shows an error"
-        return elapsed, None
-    except Exception as exc:
-        return time.perf_counter() - t, f"{path}: {type(exc).__name__}: {str(exc).splitlines()[0][:120]}"
-
-
 async def _each_page(base: str, query: str) -> dict:
     """One session after the server started: it opens the app (the first page after a start), then clicks every
     page in the navigation twice: the first visit after the start (cold), then again (warm)."""
@@ -137,12 +92,12 @@ async def _each_page(base: str, query: str) -> dict:
         browser = await pw.chromium.launch(executable_path=os.environ.get("CHROMIUM", "/usr/bin/chromium"),
                                            args=["--no-sandbox", "--disable-dev-shm-usage"])
         page = await (await browser.new_context(viewport={"width": 1440, "height": 900})).new_page()
-        elapsed, error = await _open(page, base + "/" + query)
+        elapsed, error = await open_app(page, base + "/" + query)
         out[START] = {"cold": elapsed, **({"error": error} if error else {})}
         order = PAGES[1:] + PAGES[:1]           # the first page is open already: it comes last
         for visit in ("cold", "warm"):
             for path in order:
-                elapsed, error = await _click(page, path)
+                elapsed, error = await click(page, path)
                 out.setdefault(path, {})[visit] = elapsed
                 if error:
                     out[path]["error"] = error
@@ -150,11 +105,13 @@ async def _each_page(base: str, query: str) -> dict:
     return {START: out[START], **{p: out[p] for p in PAGES}}
 
 
-def pages_cold_warm(db: Path, query: str = "", today: str | None = None) -> dict:
-    """{page: {"cold": s, "warm": s[, "error": text]}} on a server started for this run."""
-    server = Background(db, today)
+def pages_cold_warm(db: Path, query: str = "", today: str | None = None, warm_up: bool = False) -> dict:
+    """{page: {"cold": s, "warm": s[, "error": text]}} on a server started for this run; with `warm_up`, the
+    server's start-up warm-up runs first and its duration is the entry "warm-up" ({"cold": s})."""
+    server = Background(db, today, warm=warm_up)
     try:
-        return asyncio.run(_each_page(server.url, query))
+        out = asyncio.run(_each_page(server.url, query))
+        return {WARMUP: {"cold": server.warmup["total_s"]}, **out} if warm_up else out
     finally:
         server.stop()
 
@@ -198,27 +155,29 @@ def line(name: str, r: dict) -> str:
             + (f"   (target: 0 errors, p95 <= 2 s at 8 sessions: {ok})" if r["sessions"] == 8 else ""))
 
 
-def million_db() -> Path:
-    """The 1M-lead company of `python -m bench` as one database file (generated and ingested once, kept in
-    data/bench/, never committed)."""
+def company_db(leads: int = 1_000_000, touches: int = 5_000_000) -> Path:
+    """The company of `python -m bench --leads N --touches M` as one database file (generated and ingested once,
+    kept in data/bench/N/, never committed; `python -m bench` leaves it there too)."""
     import subprocess
     import sys
 
     from bench.scale import BENCH_DIR, generate
 
-    db = BENCH_DIR / "1000000" / "company.duckdb"
+    db = BENCH_DIR / str(leads) / "company.duckdb"
     if not db.exists():
-        files = generate(BENCH_DIR / "1000000", 1_000_000, 5_000_000)
+        files = generate(BENCH_DIR / str(leads), leads, touches)
         subprocess.run([sys.executable, "-m", "onefunnel", "ingest", "--db", str(db), *map(str, files)],
                        check=True, capture_output=True)
     return db
 
 
 def page_lines(name: str, r: dict) -> list[str]:
-    pages = {p: v for p, v in r.items() if p != START}
+    pages = {p: v for p, v in r.items() if p not in (START, WARMUP)}
     cold, warm = [v["cold"] for v in pages.values()], [v["warm"] for v in pages.values()]
     out = [f"  {name}: one session clicks every page in the navigation, first visit after a server start (cold) "
            "then again (warm)"]
+    if WARMUP in r:
+        out.append(f"    {WARMUP} (every page clicked once by a headless Chromium before the walk): {r[WARMUP]['cold']:.1f} s")
     if START in r:
         out.append(f"    {START}: {r[START]['cold']:.2f} s (page load, new session)"
                    + (f"  ERROR {r[START]['error']}" if "error" in r[START] else ""))
@@ -240,20 +199,26 @@ def main(argv=None) -> int:
     p.add_argument("--db", type=Path, action="append", help="a company's database (default: the demo company "
                    "and, with --million, the 1M-lead company)")
     p.add_argument("--million", action="store_true", help="also the 1M-lead company of `python -m bench`")
+    p.add_argument("--leads", type=int, help="also the company of `python -m bench --leads N` (make bench-10m: 10M)")
+    p.add_argument("--touches", type=int, help="its touches (default 5 per lead)")
     p.add_argument("--upload-rows", type=int, default=20_000)
     args = p.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         # the importing session writes: each company is measured on a copy
-        given = list(args.db or []) + ([million_db()] if args.million else [])
-        dbs = {d.stem: Path(shutil.copy(d, folder / d.name)) for d in given}
-        if not args.db:
+        given = list(args.db or []) + ([company_db()] if args.million else []) \
+            + ([company_db(args.leads, args.touches or 5 * args.leads)] if args.leads else [])
+        dbs = {f"{d.parent.name} ({d.stem})": Path(shutil.copy(d, folder / f"{d.parent.name}-{d.name}")) for d in given}
+        if not args.db and not args.leads:
             dbs = {"demo company": demo_db(folder), **dbs}
         upload = upload_file(folder, args.upload_rows)
         for name, db in dbs.items():
-            print("\n".join(page_lines(name, pages_cold_warm(db))), flush=True)
-        print("Load: concurrent browser sessions through every page while one more imports "
-              f"{args.upload_rows:,} leads (page time from navigation until settled)")
+            print("\n".join(page_lines(f"{name}, no warm-up", pages_cold_warm(db))), flush=True)
+            print("\n".join(page_lines(f"{name}, after the start-up warm-up (as make run serves)",
+                                        pages_cold_warm(db, warm_up=True))), flush=True)
+        if args.sessions:
+            print("Load: concurrent browser sessions through every page while one more imports "
+                  f"{args.upload_rows:,} leads (page time from navigation until settled)")
         for name, db in dbs.items():
             for n in args.sessions:
                 r = run(db, n, args.rounds, upload)

@@ -14,6 +14,7 @@ import datetime as dt
 import json
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -128,7 +129,7 @@ def _median_time(fn, repeat: int) -> float:
     return statistics.median(times)
 
 
-def measure(files: list[Path], repeat: int, rounds: int = 5) -> dict:
+def measure(files: list[Path], repeat: int, rounds: int = 5, keep: Path | None = None) -> dict:
     """Runs in its own process so peak memory is ours, not the generator's.
 
     Ingest is measured in `rounds` rounds, each into fresh database files: for each file a plain
@@ -195,6 +196,8 @@ def measure(files: list[Path], repeat: int, rounds: int = 5) -> dict:
         cli = [sys.executable, "-m", "onefunnel", "metrics", "--db", str(db_file), "--start", str(start),
                "--end", str(end), "--json"]
         out["metrics_cli_s"] = _median_time(lambda: subprocess.run(cli, capture_output=True, check=True), 3)
+        if keep is not None and not keep.exists():   # the company's database, for bench.load's page walk
+            shutil.copy(db_file, keep)
     out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return out
 
@@ -297,7 +300,24 @@ def report(r: dict) -> str:
         for k, v in r["render"].items():
             lines.append(f"  {k:32} {v['cold_s']:.2f} s / {v['warm_s']:.2f} s" + ("" if v["ok"] else "  (error!)"))
     lines.append(f"peak memory (RSS) of ingest + metrics: {r['peak_rss_mb']:.0f} MB   (target < 2048 MB)")
+    lines += [""] + summary(r)
     return "\n".join(lines)
+
+
+def summary(r: dict) -> list[str]:
+    """One line per issue 16 target this run measures: the figure, the target and their ratio (<= 1 is met).
+    The pages' targets are measured in Chromium by python -m bench.load, which prints its own lines."""
+    plain = sum(f["plain_read_s"] for f in r["files"].values())
+    ingest = sum(f["ingest_s"] for f in r["files"].values()) + statistics.median(r.get("model_tables") or [0.0])
+    rows = [("full metric set of a quarter, warm", r["metric_set_warm_s"], 0.5, "s"),
+            ("slowest breakdown, warm", max(r["breakdowns"].values()), 0.3, "s"),
+            ("ingest of the files, ready to read / plain read", ingest / plain, 1.3, "x"),
+            ("peak RSS", r["peak_rss_mb"], 2048, "MB")]
+    out = ["Summary, issue 16 targets (figure / target = ratio; <= 1.00 is met)"]
+    for name, value, target, unit in rows:
+        out.append(f"  {name:50} {value:8.2f} {unit:2} / {target:g} {unit:2} = {value / target:5.2f}  "
+                   + ("met" if value <= target else "MISSED"))
+    return out
 
 
 def main(argv=None) -> int:
@@ -307,10 +327,11 @@ def main(argv=None) -> int:
     p.add_argument("--repeat", type=int, default=5)
     p.add_argument("--rounds", type=int, default=5, help="ingest rounds (each into fresh database files)")
     p.add_argument("--measure", nargs="*", help=argparse.SUPPRESS)
+    p.add_argument("--keep", type=Path, help=argparse.SUPPRESS)
     p.add_argument("--pages", action="store_true", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args.measure:
-        print(json.dumps(measure([Path(f) for f in args.measure], args.repeat, args.rounds)))
+        print(json.dumps(measure([Path(f) for f in args.measure], args.repeat, args.rounds, args.keep)))
         return 0
     if args.pages:
         print(json.dumps(measure_pages()))
@@ -319,7 +340,8 @@ def main(argv=None) -> int:
     files = generate(BENCH_DIR / f"{args.leads}", args.leads, args.touches)
     print(f"data ready in {time.perf_counter() - t:.1f} s: " + ", ".join(f.name for f in files))
     proc = subprocess.run([sys.executable, "-m", "bench", "--repeat", str(args.repeat), "--rounds", str(args.rounds),
-                           "--measure", *map(str, files)], capture_output=True, text=True, cwd=ROOT)
+                           "--keep", str(files[0].parent / "company.duckdb"), "--measure", *map(str, files)],
+                          capture_output=True, text=True, cwd=ROOT)
     if proc.returncode:
         print(proc.stdout, proc.stderr, file=sys.stderr)
         return proc.returncode

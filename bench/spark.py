@@ -85,8 +85,8 @@ def main(argv=None) -> int:
     p.add_argument("--repeat", type=int, default=3)
     args = p.parse_args(argv)
     if args.db is None:
-        from bench.load import million_db
-        args.db = million_db()
+        from bench.load import company_db
+        args.db = company_db()
     print(report(measure(args.db, args.spark_master, args.repeat)))
     return 0
 

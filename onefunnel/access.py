@@ -215,6 +215,7 @@ def writer(action: str) -> str:
     import streamlit as st
 
     person = current()
+    st.session_state.pop("_onefunnel_run", None)   # the run's memo of the data's version: a write follows
     if not person.may(action):
         least, words = ACTIONS[action]
         are = f"; you are {'an' if person.role[0] in 'ae' else 'a'} {person.role}" if person.role else ""

@@ -10,6 +10,10 @@ Figures are pure functions of DataFrames / numbers: no Streamlit and no SQL in h
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import pickle
+import threading
+from collections import OrderedDict
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -213,4 +217,32 @@ def result_chart(df: pd.DataFrame, x: str, y: str, limit: int = 200) -> go.Figur
     projector_layout(fig, height=380, legend=False)
     fig.update_xaxes(title_text=x, type="category")
     fig.update_yaxes(title_text=y)
+    return fig
+
+
+# ---- figures built once -------------------------------------------------------------------------------------------
+_FIGURES: "OrderedDict[tuple, go.Figure]" = OrderedDict()
+_FIGURES_LOCK = threading.Lock()
+_FIGURES_KEPT = 128
+
+
+def shared_figure(build, *args, **kw) -> go.Figure:
+    """build(*args, **kw), made once for the same inputs and shared by every run and session that draws it:
+    Plotly validates every property it sets, so a chart of a few bars costs 10-60 ms to build, and a warm page
+    builds five. The key is the builder and an exact digest of its pickled inputs. Draw the figure; never
+    change it (pages pass builders to ui.chart, which draws it)."""
+    try:
+        digest = hashlib.blake2b(pickle.dumps((args, sorted(kw.items())), protocol=5), digest_size=20).digest()
+    except (pickle.PicklingError, TypeError, AttributeError):
+        return build(*args, **kw)
+    key = (build.__module__, build.__qualname__, digest)
+    with _FIGURES_LOCK:
+        if key in _FIGURES:
+            _FIGURES.move_to_end(key)
+            return _FIGURES[key]
+    fig = build(*args, **kw)
+    with _FIGURES_LOCK:
+        _FIGURES[key] = fig
+        while len(_FIGURES) > _FIGURES_KEPT:
+            _FIGURES.popitem(last=False)
     return fig

@@ -3,6 +3,7 @@ prior year dashed (Amazon's Weekly Business Review layout). Pure functions of th
 
 from __future__ import annotations
 
+
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
@@ -44,3 +45,4 @@ def trend_figure(name: str, s: dict, width: int = 900, height: int = 300) -> go.
                       margin={"l": 50, "r": 10, "t": 60, "b": 30},
                       legend={"orientation": "h", "x": 1, "xanchor": "right", "y": 1.22})
     return fig
+

@@ -116,6 +116,13 @@ def room_text(con) -> str:
             "stored. Free disk space there, raise ONEFUNNEL_MEMORY_LIMIT, or import the file in parts")
 
 
+_commits = [0]   # transactions committed by this process: a page run's memo of the data's version checks it
+
+
+def commits() -> int:
+    return _commits[0]
+
+
 @contextmanager
 def transaction(con: duckdb.DuckDBPyConnection):
     """BEGIN; COMMIT when the block ends, ROLLBACK (and re-raise) if anything escapes it."""
@@ -123,6 +130,7 @@ def transaction(con: duckdb.DuckDBPyConnection):
     try:
         yield
         con.execute("commit")
+        _commits[0] += 1
     except BaseException:
         con.execute("rollback")
         raise

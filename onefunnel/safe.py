@@ -63,7 +63,10 @@ def _escape_values(v):
 def figure(fig):
     """The Plotly figure with every data text of its traces (axis categories, text, hover text, custom data,
     legend names, labels) and the category orders / tick texts of its axes passed through plot_text. Titles
-    and annotations are the chart builder's own words: it escapes data it puts there with plot_text."""
+    and annotations are the chart builder's own words: it escapes data it puts there with plot_text. A figure
+    already passed through is returned as it is (escaping twice would show "&amp;amp;")."""
+    if getattr(fig, "_onefunnel_safe", False):
+        return fig
     for trace in fig.data:
         for f in _TRACE_FIELDS:
             if f in trace and trace[f] is not None:
@@ -78,6 +81,7 @@ def figure(fig):
             for f in ("categoryarray", "ticktext"):
                 if axis[f] is not None:
                     axis[f] = _escape_values(axis[f])
+    fig._onefunnel_safe = True
     return fig
 
 

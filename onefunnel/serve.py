@@ -14,10 +14,12 @@ ONEFUNNEL_ALLOWED_HOSTS (comma-separated names) adds Host names the WebSocket ac
 Usage: python -m onefunnel.serve [streamlit run options]
 """
 
+import json
 import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import tomllib
 import urllib.request
@@ -76,9 +78,26 @@ def arguments(args: list[str], env=os.environ) -> list[str]:
     return args
 
 
+def warm_up(args: list[str], env=os.environ) -> subprocess.Popen | None:
+    """Start onefunnel.warmup (a headless Chromium clicking every page once) against the server these options
+    describe, unless ONEFUNNEL_WARMUP=0; ONEFUNNEL_WARMUP_DONE names a file it writes its timings to."""
+    if env.get("ONEFUNNEL_WARMUP", "1") == "0":
+        return None
+    address = (_option(args, "server.address") or ["127.0.0.1"])[-1]
+    host = "127.0.0.1" if address in ("", "0.0.0.0", "localhost") else "[::1]" if address in ("::", "::1") \
+        else f"[{address}]" if ":" in address else address
+    port = (_option(args, "server.port") or ["8501"])[-1]
+    base = (_option(args, "server.baseUrlPath") or [""])[-1].strip("/")
+    done = ["--done", env["ONEFUNNEL_WARMUP_DONE"]] if env.get("ONEFUNNEL_WARMUP_DONE") else []
+    return subprocess.Popen([sys.executable, "-m", "onefunnel.warmup", f"http://{host}:{port}/{base}", *done],
+                            stdout=subprocess.DEVNULL, cwd=ROOT)
+
+
 def main() -> None:
     PagesManager.uses_pages_directory = False
-    sys.argv = ["streamlit", "run", str(ROOT / "app.py"), *arguments(sys.argv[1:])]
+    args = arguments(sys.argv[1:])
+    warm_up(args)
+    sys.argv = ["streamlit", "run", str(ROOT / "app.py"), *args]
     cli.main()
 
 
@@ -86,17 +105,24 @@ class Background:
     """The app on `db`, served in a child process on a free loopback port as `make run` serves it (the browser
     tests and `python -m bench.load` start it this way); `stop()` ends it. `secrets`: a secrets.toml to read
     instead of the usual places (the sign-in tests point [auth] at a provider of their own); `args`: more
-    streamlit options; `port`: a fixed port (a redirect URI names it) instead of a free one."""
+    streamlit options; `port`: a fixed port (a redirect URI names it) instead of a free one. `warm`: run the
+    start-up warm-up (off by default here, so tests start quickly) and wait for it; its timings are in
+    `self.warmup`."""
 
     def __init__(self, db: Path, today: str | None = None, secrets: Path | None = None, args: tuple = (),
-                 port: int | None = None, env: dict | None = None):
+                 port: int | None = None, env: dict | None = None, warm: bool = False):
         if port is None:
             with socket.socket() as s:
                 s.bind(("127.0.0.1", 0))
                 port = s.getsockname()[1]
         self.port = port
         self.url = f"http://127.0.0.1:{self.port}"
-        env = {**os.environ, "ONEFUNNEL_DB": str(db), **({"ONEFUNNEL_TODAY": today} if today else {}), **(env or {})}
+        env = {**os.environ, "ONEFUNNEL_DB": str(db), **({"ONEFUNNEL_TODAY": today} if today else {}),
+               "ONEFUNNEL_WARMUP": "1" if warm else "0", **(env or {})}
+        self.warmup: dict | None = None
+        done = Path(tempfile.mkdtemp(prefix="onefunnel-warmup-")) / "done.json" if warm else None
+        if done:
+            env["ONEFUNNEL_WARMUP_DONE"] = str(done)
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "onefunnel.serve", "--server.headless", "true",
              "--server.port", str(self.port), "--server.address", "127.0.0.1",
@@ -104,16 +130,25 @@ class Background:
              *(["--secrets.files", str(secrets)] if secrets else []), *args],
             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         deadline = time.time() + 60
-        while time.time() < deadline:
-            if self.proc.poll() is not None:
-                break
+        while time.time() < deadline and self.proc.poll() is None:
             try:
                 if urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2).read() == b"ok":
-                    return
+                    break
             except OSError:
                 time.sleep(0.3)
+        else:
+            self._fail("streamlit did not start")
+        while done and self.proc.poll() is None and time.time() < deadline + 600:
+            if done.exists():
+                self.warmup = json.loads(done.read_text())
+                return
+            time.sleep(0.3)
+        if done:
+            self._fail("the warm-up did not finish")
+
+    def _fail(self, what: str) -> None:
         self.stop()
-        raise RuntimeError("streamlit did not start:\n" + (self.proc.stdout.read() or b"").decode(errors="replace")[-3000:])
+        raise RuntimeError(f"{what}:\n" + (self.proc.stdout.read() or b"").decode(errors="replace")[-3000:])
 
     def stop(self) -> None:
         self.proc.terminate()

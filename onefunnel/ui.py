@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from onefunnel import charts, layer, periods, safe
-from onefunnel.db import DatabaseLocked, connect, db_path, get_setting
+from onefunnel.db import DatabaseLocked, commits, connect, db_path, get_setting
 from onefunnel.db import data_version as db_data_version, ensure_fresh
 from onefunnel.formats import (  # noqa: F401 - re-exported for pages
     _missing, change_text, fmt_date, fmt_days, fmt_hours, fmt_int, fmt_money, fmt_pct, fmt_ratio)
@@ -84,13 +84,39 @@ def cursor():
     if not access.may_see(person):
         access.gate(person)
         st.stop()
-    ensure_fresh(con)   # every write refreshes the model's tables; this catches one that did not
+    memo = _run_memo()
+    if not memo.get("fresh"):
+        ensure_fresh(con)   # every write refreshes the model's tables; this catches one that did not
+        memo["fresh"] = True
     return con
 
 
+def begin_run() -> None:
+    """app.py calls this first in every run: the run's checks (the model's tables are fresh, the data's version)
+    are then made once per run, not once per query (5 ms each at 1M leads, 20 queries a page)."""
+    st.session_state["_onefunnel_run"] = {"commits": commits()}
+
+
+def _run_memo() -> dict:
+    """This run's memo; empty (and not kept) outside app.py's runs, and forgotten when this process committed
+    a write since it was made, or a page is about to write (access.writer)."""
+    memo = st.session_state.get("_onefunnel_run")
+    if memo is None:
+        return {}
+    if memo.get("commits") != commits():
+        memo.clear()
+        memo["commits"] = commits()
+    return memo
+
+
 def data_version(con=None) -> tuple:
-    """Changes whenever data or settings change; part of every cache key."""
-    return db_data_version(con or cursor())
+    """Changes whenever data or settings change; part of every cache key. Read once per run (begin_run)."""
+    if con is not None:
+        return db_data_version(con)
+    memo = _run_memo()
+    if "version" not in memo:
+        memo["version"] = db_data_version(cursor())
+    return memo["version"]
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
@@ -191,21 +217,31 @@ def _cached_reps(params: tuple, version: tuple, path: str) -> list[dict]:
 
 def conversion_difference(first: str, second: str, params: dict) -> list[dict]:
     """The records behind the difference of two conversions (layer.ratio_parts): for the groups they divide
-    by and the records they count as converted, those in one measure and not in the other."""
+    by and the records they count as converted, those in one measure and not in the other. Cached."""
+    p = tuple((k, params[k]) for k in ("start", "end", "as_of", "sla_hours"))
+    return _cached_difference(first, second, p, data_version(), str(db_path()))
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _cached_difference(first: str, second: str, params: tuple, version: tuple, path: str) -> list[dict]:
     (num_a, den_a), (num_b, den_b) = layer.ratio_parts(first), layer.ratio_parts(second)
-    con = cursor()
-    p = {k: params[k] for k in ("start", "end", "as_of", "sla_hours")}
+    con = _shared_connection(path).cursor()
 
     def keyed(names):
-        return pd.DataFrame(layer.records(con, names, **p), columns=["record_type", "record_key", "record"])
+        return pd.DataFrame(layer.records(con, names, **dict(params)), columns=["record_type", "record_key", "record"])
 
     out = []
-    for what, a, b in (("divided by", den_a, den_b), ("counted as converted", num_a, num_b)):
-        ra, rb = keyed(a), keyed(b)
-        for x, y, xs, ys in ((first, second, ra, rb), (second, first, rb, ra)):
-            only = xs[~xs["record_key"].isin(ys["record_key"])][["record_type", "record"]]
-            out.append({"key": f"{what}_{x}", "records": only,
-                        "title": f"{fmt_int(len(only))} records {what} in {METRICS[x].label}, not in {METRICS[y].label}"})
+    try:
+        for what, a, b in (("divided by", den_a, den_b), ("counted as converted", num_a, num_b)):
+            ra, rb = keyed(a), keyed(b)
+            for x, y, xs, ys in ((first, second, ra, rb), (second, first, rb, ra)):
+                # object keys: pandas' hash table (Arrow text's isin walks the values in Python)
+                only = xs[~xs["record_key"].astype(object).isin(ys["record_key"].astype(object))][["record_type", "record"]]
+                out.append({"key": f"{what}_{x}", "records": only.reset_index(drop=True),
+                            "title": f"{fmt_int(len(only))} records {what} in {METRICS[x].label}, "
+                                     f"not in {METRICS[y].label}"})
+    finally:
+        con.close()
     return out
 
 
@@ -463,6 +499,12 @@ def plotly_chart(fig, **kw):
     kw.setdefault("theme", None)
     kw.setdefault("config", charts.PLOTLY_CONFIG)
     return st.plotly_chart(safe.figure(fig), **kw)
+
+
+def chart(build, *args, key: str, options: dict | None = None, **kw):
+    """Draw build(*args, **kw), a figure builder of onefunnel.charts*, built once for the same inputs
+    (charts.shared_figure); `options` go to st.plotly_chart (theme, config, on_select, ...)."""
+    return plotly_chart(charts.shared_figure(build, *args, **kw), key=key, **(options or {}))
 
 
 def download_csv(df: pd.DataFrame, file_name: str, label: str = "Download CSV", key: str | None = None) -> None:

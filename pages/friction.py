@@ -120,8 +120,7 @@ def section_trend():
     if weekly.empty:
         st.info("The period has not started yet.")
         return
-    ui.plotly_chart(charts_teams.friction_weekly_chart(weekly, ui.data_to()),
-                    key="friction_weekly_chart")
+    ui.chart(charts_teams.friction_weekly_chart, weekly, ui.data_to(), key="friction_weekly_chart")
     newest = ui.data_to()
     known = weekly[pd.to_datetime(weekly["week_start"]).dt.date <= newest] if newest else weekly   # no zeros past the data
     if len(known) < len(weekly):

@@ -106,9 +106,8 @@ with left:
             st.session_state["record_filter"] = "All"
             st.session_state["_open_records"] = True
 
-    ui.plotly_chart(charts.funnel_chart(shown, measure, view.team), theme=None,
-                    config=charts.PLOTLY_CONFIG, key="funnel_chart", on_select=_on_chart_click,
-                    selection_mode="points")
+    ui.chart(charts.funnel_chart, shown, measure, view.team, key="funnel_chart",
+             options={"on_select": _on_chart_click, "selection_mode": "points"})
     st.caption("Click a stage to list its records. Colours: the team that owns the stage "
                "(purple marketing, teal sales, orange both). " + ("Value starts at Opportunity: leads carry no amount."
                                                                  if measure == "value" else ""))
@@ -256,7 +255,7 @@ times["conversion"] = [by_stage.loc[s, "rate"] for s in times["stage"]]
 times["conversion_name"] = [by_stage.loc[s, "step"] for s in times["stage"]]
 t1 = t2 = st.container()   # stacked: the table needs the page's width
 with t1:
-    ui.plotly_chart(charts.stage_times_chart(times), key="times_chart")
+    ui.chart(charts.stage_times_chart, times, key="times_chart")
 with t2:
     ui.table(times[["step", "pairs", "median_days", "p90_days", "drop_off", "conversion", "conversion_name"]],
                  hide_index=True,

@@ -68,9 +68,8 @@ st.page_link("pages/definitions.py", label="Where every number comes from: Defin
 ui.section("Pacing", "Cumulative won revenue against the cumulative goal, day by day. "
            + FORECAST_RANGE_HELP)
 daily = ui.query("goal_daily_pacing", **view.params())
-fig = charts.pacing_chart(daily, view.as_of, view.end, won or 0.0, v("forecast"),
-                          (won or 0.0) + (v("open_pipeline") or 0.0), goal or 0.0)
-ui.plotly_chart(fig, key="pacing_chart")
+ui.chart(charts.pacing_chart, daily, view.as_of, view.end, won or 0.0, v("forecast"),
+         (won or 0.0) + (v("open_pipeline") or 0.0), goal or 0.0, key="pacing_chart")
 
 # ---- reverse funnel ------------------------------------------------------------------------------------------
 ui.section("What it takes to close the gap",
@@ -154,8 +153,7 @@ for key, team, cards in (("marketing_sourced_revenue", "marketing", rev_cards), 
 ui.metric("marketing_influenced_revenue", v("marketing_influenced_revenue"), v("marketing_influenced_revenue", prev),
           container=rev_cards[2])
 ui.metric("pipeline_created", v("pipeline_created"), v("pipeline_created", prev), container=pipe_cards[2])
-ui.plotly_chart(charts.sourcing_chart([("Won revenue", msr, ssr), ("Pipeline created", mspipe, sspipe)]),
-                theme=None, config=charts.PLOTLY_CONFIG, key="sourcing_chart")
+ui.chart(charts.sourcing_chart, [("Won revenue", msr, ssr), ("Pipeline created", mspipe, sspipe)], key="sourcing_chart")
 
 # ---- wins ----------------------------------------------------------------------------------------------------------
 ui.section("Wins of the period", "Every deal won in the period, by the team that sourced it.")

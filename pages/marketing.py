@@ -9,7 +9,7 @@ its source renamed by the channel_map setting, which is also how spend channels 
 
 import streamlit as st
 
-from onefunnel import access, charts, charts_teams, feedback, ui
+from onefunnel import access, charts_teams, feedback, ui
 from onefunnel.definitions import METRICS
 
 view = ui.view()
@@ -56,9 +56,8 @@ def section_funnel():
         st.info("No leads, MQLs, sourced deals or spend in this period. Pick a longer period in the sidebar.")
         return
     if level == "channel":
-        ui.plotly_chart(charts_teams.channel_volume_chart(funnel[funnel["label"] != "(none)"]
-                                                          if (funnel["leads_created"] > 0).any() else funnel),
-                        theme=None, config=charts.PLOTLY_CONFIG, key="mkt_volume_chart")
+        ui.chart(charts_teams.channel_volume_chart, funnel[funnel["label"] != "(none)"]
+                 if (funnel["leads_created"] > 0).any() else funnel, key="mkt_volume_chart")
     no_leads_spend = funnel[funnel["has_spend"] & (funnel["leads_created"] == 0)]
     if not no_leads_spend.empty:
         st.caption("Spend that meets no lead source: " + ", ".join(map(ui.md, no_leads_spend["label"]))
@@ -92,8 +91,7 @@ def section_quality():
         st.info("No MQLs in this period yet.")
         return
     top = quality.head(12)
-    ui.plotly_chart(charts_teams.lead_quality_chart(top),
-                    key="mkt_quality_chart")
+    ui.chart(charts_teams.lead_quality_chart, top, key="mkt_quality_chart")
     worst = quality[quality["mqls"] >= 5].sort_values("rejected_rate", ascending=False).head(1)
     if not worst.empty and worst.iloc[0]["rejected_rate"] >= 0.5:
         w = worst.iloc[0]
@@ -117,8 +115,7 @@ def section_quality():
                     key="dl_mkt_quality")
     if not reasons.empty:
         st.markdown("**Why sales rejected them**")
-        ui.plotly_chart(charts_teams.rejection_reasons_chart(reasons),
-                        key="mkt_reasons_chart")
+        ui.chart(charts_teams.rejection_reasons_chart, reasons, key="mkt_reasons_chart")
         ui.download_csv(reasons[["label", "reason", "rejected"]].rename(columns={"label": level}),
                         f"rejection_reasons_by_{level}_{view.start}_{view.end}.csv", label="Download reasons",
                         key="dl_mkt_reasons")

@@ -40,8 +40,7 @@ for stage in acc.JOURNEY:
         "count_text": ui.fmt_int(m.get(key)),
         "rate_to_next": f"{METRICS[rate_key].label}: {ui.fmt_pct(m.get(rate_key))}" if rate_key else "",
     })
-ui.plotly_chart(charts_teams.journey_map(stages, view.team),
-                key="journey_map")
+ui.chart(charts_teams.journey_map, stages, view.team, key="journey_map")
 legend = st.columns(3)
 for col, team in zip(legend, ("marketing", "sales", "shared")):
     owned = [s["stage"] for s in stages if s["owner"] == team]

@@ -59,7 +59,7 @@ for n in review.KEY_MEASURES:
     x = r.rows[n]
     c1, c2 = st.columns([3, 1], vertical_alignment="center")
     with c1:
-        ui.plotly_chart(trend_figure(n, r.series[n], 900, 300), key=f"trend_{n}")
+        ui.chart(trend_figure, n, r.series[n], 900, 300, key=f"trend_{n}")
     ui.metric(n, x["this_week"], x["last_week"], label=f"{ui.METRICS[n].label}: this week vs last", container=c2)
     yoy = ui.fmt_delta(n, x["this_week"], x["same_week_last_year"])
     c2.caption(f"Year over year: {yoy or '–'} · target {review.fmt(n, x['target']) if x['target'] is not None else '–'}")

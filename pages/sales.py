@@ -8,7 +8,7 @@ sales_response_by_hour.sql.
 
 import streamlit as st
 
-from onefunnel import charts, charts_teams, insights, ui
+from onefunnel import charts_teams, insights, ui
 from onefunnel.definitions import METRICS
 
 view = ui.view()
@@ -47,8 +47,7 @@ def section_reps():
         return
     answered = reps[reps["mqls"] > 0]
     if not answered.empty:
-        ui.plotly_chart(charts_teams.rep_response_chart(answered, sla_hours), theme=None,
-                        config=charts.PLOTLY_CONFIG, key="sales_rep_chart")
+        ui.chart(charts_teams.rep_response_chart, answered, sla_hours, key="sales_rep_chart")
     table = reps[["owner", "mqls", "mql_response_hours_median", "mql_response_hours_p90", "sla_met",
                   "sla_breaches", "sla_pending", "sla_compliance", "sql_to_opp_rate", "win_rate",
                   "sales_cycle_days", "avg_deal_size", "won_deals", "won_revenue"]]
@@ -84,8 +83,7 @@ def section_hours():
     if hours.empty:
         st.info("No MQLs in this period for this selection.")
         return
-    ui.plotly_chart(charts_teams.response_heatmap(hours, sla_hours),
-                    key="sales_heatmap")
+    ui.chart(charts_teams.response_heatmap, hours, sla_hours, key="sales_heatmap")
     slow = hours[hours["mqls"] > 0]
     by_day = hours.groupby("weekday")[["mqls", "sla_breaches"]].sum()
     worst = by_day.sort_values(["sla_breaches", "mqls"], ascending=False)   # impact: breaches, not shares

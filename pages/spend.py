@@ -13,7 +13,6 @@ import streamlit as st
 
 from onefunnel import charts_credit as cc
 from onefunnel import access, ui
-from onefunnel.charts import PLOTLY_CONFIG
 from onefunnel.definitions import ATTRIBUTION_MODELS, help_text
 from onefunnel.settings_tables import save_spend_campaign_map
 
@@ -86,8 +85,7 @@ else:
     st.markdown(f"#### Best return under {cc.MODEL_LABELS[model]}: {ui.md(best['channel'])} at "
                 f"{ui.fmt_ratio(best['roi'])} ({ui.fmt_money(best['credit'])} credited for "
                 f"{ui.fmt_money(best['spend'])} spent)")
-    ui.plotly_chart(cc.spend_vs_credit_chart(by_channel, "channel", model),
-                    key="roi_channel")
+    ui.chart(cc.spend_vs_credit_chart, by_channel, "channel", model, key="roi_channel")
 channel_config = {
     "channel": st.column_config.TextColumn("Channel", pinned=True),
     "spend": st.column_config.NumberColumn("Spend", help=help_text("spend")),
@@ -111,8 +109,7 @@ ui.section("Return by campaign",
            "the credit of the same campaigns; the unpaid campaigns of the paid channels are listed too.")
 by_campaign = ui.query("spend_roi_by_campaign", **period, model=model)
 if not by_campaign.empty and (by_campaign["spend"] > 0).any():
-    ui.plotly_chart(cc.spend_vs_credit_chart(by_campaign, "campaign", model, top=10), theme=None,
-                    config=PLOTLY_CONFIG, key="roi_campaign")
+    ui.chart(cc.spend_vs_credit_chart, by_campaign, "campaign", model, top=10, key="roi_campaign")
 ui.table(ui.people(by_campaign, FORMATS, NULLABLE), hide_index=True, width="stretch",
              column_config={**channel_config, "channel": "Channel",
                             "campaign": st.column_config.TextColumn("Campaign", pinned=True)},
@@ -133,7 +130,7 @@ else:
     channels = sorted(by_month["channel"].unique())
     pick = st.selectbox("Channels", ["All paid channels"] + channels, key="over_time_channel")
     shown = by_month if pick == "All paid channels" else by_month[by_month["channel"] == pick]
-    ui.plotly_chart(cc.spend_over_time_chart(shown, model), key="over_time")
+    ui.chart(cc.spend_over_time_chart, shown, model, key="over_time")
 
 # ---- imports -------------------------------------------------------------------------------------------
 ui.section("Spend imports",

@@ -93,8 +93,7 @@ ui.section("Campaigns behind the wins", "Influenced revenue per campaign: won de
 if campaigns.empty:
     st.info("No won deal of this period was touched by a campaign.")
 else:
-    ui.plotly_chart(charts_teams.campaign_influence_chart(campaigns),
-                    key="wins_campaign_chart")
+    ui.chart(charts_teams.campaign_influence_chart, campaigns, key="wins_campaign_chart")
 
 # ---- deals ------------------------------------------------------------------------------------------------
 ui.section("Every deal won", "With the sales owner, the lead's channel and the campaigns that touched the lead on "

@@ -141,3 +141,38 @@ def test_line_break_check_finds_every_break_in_arrow_text():
     col = pd.Series([f"a{b}b" for b in breaks] + ["plain"], dtype="str")
     out = safe.excel_safe(pd.DataFrame({"t": col}))["t"].tolist()
     assert out == ["a b"] * len(breaks) + ["plain"]
+
+
+def test_a_figure_escaped_once_is_not_escaped_again():
+    """A shared figure (charts_review.shared_trend_figure) is drawn by many runs: the second pass through
+    safe.figure must leave "&lt;" as it is, not make it "&amp;lt;"."""
+    fig = go.Figure(go.Bar(x=["<b>A&B</b>"], y=[1]))
+    once = safe.figure(fig).data[0].x[0]
+    assert once == "&lt;b&gt;A&amp;B&lt;/b&gt;"
+    assert safe.figure(fig).data[0].x[0] == once
+
+
+def test_a_shared_figure_is_built_once_for_the_same_inputs():
+    """charts.shared_figure (ui.chart) builds a figure once per builder and exact inputs: equal inputs give the
+    same figure, as the builder draws it; a changed value or argument builds another."""
+    import datetime as dt
+
+    from onefunnel import charts
+    from onefunnel.charts_review import trend_figure
+
+    s = {"weeks": [dt.date(2026, 1, 5) + dt.timedelta(days=7 * i) for i in range(6)],
+         "months": [dt.date(2025, m, 1) for m in range(1, 13)], "w": [1, 2, 3, 4, 5, 6], "w_ly": [None] * 6,
+         "m": [3.5] * 12, "m_ly": [4] * 12}
+    shared = charts.shared_figure(trend_figure, "won_revenue", s, 900, 300)
+    assert shared.to_json() == trend_figure("won_revenue", s, 900, 300).to_json()
+    assert charts.shared_figure(trend_figure, "won_revenue", dict(s), 900, 300) is shared
+    assert charts.shared_figure(trend_figure, "won_revenue", {**s, "w": [1, 2, 3, 4, 5, 7]}, 900, 300) is not shared
+    assert charts.shared_figure(trend_figure, "won_revenue", s, 900, 301) is not shared
+    df = pd.DataFrame({"x": ["a", "b"], "y": [1.0, 2.0]})
+    built = []
+    build = lambda d, top=5: built.append(1) or go.Figure(go.Bar(x=d["x"], y=d["y"]))
+    charts.shared_figure(build, df, top=3)
+    charts.shared_figure(build, df.copy(), top=3)
+    charts.shared_figure(build, df.assign(y=[1.0, 2.5]), top=3)
+    charts.shared_figure(build, df, top=4)
+    assert len(built) == 3

@@ -179,13 +179,19 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_report(args)
     if args.command == "metrics" and args.engine == "spark":   # reads Parquet; opens the database only to export
         return cmd_metrics_spark(args)
+    return _with_database(args, lambda con: COMMANDS[args.command](con, args))
+
+
+def _with_database(args, work) -> int:
+    """work(con) on the database of --db, closed after; exit status 2 with the message when another process
+    holds the file."""
     try:
         con = connect(db_path(args.db))
     except DatabaseLocked as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     try:
-        return COMMANDS[args.command](con, args)
+        return work(con)
     finally:
         con.close()
 
@@ -312,19 +318,18 @@ def cmd_metrics_spark(args) -> int:
     with tempfile.TemporaryDirectory(prefix="onefunnel-spark-") as tmp:
         folder = args.parquet
         if folder is None:
-            try:
-                con = connect(db_path(args.db))
-            except DatabaseLocked as exc:
-                print(f"error: {exc}", file=sys.stderr)
-                return 2
-            try:
-                folder = f"{tmp}/export"
-                export_parquet(con, folder)
-            except EmptyWorkspace as exc:
-                print(f"error: {exc}", file=sys.stderr)
-                return 1
-            finally:
-                con.close()
+            folder = f"{tmp}/export"
+
+            def export(con) -> int:
+                try:
+                    export_parquet(con, folder)
+                except EmptyWorkspace as exc:
+                    print(f"error: {exc}", file=sys.stderr)
+                    return 1
+                return 0
+
+            if status := _with_database(args, export):
+                return status
         try:
             spark = engine.session(args.spark_master)
         except Exception as exc:   # no Java, or a master that does not answer

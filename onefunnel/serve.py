@@ -10,7 +10,8 @@ every later one.
 Without `[auth]` in the secrets the app is single-user: whoever reaches the port reads and changes
 everything. So an address other than loopback is refused unless the secrets configure sign-in or
 ONEFUNNEL_ALLOW_OPEN=1 says the operator means it (`make run HOST=0.0.0.0 ALLOW_OPEN=1`).
-ONEFUNNEL_ALLOWED_HOSTS (comma-separated names) adds Host names the WebSocket accepts besides localhost.
+ONEFUNNEL_ALLOWED_HOSTS (comma-separated names) adds Host names the server accepts besides localhost; any other
+Host gets 403 on every HTTP path (hostcheck.py), not only on the WebSocket.
 Usage: python -m onefunnel.serve [streamlit run options]
 """
 
@@ -28,7 +29,7 @@ from pathlib import Path
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import cli
 
-from onefunnel import ROOT
+from onefunnel import ROOT, hostcheck
 
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
@@ -95,6 +96,7 @@ def warm_up(args: list[str], env=os.environ) -> subprocess.Popen | None:
 
 def main() -> None:
     PagesManager.uses_pages_directory = False
+    hostcheck.install()   # server.allowedHosts on every HTTP path, not only the WebSocket
     args = arguments(sys.argv[1:])
     warm_up(args)
     sys.argv = ["streamlit", "run", str(ROOT / "app.py"), *args]

@@ -493,6 +493,53 @@ def table(data, rows: int = TABLE_ROWS, **kw):
     return st.dataframe(data, placeholder="–", **kw)
 
 
+def editor(data: pd.DataFrame, *, key: str, column_config: dict | None = None, **kw) -> pd.DataFrame:
+    """st.data_editor as every page shows one. Its toolbar download, like st.dataframe's, exports the cells as
+    shown, and Streamlit 1.67 can only turn it off for every table at once (client.disableDataExport). So text
+    cells and selectbox options are shown made safe (safe.cell_safe, as ui.table), and the result takes the
+    escape back: an existing cell still equal to its shown text gets its original value, and an edited or added
+    cell that picked a shown option gets that option. Unedited, it returns what data held (a cell a user typed is
+    kept as typed). `data` needs a unique index; the rest goes to st.data_editor."""
+    if not data.index.is_unique:
+        raise ValueError("ui.editor needs a frame with a unique index")
+    shown = excel_safe(data, headers=False)
+    config, choices = dict(column_config or {}), {}
+    for col, cfg in config.items():
+        kind = (cfg.get("type_config") or {}) if isinstance(cfg, dict) else {}
+        options = kind.get("options")
+        if kind.get("type") != "selectbox" or not options:
+            continue
+        back, safe_options = {}, []
+        for o in options:
+            value = o["value"] if isinstance(o, dict) else o
+            back.setdefault(safe.cell_safe(value), value)   # two options alike once escaped: the first wins
+            safe_options.append({**o, "value": safe.cell_safe(value), "label": safe.cell_safe(o.get("label", value))}
+                                if isinstance(o, dict) else safe.cell_safe(o))
+        config[col] = {**cfg, "type_config": {**cfg["type_config"], "options": safe_options}}
+        choices[col] = back
+    edited = st.data_editor(shown, key=key, column_config=config, **kw)
+    if not isinstance(edited, pd.DataFrame):
+        return edited
+    state = st.session_state.get(key)
+    added = len(state.get("added_rows") or []) if isinstance(state, dict) else 0
+    out = edited.copy()
+    kept = set(out.index[:len(out) - added])           # added rows come last, deleted ones are gone
+    escaped = {col: {i for i, a, b in zip(data.index, data[col], shown[col]) if isinstance(a, str) and a != b}
+               for col in data.columns if col in out.columns}
+    for col in [c for c in escaped if escaped[c] or c in choices]:
+        back = choices.get(col, {})
+        for i in out.index:
+            value = out.at[i, col]
+            if not isinstance(value, str):
+                continue
+            if i in kept and value == shown.at[i, col]:
+                if i in escaped[col]:
+                    out.at[i, col] = data.at[i, col]
+            elif value in back:
+                out.at[i, col] = back[value]
+    return out
+
+
 def plotly_chart(fig, **kw):
     """st.plotly_chart with the figure's data texts escaped (safe.figure: a label is never a link or an
     image), the figure's own colours and the house toolbar, unless the call says otherwise."""

@@ -67,7 +67,7 @@ stage_owners = get_setting(con, "stage_owners", {}) or {}
 stage_people = get_setting(con, "stage_owner_people", {}) or {}
 stages = pd.DataFrame([{"stage": s, "definition": worded(f"stage:{s}", d), "owner": stage_owners.get(s, "shared"),
                         "person": stage_people.get(s, "")} for s, d in STAGES])
-stages_edit = st.data_editor(stages, hide_index=True, key=f"stages_editor_{rnd}", disabled=["stage", "definition"],
+stages_edit = ui.editor(stages, hide_index=True, key=f"stages_editor_{rnd}", disabled=["stage", "definition"],
                              placeholder="",
                              column_config={
                                  "stage": "Stage",
@@ -108,7 +108,7 @@ metrics = pd.DataFrame([{"label": mt.label, "key": k, "definition": worded(f"mea
                          "owner": metric_owners.get(k, mt.owner), "target": shown_target(k),
                          "default_target": layer.default_target_text(k) if k in LAYER else ""}
                         for k, mt in METRICS.items()])
-metrics_edit = st.data_editor(metrics, hide_index=True, key=f"metrics_editor_{rnd}", height=460, placeholder="–",
+metrics_edit = ui.editor(metrics, hide_index=True, key=f"metrics_editor_{rnd}", height=460, placeholder="–",
                               disabled=["label", "key", "definition", "formula", "unit", "better", "additive",
                                         "default_target"],
                               column_config={
@@ -236,7 +236,7 @@ ui.section("Which stage names mean closed and won",
            "An opportunity is closed or won by its export's own flags when it has them, else by this table "
            "(names compared ignoring case and spaces at the ends). A won stage is always closed.")
 stage_map = settings_tables.read_table(con, "stage_map")
-stage_map_edit = st.data_editor(stage_map, hide_index=True, num_rows="dynamic", key=f"stage_map_editor_{rnd}",
+stage_map_edit = ui.editor(stage_map, hide_index=True, num_rows="dynamic", key=f"stage_map_editor_{rnd}",
                                 column_config={
                                     "stage": st.column_config.TextColumn("Stage name", required=True),
                                     "is_closed": st.column_config.CheckboxColumn("Closed", default=True),
@@ -267,7 +267,7 @@ sources = ui.query("definitions_sources")
 a, b = st.columns(2)
 with a:
     channel_map = settings_tables.read_table(con, "channel_map")
-    channel_map_edit = st.data_editor(channel_map, hide_index=True, num_rows="dynamic", key=f"channel_map_editor_{rnd}",
+    channel_map_edit = ui.editor(channel_map, hide_index=True, num_rows="dynamic", key=f"channel_map_editor_{rnd}",
                                       column_config={
                                           "source": st.column_config.SelectboxColumn(
                                               "Source value", options=sorted(set(sources["source"]) | set(channel_map["source"])),
@@ -278,7 +278,7 @@ with a:
         save_table("channel_map", channel_map_edit, "Channel map")
 with b:
     nms = settings_tables.read_table(con, "non_marketing_sources")
-    nms_edit = st.data_editor(nms, hide_index=True, num_rows="dynamic", key=f"nms_editor_{rnd}",
+    nms_edit = ui.editor(nms, hide_index=True, num_rows="dynamic", key=f"nms_editor_{rnd}",
                               column_config={"source": st.column_config.SelectboxColumn(
                                   "Not a marketing source", options=sorted(set(sources["source"]) | set(nms["source"])),
                                   required=True,
@@ -303,7 +303,7 @@ if not unnamed.empty:
                          for r in unnamed.head(10).itertuples())
                + (f", and {len(unnamed) - 10} more" if len(unnamed) > 10 else "")
                + ". Add a row, pick the id and type the name.")
-owner_names_edit = st.data_editor(owner_names, hide_index=True, num_rows="dynamic", key=f"owner_names_editor_{rnd}",
+owner_names_edit = ui.editor(owner_names, hide_index=True, num_rows="dynamic", key=f"owner_names_editor_{rnd}",
                                   column_config={
                                       "owner": st.column_config.SelectboxColumn(
                                           "Owner in the export",
@@ -324,7 +324,7 @@ if directory.empty:
             "owner (owner, sales_agent, rep or name) and any of team, manager, region (or regional_office).",
             icon=":material/groups:")
 shown_owners = ui.query("definitions_owners")
-directory_edit = st.data_editor(
+directory_edit = ui.editor(
     directory, hide_index=True, num_rows="dynamic", key=f"owner_directory_editor_{rnd}", placeholder="–",
     column_config={
         "owner": st.column_config.SelectboxColumn(

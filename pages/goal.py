@@ -210,7 +210,7 @@ def quota_flag(r) -> str:
 
 months["quota_flag"] = [quota_flag(r) for r in months.itertuples()]
 read_only = access.view_only("goals")   # a viewer sees the goals and quotas, the editors stay locked
-edited = st.data_editor(
+edited = ui.editor(
     months[["month_key", "goal", "quota_total", "quota_flag", "days_in_period", "goal_in_period"]], hide_index=True,
     key=editor_key, placeholder="not set",
     height=36 * (len(months) + 1) + 4,
@@ -280,7 +280,7 @@ else:
         grid.loc[q.owner, q.month_key] = q.amount
     grid = grid.reset_index()
     quota_key = f"quota_editor_{st.session_state.get('quota_editor_round', 0)}"
-    quotas_edited = st.data_editor(
+    quotas_edited = ui.editor(
         grid, hide_index=True, key=quota_key, placeholder="–", disabled=True if read_only else ["owner"],
         height=min(36 * (len(grid) + 1) + 4, 400),
         column_config={"owner": st.column_config.TextColumn("Owner", pinned=True),

@@ -166,7 +166,7 @@ channel_options = sorted(set(targets["channel"]) | set(edit["channel"]))
 campaign_options = sorted(set(targets["campaign"]) | set(edit["campaign"]))
 no_mapping = access.view_only("mappings")
 with st.form("spend_map_form", border=False):
-    edited = st.data_editor(
+    edited = ui.editor(
         edit, hide_index=True, width="stretch", key="spend_map_editor", num_rows="fixed",
         disabled=True if no_mapping else ["spend_channel", "spend_campaign", "source_systems", "spend_all_time",
                                           "mapped_by", "has_touches"],

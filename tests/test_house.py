@@ -131,3 +131,12 @@ def test_pages_write_only_through_the_access_check():
             if not ok:
                 offenders.append(f"{path.name}:{call.lineno}: {name}")
     assert checked >= 20 and offenders == [], (checked, offenders)
+
+
+def test_every_editable_table_goes_through_ui_editor():
+    """st.data_editor's toolbar downloads the cells as shown, like st.dataframe's (issue 15 section 3): pages
+    call ui.editor, which shows formula-like text safely and takes the escape back on save."""
+    direct = [f"{path.name}:{node.lineno}" for path in PAGES for node in ast.walk(ast.parse(path.read_text()))
+              if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "data_editor"]
+    assert not direct, "pages call ui.editor, not st.data_editor: " + ", ".join(direct)
+    assert any("ui.editor(" in p.read_text() for p in PAGES)

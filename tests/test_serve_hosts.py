@@ -1,8 +1,10 @@
 """Serving safely (issue 15 section 1): the app listens on 127.0.0.1 unless sign-in is configured or an open
-serve is asked for, and its WebSocket (every number travels on it) refuses a Host or Origin it does not know."""
+serve is asked for, its WebSocket (every number travels on it) refuses a Host or Origin it does not know, and so does
+every other HTTP path (onefunnel/hostcheck.py)."""
 
 import base64
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -39,6 +41,51 @@ def test_the_websocket_refuses_a_foreign_host_or_origin(app):
     assert " 403 " in _upgrade(app.port, "evil.example")              # DNS rebinding: refused before accepting
     assert " 403 " in _upgrade(app.port, f"evil.example:{app.port}")
     assert " 403 " in _upgrade(app.port, here, origin="http://evil.example")   # another site's page
+
+
+def _get(port: int, path: str, host: str) -> tuple[int, bytes]:
+    """(status, body) of a raw GET of `path` with the given Host header."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+        s.sendall(f"GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode())
+        data = b""
+        while chunk := s.recv(65536):
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    return int(head.split(b" ", 2)[1]), body
+
+
+def _asset(port: int) -> str:
+    """The path of a script the app's HTML shell loads."""
+    status, shell = _get(port, "/", f"127.0.0.1:{port}")
+    assert status == 200
+    return "/" + re.search(rb'src="\.?/?(static/[^"]+\.js)"', shell).group(1).decode()
+
+
+def test_every_http_path_refuses_a_foreign_host(app):
+    """DNS rebinding: a page of evil.example whose name now points at this machine may not read the app's
+    shell, a page or its scripts, whatever the path (the WebSocket is refused as well, above)."""
+    asset = _asset(app.port)
+    for path in ("/", "/funnel?period=last_quarter", asset, "/_stcore/health", "/no-such-page"):
+        for host in ("evil.example", f"evil.example:{app.port}", "localhost.evil.example", ""):
+            status, body = _get(app.port, path, host)
+            assert status == 403 and b"<html" not in body.lower() and b"ok" != body, (path, host, status)
+    for host in (f"127.0.0.1:{app.port}", f"localhost:{app.port}", f"[::1]:{app.port}", "localhost"):
+        assert _get(app.port, "/", host)[0] == 200, host
+        assert _get(app.port, "/funnel", host)[0] == 200, host
+        status, body = _get(app.port, asset, host)
+        assert status == 200 and len(body) > 1000, host
+        assert _get(app.port, "/_stcore/health", host) == (200, b"ok"), host
+
+
+def test_onefunnel_allowed_hosts_are_served_too(tmp_path):
+    a = Background(tmp_path / "hosts.duckdb", env={"ONEFUNNEL_ALLOWED_HOSTS": "funnel.acme.test"})
+    try:
+        assert _get(a.port, "/", f"funnel.acme.test:{a.port}")[0] == 200
+        assert _get(a.port, _asset(a.port), "funnel.acme.test")[0] == 200
+        assert _get(a.port, "/_stcore/health", f"localhost:{a.port}") == (200, b"ok")
+        assert _get(a.port, "/", "evil.example")[0] == 403
+    finally:
+        a.stop()
 
 
 def test_it_listens_on_loopback_only(app):

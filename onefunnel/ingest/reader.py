@@ -17,6 +17,7 @@ import csv
 import os
 import re
 import shutil
+import struct
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -551,7 +552,8 @@ def check_workbook(path: Path, file_name: str) -> None:
     try:
         z = zipfile.ZipFile(path)
     except zipfile.BadZipFile:
-        return                                  # an old .xls: calamine reads it, its size is the file's
+        check_old_workbook(path, file_name)     # an old .xls
+        return
     with z:
         parts = {name: part for name, part in _sheet_parts(z).items() if part in z.NameToInfo}
         unpacked = sum(z.getinfo(p).file_size for p in parts.values())
@@ -573,6 +575,145 @@ def check_workbook(path: Path, file_name: str) -> None:
                                                  "sheet as CSV instead")
         for name, part in parts.items():
             _refuse_uncalculated(z, part, name, file_name)
+
+
+# An old .xls is a BIFF stream in a compound file, not compressed: its cells and strings take about as many
+# bytes in the file as calamine reads, so the file's size bounds that. But calamine (and pandas) hold each sheet's
+# used range densely, and a few bytes can name a cell at row 65,536, column 256: the range is counted from the
+# cell records before calamine opens the file, against the same cell limit as an .xlsx.
+XLS_MAX_BYTES = 100 * 1024 * 1024
+_XLS_VALUES = {0x0006, 0x0203, 0x0204, 0x0205, 0x027E, 0x00FD, 0x00D6}   # one-cell value records (not blanks)
+_XLS_MULRK = 0x00BD                                                      # a row of numbers: first and last column
+
+
+def check_old_workbook(path: Path, file_name: str) -> None:
+    """Refuse an old .xls over XLS_MAX_BYTES, or whose sheets' used ranges hold more than XLSX_MAX_CELLS cells
+    (from the cell records, before calamine reads it). A file whose container cannot be read is left to calamine,
+    which refuses it."""
+    size = path.stat().st_size
+    if size > XLS_MAX_BYTES:
+        raise FileRefused(file_name, f"the workbook is {size / 2**20:,.1f} MiB, an old .xls that is read whole; "
+                                     f"OneFunnel reads at most {XLS_MAX_BYTES / 2**20:,.0f} MiB of one: save it as "
+                                     ".xlsx or export the sheet as CSV instead")
+    stream = _compound_stream(path.read_bytes(), ("Workbook", "Book"))
+    if stream is None:
+        return
+    cells = 0
+    for name, rows, cols in _xls_used_ranges(stream):
+        cells += rows * cols
+        if cells > XLSX_MAX_CELLS:
+            raise FileRefused(file_name, f"sheet {name!r} spans {rows:,} rows by {cols:,} columns; OneFunnel "
+                                         f"reads at most {XLSX_MAX_CELLS:,} cells of a workbook: export the "
+                                         "sheet as CSV instead")
+
+
+def _compound_stream(data: bytes, names: tuple[str, ...]) -> bytes | None:
+    """The first stream of a compound file (OLE2, the .xls container) with one of these names; None when the
+    container cannot be read. Chains are followed at most once per sector (a loop in a bad file ends)."""
+    if len(data) < 512 or not data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return None
+    size = 1 << struct.unpack_from("<H", data, 30)[0]
+    if size not in (512, 4096):
+        return None
+    count = len(data) // size - 1            # sector i starts at (i + 1) * size: the header fills sector -1
+    per = size // 4
+
+    def sector(i: int) -> bytes:
+        return data[(i + 1) * size:(i + 2) * size]
+
+    def ids(i: int) -> tuple[int, ...]:
+        return struct.unpack(f"<{per}I", sector(i).ljust(size, b"\xff"))
+
+    n_fat, first_dir, _, _, first_minifat, _, next_difat = struct.unpack_from("<7I", data, 44)
+    difat, steps = list(struct.unpack_from("<109I", data, 76)), 0
+    while next_difat < count and steps < count:
+        more = ids(next_difat)
+        difat += more[:-1]
+        next_difat, steps = more[-1], steps + 1
+    fat = [x for i in difat[:n_fat] if i < count for x in ids(i)]
+
+    def chain(start: int, table: list[int], read) -> bytes:
+        out, i, seen = [], start, set()
+        while 0 <= i < len(table) and i not in seen:
+            seen.add(i)
+            out.append(read(i))
+            i = table[i]
+        return b"".join(out)
+
+    directory = chain(first_dir, fat, sector)
+    entries = []
+    for off in range(0, len(directory) - 127, 128):
+        length = min(struct.unpack_from("<H", directory, off + 64)[0], 64)
+        name = directory[off:off + max(length - 2, 0)].decode("utf-16-le", "replace")
+        start, stream_size = struct.unpack_from("<IQ", directory, off + 116)
+        entries.append((name, directory[off + 66], start, stream_size))
+    if not entries:
+        return None
+    for name, kind, start, stream_size in entries:
+        if kind != 2 or name not in names:
+            continue
+        if stream_size >= struct.unpack_from("<I", data, 56)[0]:           # the mini stream cutoff (4096)
+            return chain(start, fat, sector)[:stream_size]
+        _, _, root_start, root_size = entries[0]
+        mini = chain(root_start, fat, sector)[:root_size]
+        table = chain(first_minifat, fat, sector)
+        minifat = list(struct.unpack(f"<{len(table) // 4}I", table[:len(table) // 4 * 4]))
+        return chain(start, minifat, lambda i: mini[i * 64:(i + 1) * 64])[:stream_size]
+    return None
+
+
+def _xls_used_ranges(stream: bytes):
+    """(sheet name, rows, columns) of each sheet's used range, from the rows and columns of its value records
+    (calamine reads the sheet from the offset its BOUNDSHEET record gives, up to the sheet's EOF)."""
+    sheets, pos, biff8 = [], 0, False
+    while pos + 4 <= len(stream):
+        kind, length = struct.unpack_from("<HH", stream, pos)
+        body = stream[pos + 4:pos + 4 + length]
+        pos += 4 + length
+        if kind == 0x0809 and len(body) >= 2:
+            biff8 = struct.unpack_from("<H", body)[0] == 0x0600
+        elif kind == 0x0085 and len(body) >= 7:
+            cch, wide = body[6], biff8 and len(body) > 7 and body[7] & 1
+            text = body[8:8 + 2 * cch] if wide else body[8 if biff8 else 7:][:cch]
+            sheets.append((struct.unpack_from("<I", body)[0], text.decode("utf-16-le" if wide else "latin-1", "replace")))
+        elif kind == 0x000A:
+            break
+    seen: dict[int, tuple[int, int]] = {}
+    for offset, name in sheets:
+        if offset not in seen:                  # a sheet named twice is counted twice, scanned once
+            seen[offset] = _xls_sheet_range(stream, offset)
+        if seen[offset] != (0, 0):
+            yield (name, *seen[offset])
+
+
+def _xls_sheet_range(stream: bytes, pos: int) -> tuple[int, int]:
+    """(rows, columns) spanned by the value records of the sheet whose BOF is at `pos`; (0, 0) without any.
+    Records of an embedded chart (a BOF inside the sheet) are not the sheet's."""
+    depth, top, bottom, left, right, end = 0, 1 << 16, -1, 1 << 16, -1, len(stream)
+    unpack = struct.unpack_from
+    while pos + 4 <= end:
+        kind, length = unpack("<HH", stream, pos)
+        at, pos = pos + 4, pos + 4 + length
+        if kind in _XLS_VALUES or kind == _XLS_MULRK:
+            if depth != 1 or length < 4 or pos > end:
+                continue
+            r, c = unpack("<HH", stream, at)
+            last = unpack("<H", stream, pos - 2)[0] if kind == _XLS_MULRK and length >= 6 else c
+            if r < top:
+                top = r
+            if r > bottom:
+                bottom = r
+            if c < left:
+                left = c
+            if last > right:
+                right = last
+        elif kind == 0x0809:
+            depth += 1
+        elif kind == 0x000A:
+            depth -= 1
+            if depth <= 0:
+                break
+    return (bottom - top + 1, right - left + 1) if bottom >= 0 else (0, 0)
 
 
 def _refuse_uncalculated(z, part: str, sheet: str, file_name: str) -> None:

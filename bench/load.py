@@ -105,12 +105,21 @@ async def _each_page(base: str, query: str) -> dict:
     return {START: out[START], **{p: out[p] for p in PAGES}}
 
 
+def _run_async(coro):
+    """asyncio.run(coro) in a thread of its own: the caller's thread may already run an event loop (a test
+    process where Playwright's sync fixtures or AppTest ran first)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
 def pages_cold_warm(db: Path, query: str = "", today: str | None = None, warm_up: bool = False) -> dict:
     """{page: {"cold": s, "warm": s[, "error": text]}} on a server started for this run; with `warm_up`, the
     server's start-up warm-up runs first and its duration is the entry "warm-up" ({"cold": s})."""
     server = Background(db, today, warm=warm_up)
     try:
-        out = asyncio.run(_each_page(server.url, query))
+        out = _run_async(_each_page(server.url, query))
         return {WARMUP: {"cold": server.warmup["total_s"]}, **out} if warm_up else out
     finally:
         server.stop()
@@ -120,7 +129,7 @@ def run(db: Path, sessions: int, rounds: int = 1, upload: Path | None = None, to
     """One load run on the app serving `db` (the upload, if any, is imported by one more session)."""
     server = Background(db, today)
     try:
-        return asyncio.run(_drive(server.url, sessions, rounds, upload))
+        return _run_async(_drive(server.url, sessions, rounds, upload))
     finally:
         server.stop()
 

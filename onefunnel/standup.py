@@ -10,13 +10,14 @@ from onefunnel import periods
 
 
 def now() -> dt.datetime:
-    """Now, or $ONEFUNNEL_NOW; with only $ONEFUNNEL_TODAY pinned (tests), 09:00 of that day."""
+    """Now to the minute (the page's lists are cached for that minute), or $ONEFUNNEL_NOW; with only
+    $ONEFUNNEL_TODAY pinned (tests), 09:00 of that day."""
     fixed = os.environ.get("ONEFUNNEL_NOW")
     if fixed:
         return dt.datetime.fromisoformat(fixed)
     if os.environ.get("ONEFUNNEL_TODAY"):
         return dt.datetime.combine(periods.today(), dt.time(9, 0))
-    return dt.datetime.now().replace(microsecond=0)
+    return dt.datetime.now().replace(second=0, microsecond=0)
 
 
 def last_working_day(today: dt.date) -> dt.date:

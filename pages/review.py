@@ -24,7 +24,9 @@ ui.page_header("Weekly review", view, "The same sections every week, so a change
                "metrics layer's, for Monday to Sunday, as `metrics --json` gives it.")
 
 
-@st.cache_data(show_spinner="Gathering the week's numbers…", max_entries=32)
+# a resource, not data: the review holds every friction row of the week (100k+ at 10M leads), and unpickling that
+# on each run cost seconds; the object is shared and only read
+@st.cache_resource(show_spinner="Gathering the week's numbers…", max_entries=16)
 def _review(week: str, ref: dt.date, version: tuple, path: str):
     con = ui._shared_connection(path).cursor()
     try:

@@ -78,12 +78,23 @@ else:
 # ---- friction ------------------------------------------------------------------------------------------------------
 ui.section("Friction, with owners", "MQLs of the week waiting past the SLA at Sunday's end, MQLs rejected in the "
            "week, deals stalled at Sunday's end.")
-f1, f2, f3 = st.columns(3)
-for col, key, title, fields in ((f1, "sla_breaches", "MQLs waiting past the SLA", ["company", "owner", "hours_waiting"]),
-                                (f2, "rejected_mqls", "MQLs rejected", ["company", "owner", "reason"]),
-                                (f3, "stalled_deals", "Stalled deals", ["name", "owner", "amount"])):
-    rows = pd.DataFrame(r.friction[key], columns=fields) if r.friction[key] else pd.DataFrame(columns=fields)
-    col.markdown(f"**{title}: {len(rows)}**")
+FRICTION = (("sla_breaches", "MQLs waiting past the SLA", ["company", "owner", "hours_waiting"]),
+            ("rejected_mqls", "MQLs rejected", ["company", "owner", "reason"]),
+            ("stalled_deals", "Stalled deals", ["name", "owner", "amount"]))
+
+
+@st.cache_resource(max_entries=16)
+def _friction(week: str, ref: dt.date, version: tuple, path: str) -> dict[str, pd.DataFrame]:
+    """The review's friction lists as frames, made once (100k+ rows at 1M leads); shared and only read."""
+    rv = _review(week, ref, version, path)
+    return {key: pd.DataFrame(rv.friction[key], columns=fields) if rv.friction[key] else pd.DataFrame(columns=fields)
+            for key, _, fields in FRICTION}
+
+
+frames = _friction(week, ref, ui.data_version(), str(ui.db_path()))
+for col, (key, title, fields) in zip(st.columns(3), FRICTION):
+    rows = frames[key]
+    col.markdown(f"**{title}: {ui.fmt_int(len(rows))}**")
     if not rows.empty:
         with col:
             ui.table(rows[fields], hide_index=True, key=f"review_{key}")

@@ -68,8 +68,8 @@ def test_a_duplicate_id_in_one_file_is_a_listed_reject_naming_both_lines(con, tm
     assert logged == [(4, "the same record id as line 2 of this file; the first row is stored")]
 
 
-def _xlsx(path, sheet_xml: str):
-    """A minimal workbook: one sheet named Leads with this sheetData XML."""
+def _xlsx(path, sheet_xml: str, second: str | None = None):
+    """A minimal workbook: one sheet named Leads with this sheetData XML (and a sheet named More with `second`)."""
     ns = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
     rel = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
@@ -84,12 +84,18 @@ def _xlsx(path, sheet_xml: str):
                    'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
                    'officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>')
         z.writestr("xl/workbook.xml", f'<?xml version="1.0"?><workbook {ns} {rel}><sheets>'
-                   '<sheet name="Leads" sheetId="1" r:id="rId1"/></sheets></workbook>')
+                   '<sheet name="Leads" sheetId="1" r:id="rId1"/>'
+                   + ('<sheet name="More" sheetId="2" r:id="rId2"/>' if second is not None else "")
+                   + '</sheets></workbook>')
         z.writestr("xl/_rels/workbook.xml.rels", '<?xml version="1.0"?><Relationships xmlns="http://schemas.'
                    'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.'
                    'openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
-                   '</Relationships>')
+                   + ('<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                      'relationships/worksheet" Target="worksheets/sheet2.xml"/>' if second is not None else "")
+                   + '</Relationships>')
         z.writestr("xl/worksheets/sheet1.xml", f'<?xml version="1.0"?><worksheet {ns}>{sheet_xml}</worksheet>')
+        if second is not None:
+            z.writestr("xl/worksheets/sheet2.xml", f'<?xml version="1.0"?><worksheet {ns}>{second}</worksheet>')
 
 
 def _row(n, *cells):
@@ -143,6 +149,78 @@ def test_a_workbook_over_the_cell_limit_is_refused_before_reading(con, tmp_path,
         ingest_file(con, f)
     assert exc.value.reason == ("sheet 'Leads' spans 1,048,576 rows by 16,384 columns; OneFunnel reads at most "
                                 "5,000,000 cells of a workbook: export the sheet as CSV instead")
+
+
+FAR = _row(100000, '<c r="Z100000"><v>1</v></c>')      # 100,000 rows by 26 columns: 2,600,000 cells
+
+
+def test_a_lying_dimension_is_refused_from_the_cells_before_reading(con, tmp_path, monkeypatch):
+    f = tmp_path / "lying.xlsx"
+    _xlsx(f, '<dimension ref="A1:C2"/><sheetData>' + LEADS + _row(1048576, '<c r="XFD1048576"><v>1</v></c>')
+          + "</sheetData>")
+    monkeypatch.setattr(reader.pd, "read_excel", _never_read)
+    with pytest.raises(FileRefused) as exc:
+        ingest_file(con, f)
+    assert exc.value.reason == ("sheet 'Leads' spans 1,048,576 rows by 16,384 columns (counted from its cells); "
+                                "OneFunnel reads at most 5,000,000 cells of a workbook: export the sheet as CSV "
+                                "instead")
+    assert imports(con) == 0
+
+
+def test_a_far_cell_in_the_second_sheet_is_counted(con, tmp_path, monkeypatch):
+    f = tmp_path / "second.xlsx"
+    # each sheet alone is under the limit (2,600,000 cells), the two together are over it
+    _xlsx(f, '<dimension ref="A1:C2"/><sheetData>' + LEADS + FAR + "</sheetData>",
+          second='<dimension ref="A1"/><sheetData>' + FAR + "</sheetData>")
+    monkeypatch.setattr(reader.pd, "read_excel", _never_read)
+    with pytest.raises(FileRefused) as exc:
+        ingest_file(con, f)
+    assert exc.value.reason.startswith("sheet 'More' spans 100,000 rows by 26 columns (counted from its cells)")
+
+
+def test_cells_without_a_reference_are_counted_from_the_last_one(con, tmp_path, monkeypatch):
+    f = tmp_path / "unreferenced.xlsx"
+    # a row at 1,000,000 whose cells carry no r: the 6th cell is column F
+    _xlsx(f, '<dimension ref="A1:C2"/><sheetData>' + LEADS + '<row r="1000000">' + "<c><v>1</v></c>" * 6
+          + "</row></sheetData>")
+    monkeypatch.setattr(reader.pd, "read_excel", _never_read)
+    with pytest.raises(FileRefused) as exc:
+        ingest_file(con, f)
+    assert exc.value.reason.startswith("sheet 'Leads' spans 1,000,000 rows by 6 columns")
+
+
+def test_a_reference_split_across_a_chunk_is_read_whole(con, tmp_path, monkeypatch):
+    f = tmp_path / "split.xlsx"
+    sheet = '<dimension ref="A1:C2"/><sheetData>' + LEADS + FAR + "</sheetData>"
+    _xlsx(f, sheet, second='<sheetData>' + FAR + "</sheetData>")
+    full = f'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">{sheet}'
+    split = full.index('r="Z100000"') + 5                     # the chunk ends inside "Z100000"
+    monkeypatch.setattr(reader, "XLSX_SCAN_CHUNK", split)
+    monkeypatch.setattr(reader.pd, "read_excel", _never_read)
+    with pytest.raises(FileRefused) as exc:
+        ingest_file(con, f)
+    assert exc.value.reason.startswith("sheet 'More' spans 100,000 rows by 26 columns")
+    for chunk in (1, 7, split):                               # an honest sheet reads the same in any chunking
+        with zipfile.ZipFile(f) as z:
+            monkeypatch.setattr(reader, "XLSX_SCAN_CHUNK", chunk)
+            assert reader._used_range(z, "xl/worksheets/sheet1.xml", "Leads", "split.xlsx") == (100000, 26)
+
+
+def test_a_reference_hidden_in_another_attribute_does_not_hide_the_real_one(tmp_path):
+    f = tmp_path / "quoted.xlsx"
+    _xlsx(f, '<dimension ref="A1:C2"/><sheetData>' + LEADS
+          + """<row r="3"><c t='n r="A3"' r="XFD1048576"><v>1</v></c></row></sheetData>""")
+    with zipfile.ZipFile(f) as z:
+        assert reader._used_range(z, "xl/worksheets/sheet1.xml", "Leads", "quoted.xlsx") == (1048576, 16384)
+
+
+def test_an_honest_workbook_reads_the_same_rows_after_the_cell_count(con, tmp_path, monkeypatch):
+    f = tmp_path / "honest.xlsx"
+    more = _row(3, _s("A3", "bob@x.com"), _s("B3", "2026-07-02"), _s("C3", "Ads"))
+    _xlsx(f, '<dimension ref="A1:C3"/><sheetData>' + LEADS + more + "</sheetData>")
+    monkeypatch.setattr(reader, "XLSX_SCAN_CHUNK", 16)
+    assert ingest_file(con, f).rows_loaded == 2
+    assert con.execute("select email from lead_records order by 1").fetchall() == [("ada@x.com",), ("bob@x.com",)]
 
 
 def test_a_workbook_that_unpacks_too_large_is_refused_before_reading(con, tmp_path, monkeypatch):

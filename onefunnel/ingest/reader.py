@@ -517,6 +517,19 @@ def _cell_text(v) -> str | None:
 XLSX_MAX_XML_BYTES = 256 * 1024 * 1024     # the sheets' XML, unpacked
 XLSX_MAX_CELLS = 5_000_000                 # rows x columns of the sheets' used ranges
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension ref="([A-Z]+)?(\d+)?(?::([A-Z]+)(\d+))?"')
+# The <dimension> is written by the producing program and can lie (A1:C2 over a cell at XFD1048576), so each
+# sheet's used range is also counted from its cells: the sheet XML is streamed from the zip in chunks of
+# XLSX_SCAN_CHUNK bytes and every <row> and <c> start tag is read (an unfinished tag at a chunk's end is carried
+# into the next chunk).
+XLSX_SCAN_CHUNK = 4 * 1024 * 1024
+XLSX_MAX_TAG = 64 * 1024                   # a start tag longer than this is not one a spreadsheet program wrote
+_CELL_TAG = re.compile(rb'<(?:[\w.-]+:)?(row|c)(?=[\s/>])([^>]*)>')
+_ATTR = re.compile(rb'''([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')''')
+_REF = re.compile(rb'([A-Za-z]*)(\d*)$')
+# the fast path: a chunk whose every <c> carries an r (as Excel, LibreOffice and openpyxl write) is counted from
+# the distinct column letters and row numbers of its references
+_ANY_C = re.compile(rb'<(?:[\w.-]+:)?c[\s/>]')
+_REF_C = re.compile(rb'''<(?:[\w.-]+:)?c(?:\s+[\w:.-]+\s*=\s*(?:"[^"]*"|'[^']*'))*?\s+r\s*=\s*["']([A-Za-z]+)(\d+)["']''')
 
 
 def _col_number(letters: bytes) -> int:
@@ -573,8 +586,60 @@ def check_workbook(path: Path, file_name: str) -> None:
                     raise FileRefused(file_name, f"sheet {name!r} spans {rows:,} rows by {cols:,} columns; OneFunnel "
                                                  f"reads at most {XLSX_MAX_CELLS:,} cells of a workbook: export the "
                                                  "sheet as CSV instead")
+        cells = 0
+        for name, part in parts.items():
+            rows, cols = _used_range(z, part, name, file_name)
+            cells += rows * cols
+            if cells > XLSX_MAX_CELLS:
+                raise FileRefused(file_name, f"sheet {name!r} spans {rows:,} rows by {cols:,} columns (counted from "
+                                             f"its cells); OneFunnel reads at most {XLSX_MAX_CELLS:,} cells of a "
+                                             "workbook: export the sheet as CSV instead")
         for name, part in parts.items():
             _refuse_uncalculated(z, part, name, file_name)
+
+
+def _used_range(z, part: str, sheet: str, file_name: str) -> tuple[int, int]:
+    """Rows and columns from A1 to the sheet's farthest cell, from the r="..." of its <c> tags, streaming the
+    sheet's XML. A <c> without r is the cell after the previous one in its row, and a <row> without r the row
+    after the previous one (as the readers place them), so they are counted from the last known position.
+    Counted from A1, and every <c> counts (a styled empty cell too): calamine may hold less, never more."""
+    max_row = max_col = row = col = 0
+    carry = b""
+    with z.open(part) as f:
+        while chunk := f.read(XLSX_SCAN_CHUNK):
+            buf = carry + chunk
+            cut = buf.rfind(b"<")
+            if cut == -1 or buf.find(b">", cut) != -1:
+                cut = len(buf)
+            carry = buf[cut:]
+            if len(carry) > XLSX_MAX_TAG:
+                raise FileRefused(file_name, f"sheet {sheet!r} has an XML tag over {XLSX_MAX_TAG // 1024} KiB "
+                                             "long, which no spreadsheet program writes: save it again from Excel "
+                                             "or export the sheet as CSV instead")
+            refs = _REF_C.findall(buf, 0, cut)
+            if len(refs) == len(_ANY_C.findall(buf, 0, cut)):
+                if refs:
+                    max_col = max(max_col, *(_col_number(c.upper()) for c in {c for c, _ in refs}))
+                    max_row = max(max_row, *(int(r) for r in {r for _, r in refs}))
+                    col = _col_number(refs[-1][0].upper())
+                    row = max_row               # conservative for a later cell or row without r
+                continue
+            for m in _CELL_TAG.finditer(buf, 0, cut):
+                attrs = {a.group(1): a.group(2) if a.group(2) is not None else a.group(3)
+                         for a in _ATTR.finditer(m.group(2))}
+                ref = _REF.match(attrs.get(b"r", b"").strip())
+                if m.group(1) == b"row":
+                    row = int(ref.group(2)) if ref and ref.group(2) else row + 1
+                    col = 0
+                    continue
+                if ref and ref.group(1):
+                    col = _col_number(ref.group(1).upper())
+                else:
+                    col += 1
+                if ref and ref.group(2):
+                    row = int(ref.group(2))
+                max_row, max_col = max(max_row, row, 1), max(max_col, col)
+    return max_row, max_col
 
 
 # An old .xls is a BIFF stream in a compound file, not compressed: its cells and strings take about as many

@@ -1,13 +1,16 @@
 """`python -m bench.load`: many people on the app at once (issue 15, "Load"), figures only.
 
-Starts the app on a company's database, then drives N concurrent sessions (Chromium pages, one browser
-context each, so each is its own Streamlit session) through the pages, while one more session imports a file
-through the Data page. A page's time runs from the navigation until the script has finished and nothing is
-loading; an error is a page that shows an exception or the app's "Something went wrong", a navigation that
-fails or times out (60 s), or an import that does not report success. Reports p50 and p95 of the page times and
-the errors for each (company, sessions) pair. `make bench` runs it on the demo company and on the 1M-lead
-company at 8 and 32 sessions; tests/test_bench_load.py runs 2 sessions on a small company so the driver stays
-working. Tests never assert its times.
+Starts the app on a company's database, then N concurrent sessions each open the app on one page and click
+through every other page in the navigation, as a person does, while one more session (Chromium) imports a file
+through the Data page. A session is either a WebSocket client speaking Streamlit's own protocol (`StreamlitClient`:
+the page's time runs until the server's script has finished, so it measures the server alone) or a Chromium page
+(one browser context each; from the click until the page has settled, so it includes the browser drawing on the
+same two cores). An error is a page that shows an exception or the app's "Something went wrong", a script that
+does not finish, a navigation that fails or times out (60 s), or an import that does not report success. Reports
+p50 and p95 of the page times and the errors for each (company, client, sessions). `make bench` runs it on the
+demo company and on the 1M-lead company at 8 and 32 WebSocket sessions and 8 Chromium sessions;
+tests/browser/test_bench_load.py runs 2 sessions of each kind on a small company so the driver stays working.
+Tests never assert its times.
 """
 
 from __future__ import annotations
@@ -26,21 +29,100 @@ from onefunnel.warmup import IDLE, TIMEOUT_MS, click, open_app
 
 PAGES = ["/", "/funnel", "/review", "/standup", "/ownership", "/marketing", "/sales", "/friction", "/wins", "/deal",
          "/attribution", "/spend", "/explore", "/data", "/definitions", "/console", "/people"]
+CLIENTS = ("websocket", "chromium")
 START = "opening the app"   # the first page load after the server started (the walk's first row)
 WARMUP = "server warm-up"   # the start-up warm-up before it, when the walk waits for one
 
 
-async def _session(browser, base: str, rounds: int, times: list, errors: list, offset: int) -> None:
+async def _browser_session(browser, base: str, rounds: int, times: list, errors: list, offset: int) -> None:
+    """A person in Chromium: opens the app on one page, then clicks every other page in the navigation."""
     ctx = await browser.new_context(viewport={"width": 1440, "height": 900})
     page = await ctx.new_page()
     order = PAGES[offset % len(PAGES):] + PAGES[:offset % len(PAGES)]   # sessions spread over the pages
-    for _ in range(rounds):
-        for path in order:
-            elapsed, error = await open_app(page, base + path)
-            times.append(elapsed)
-            if error:
-                errors.append(error)
+    elapsed, error = await open_app(page, base + order[0])
+    times.append(elapsed)
+    errors.extend([error] if error else [])
+    for path in (order * rounds)[1:]:
+        elapsed, error = await click(page, path)
+        times.append(elapsed)
+        errors.extend([error] if error else [])
     await ctx.close()
+
+
+FAILED_TEXT = "Something went wrong while drawing this page"
+
+
+class StreamlitClient:
+    """One Streamlit session over its WebSocket, driven as the browser drives it: a BackMsg `rerun_script` names
+    the page (by its path on the first run, then by the page hash the server's navigation message lists), and the
+    page's time runs until the server's `script_finished`. Nothing is drawn: what it measures is the server."""
+
+    def __init__(self, base: str):
+        self.url = base.replace("http://", "ws://", 1) + "/_stcore/stream"
+        self.hashes: dict[str, str] = {}       # "/funnel" -> page_script_hash, from the navigation message
+        self.ws = None
+
+    async def __aenter__(self):
+        import websockets
+
+        self.ws = await websockets.connect(self.url, subprotocols=["streamlit"], max_size=None,
+                                           open_timeout=TIMEOUT_MS / 1000)
+        return self
+
+    async def __aexit__(self, *exc):
+        await self.ws.close()
+
+    async def open(self, path: str) -> tuple[float, str | None]:
+        """Run the page at `path` ("/funnel"; "/" for the default page); (seconds, error or None)."""
+        from streamlit.proto.BackMsg_pb2 import BackMsg
+
+        msg = BackMsg()
+        msg.rerun_script.page_name = path.strip("/")
+        msg.rerun_script.page_script_hash = self.hashes.get(path, "")
+        msg.rerun_script.context_info.timezone = "UTC"
+        t = time.perf_counter()
+        try:
+            await self.ws.send(msg.SerializeToString())
+            error = await asyncio.wait_for(self._until_finished(path), TIMEOUT_MS / 1000)
+        except Exception as exc:   # a timeout or a dropped connection is the figure we report
+            error = f"{path}: {type(exc).__name__}: {str(exc)[:120]}"
+        return time.perf_counter() - t, error
+
+    async def _until_finished(self, path: str) -> str | None:
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        error = None
+        while True:
+            msg = ForwardMsg()
+            msg.ParseFromString(await self.ws.recv())
+            kind = msg.WhichOneof("type")
+            if kind == "navigation":
+                self.hashes = {"/" + p.url_pathname: p.page_script_hash for p in msg.navigation.app_pages}
+            elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
+                element = msg.delta.new_element
+                if element.WhichOneof("type") == "exception" or (
+                        element.WhichOneof("type") == "alert" and FAILED_TEXT in element.alert.body):
+                    error = f"{path}: the page shows an error"
+            elif kind == "script_finished":
+                status = msg.script_finished
+                if status == ForwardMsg.FINISHED_EARLY_FOR_RERUN:   # the page reran itself: wait for that run
+                    continue
+                if status != ForwardMsg.FINISHED_SUCCESSFULLY:
+                    error = error or f"{path}: script finished with status {status}"
+                return error
+
+
+async def _ws_session(base: str, rounds: int, times: list, errors: list, offset: int) -> None:
+    """The same person as _browser_session, as a WebSocket client (no browser: the server's time alone)."""
+    order = PAGES[offset % len(PAGES):] + PAGES[:offset % len(PAGES)]
+    try:
+        async with StreamlitClient(base) as client:
+            for path in order * rounds:
+                elapsed, error = await client.open(path)
+                times.append(elapsed)
+                errors.extend([error] if error else [])
+    except Exception as exc:
+        errors.append(f"websocket: {type(exc).__name__}: {str(exc)[:120]}")
 
 
 async def _importer(browser, base: str, upload: Path, errors: list, done: dict) -> None:
@@ -61,7 +143,7 @@ async def _importer(browser, base: str, upload: Path, errors: list, done: dict) 
     await ctx.close()
 
 
-async def _drive(base: str, sessions: int, rounds: int, upload: Path | None) -> dict:
+async def _drive(base: str, sessions: int, rounds: int, upload: Path | None, client: str) -> dict:
     from playwright.async_api import async_playwright
 
     times: list[float] = []
@@ -71,14 +153,15 @@ async def _drive(base: str, sessions: int, rounds: int, upload: Path | None) -> 
         browser = await pw.chromium.launch(executable_path=os.environ.get("CHROMIUM", "/usr/bin/chromium"),
                                            args=["--no-sandbox", "--disable-dev-shm-usage"])
         t = time.perf_counter()
-        jobs = [_session(browser, base, rounds, times, errors, i) for i in range(sessions)]
+        jobs = [_browser_session(browser, base, rounds, times, errors, i) if client == "chromium"
+                else _ws_session(base, rounds, times, errors, i) for i in range(sessions)]
         if upload is not None:
             jobs.append(_importer(browser, base, upload, errors, done))
         await asyncio.gather(*jobs)
         wall = time.perf_counter() - t
         await browser.close()
     q = statistics.quantiles(times, n=20) if len(times) >= 2 else times * 19
-    return {"sessions": sessions, "pages": len(times), "p50_s": statistics.median(times), "p95_s": q[18],
+    return {"client": client, "sessions": sessions, "pages": len(times), "p50_s": statistics.median(times), "p95_s": q[18],
             "errors": errors, "wall_s": wall, **done}
 
 
@@ -125,11 +208,14 @@ def pages_cold_warm(db: Path, query: str = "", today: str | None = None, warm_up
         server.stop()
 
 
-def run(db: Path, sessions: int, rounds: int = 1, upload: Path | None = None, today: str | None = None) -> dict:
-    """One load run on the app serving `db` (the upload, if any, is imported by one more session)."""
+def run(db: Path, sessions: int, rounds: int = 1, upload: Path | None = None, today: str | None = None,
+        client: str = "chromium") -> dict:
+    """One load run on the app serving `db`: `sessions` people, each in Chromium or as a WebSocket client
+    (`client`), open the app and click through every page `rounds` times; the upload, if any, is imported
+    through the Data page by one more session in Chromium."""
     server = Background(db, today)
     try:
-        return _run_async(_drive(server.url, sessions, rounds, upload))
+        return _run_async(_drive(server.url, sessions, rounds, upload, client))
     finally:
         server.stop()
 
@@ -159,7 +245,7 @@ def upload_file(folder: Path, rows: int) -> Path:
 def line(name: str, r: dict) -> str:
     ok = "met" if not r["errors"] and r["p95_s"] <= 2.0 else "MISSED"
     extra = f", import {r['import_s']:.1f} s" if "import_s" in r else ""
-    return (f"  {name:22} {r['sessions']:>2} sessions: {r['pages']:>4} pages, p50 {r['p50_s']:.2f} s, "
+    return (f"  {name:22} {r['sessions']:>2} {r['client']:9} sessions: {r['pages']:>4} pages, p50 {r['p50_s']:.2f} s, "
             f"p95 {r['p95_s']:.2f} s, {len(r['errors'])} errors{extra}"
             + (f"   (target: 0 errors, p95 <= 2 s at 8 sessions: {ok})" if r["sessions"] == 8 else ""))
 
@@ -204,6 +290,10 @@ def page_lines(name: str, r: dict) -> list[str]:
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(prog="python -m bench.load")
     p.add_argument("--sessions", type=int, nargs="*", default=[8, 32])
+    p.add_argument("--clients", nargs="*", choices=CLIENTS, default=list(CLIENTS),
+                   help="who the sessions are: WebSocket clients (the server's time) and/or Chromium pages")
+    p.add_argument("--chromium-sessions", type=int, default=8,
+                   help="the most Chromium sessions to run (they share the server's two cores)")
     p.add_argument("--rounds", type=int, default=1, help="passes over every page per session")
     p.add_argument("--db", type=Path, action="append", help="a company's database (default: the demo company "
                    "and, with --million, the 1M-lead company)")
@@ -226,14 +316,18 @@ def main(argv=None) -> int:
             print("\n".join(page_lines(f"{name}, after the start-up warm-up (as make run serves)",
                                         pages_cold_warm(db, warm_up=True))), flush=True)
         if args.sessions:
-            print("Load: concurrent browser sessions through every page while one more imports "
-                  f"{args.upload_rows:,} leads (page time from navigation until settled)")
+            print("Load: concurrent sessions each open the app and click through every page while one more "
+                  f"imports {args.upload_rows:,} leads (websocket: until the server's script has finished; "
+                  "chromium: from the click until the page has settled)")
         for name, db in dbs.items():
-            for n in args.sessions:
-                r = run(db, n, args.rounds, upload)
-                print(line(name, r), flush=True)
-                for e in r["errors"][:5]:
-                    print(f"      {e}")
+            for client in args.clients:
+                for n in args.sessions:
+                    if client == "chromium" and n > args.chromium_sessions:
+                        continue
+                    r = run(db, n, args.rounds, upload, client=client)
+                    print(line(name, r), flush=True)
+                    for e in r["errors"][:5]:
+                        print(f"      {e}")
     return 0
 
 

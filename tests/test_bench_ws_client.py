@@ -1,0 +1,58 @@
+"""bench.load's WebSocket client reads the server's messages as the browser would: it learns the page hashes from
+the navigation message, reports a page that shows an exception or the app's error text, and waits past a run
+that ended early for a rerun (fed here with hand-made ForwardMsgs; tests/browser/test_bench_load.py runs it
+against the real server)."""
+
+import asyncio
+
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+from bench.load import FAILED_TEXT, StreamlitClient
+
+
+class _Socket:
+    def __init__(self, msgs):
+        self.msgs = [m.SerializeToString() for m in msgs]
+
+    async def recv(self):
+        return self.msgs.pop(0)
+
+
+def _finished(status=ForwardMsg.FINISHED_SUCCESSFULLY):
+    m = ForwardMsg()
+    m.script_finished = status
+    return m
+
+
+def _read(msgs):
+    client = StreamlitClient("http://127.0.0.1:1")
+    client.ws = _Socket(msgs)
+    error = asyncio.run(client._until_finished("/funnel"))
+    return client, error
+
+
+def test_the_navigation_names_the_pages_and_a_clean_run_has_no_error():
+    nav = ForwardMsg()
+    for path, h in [("", "h0"), ("funnel", "h1")]:
+        page = nav.navigation.app_pages.add()
+        page.url_pathname, page.page_script_hash = path, h
+    client, error = _read([nav, _finished()])
+    assert error is None and client.hashes == {"/": "h0", "/funnel": "h1"}
+
+
+def test_an_exception_or_the_apps_error_text_is_an_error():
+    exc = ForwardMsg()
+    exc.delta.new_element.exception.message = "boom"
+    assert _read([exc, _finished()])[1] == "/funnel: the page shows an error"
+    alert = ForwardMsg()
+    alert.delta.new_element.alert.body = FAILED_TEXT + ". The details are in the server log."
+    assert _read([alert, _finished()])[1] == "/funnel: the page shows an error"
+    plain = ForwardMsg()
+    plain.delta.new_element.alert.body = "No deals in this quarter yet."
+    assert _read([plain, _finished()])[1] is None
+
+
+def test_a_run_ended_for_a_rerun_waits_for_the_rerun():
+    client, error = _read([_finished(ForwardMsg.FINISHED_EARLY_FOR_RERUN), _finished()])
+    assert error is None and client.ws.msgs == []
+    assert "status 1" in _read([_finished(ForwardMsg.FINISHED_WITH_COMPILE_ERROR)])[1]

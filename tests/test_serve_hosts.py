@@ -125,5 +125,6 @@ def test_production_settings_are_kept():
     assert config["server"]["enableCORS"] is True
     assert config["server"]["allowedHosts"] == ["localhost", "127.0.0.1", "::1"]
     assert config["client"]["showErrorDetails"] == "none"
+    assert config["runner"]["postScriptGC"] is False   # a full GC after each run stalls every session
     assert "HOST    ?= 127.0.0.1" in (ROOT / "Makefile").read_text()
     assert ".streamlit/secrets.toml" in (ROOT / ".gitignore").read_text().splitlines()

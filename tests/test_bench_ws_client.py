@@ -1,7 +1,7 @@
 """bench.load's WebSocket client reads the server's messages as the browser would: it learns the page hashes from
 the navigation message, reports a page that shows an exception or the app's error text, and waits past a run
 that ended early for a rerun (fed here with hand-made ForwardMsgs; tests/browser/test_bench_load.py runs it
-against the real server)."""
+against the real server), and the spread of page times is computed as a hand-worked example says."""
 
 import asyncio
 
@@ -56,3 +56,12 @@ def test_a_run_ended_for_a_rerun_waits_for_the_rerun():
     client, error = _read([_finished(ForwardMsg.FINISHED_EARLY_FOR_RERUN), _finished()])
     assert error is None and client.ws.msgs == []
     assert "status 1" in _read([_finished(ForwardMsg.FINISHED_WITH_COMPILE_ERROR)])[1]
+
+
+def test_the_spread_of_page_times():
+    from bench.load import _spread
+
+    r = _spread([("/a", 1.0), ("/b", 2.0), ("/a", 5.0), ("/b", 2.0)])
+    # sorted 1, 2, 2, 5: the median 2; the 95th percentile at 0.95 * 3 = 2.85 -> 2 + 0.85 * (5 - 2) = 4.55
+    assert r["pages"] == 4 and r["p50_s"] == 2.0 and abs(r["p95_s"] - 4.55) < 1e-9
+    assert r["page_medians"] == {"/a": 3.0, "/b": 2.0} and list(r["page_medians"]) == ["/a", "/b"]

@@ -93,6 +93,7 @@ _NEEDS_QUOTE = r"[=+\-@\t\r\n]"
 # the same line breaks as one character class of the characters themselves: pyarrow's regex engine runs it on
 # Arrow text columns (0.01 s per 100k cells) where the escaped form falls back to Python (0.04 s)
 _ANY_BREAK = "[\r\n\x0b\x0c\x85\u2028\u2029]"
+_NEEDS_SAFE = f"{_ANY_BREAK}|^{_NEEDS_QUOTE}"   # a cell cell_safe may change: a line break, or a formula's start
 # a number as people read it ("-$1,200", "+3.5 pts", "-12%", "-0.4"): a spreadsheet reads it as a number, not a
 # formula, so it is left alone
 _PLAIN_NUMBER = re.compile(r"[-+] ?[$€£]? ?\d[\d,. ]*(%| pts| d| h|×|[kKMB])?")
@@ -114,21 +115,27 @@ def cell_safe(value):
 
 
 def excel_safe(df: pd.DataFrame, headers: bool = True) -> pd.DataFrame:
-    """A copy of the frame with cell_safe applied to every text cell (numbers left alone), and with `headers`
-    to the column names too (a pivot's columns are data values)."""
-    out = df.copy()
-    for col in out.columns:
-        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+    """The frame with cell_safe applied to every text cell (numbers left alone), and with `headers` to the
+    column names too (a pivot's columns are data values). A copy when anything changes; the frame itself when
+    nothing needs it (most tables: every page run draws them, so this check is kept to one pass a column)."""
+    out = df
+    for col in df.columns:
+        if df[col].dtype == object or pd.api.types.is_string_dtype(df[col]):
             # only the cells that may need it go through cell_safe (a table of 100k rows: 0.05 s, not 1 s)
             try:
-                text = out[col].str
+                text = df[col].str
             except AttributeError:        # no text in the column (dates, lists, ...)
                 continue
-            needs = text.contains(_ANY_BREAK, regex=True, na=False) | text.match(_NEEDS_QUOTE, na=False)
+            needs = text.contains(_NEEDS_SAFE, regex=True, na=False)
             if needs.any():
+                if out is df:
+                    out = df.copy()
                 out.loc[needs, col] = out.loc[needs, col].map(cell_safe)
-    if headers and not isinstance(out.columns, pd.MultiIndex):
-        out.columns = [cell_safe(c) for c in out.columns]
+    if headers and not isinstance(df.columns, pd.MultiIndex):
+        names = [cell_safe(c) for c in df.columns]
+        if names != list(df.columns):
+            out = out.copy() if out is df else out
+            out.columns = names
     return out
 
 

@@ -143,6 +143,20 @@ def test_line_break_check_finds_every_break_in_arrow_text():
     assert out == ["a b"] * len(breaks) + ["plain"]
 
 
+def test_excel_safe_changes_only_a_copy_and_returns_a_clean_frame_itself():
+    """A frame with nothing to escape is returned as it is (every page run draws its tables); otherwise the
+    caller's frame is left untouched and a copy is escaped: a formula start anywhere in a column, or a break."""
+    import pandas as pd
+
+    for dtype in (object, "str"):
+        clean = pd.DataFrame({"owner": ["Dana", "a-b", "x=1"], "n": [1, 2, 3]}).astype({"owner": dtype})
+        assert safe.excel_safe(clean) is clean
+        dirty = pd.DataFrame({"owner": ["Dana", "-cmd", "ok"], "note": ["fine", "two\nlines", None]}).astype(dtype)
+        out = safe.excel_safe(dirty)
+        assert out is not dirty and dirty["owner"].tolist() == ["Dana", "-cmd", "ok"]
+        assert out["owner"].tolist() == ["Dana", "'-cmd", "ok"] and out["note"].tolist()[:2] == ["fine", "two lines"]
+
+
 def test_a_figure_escaped_once_is_not_escaped_again():
     """A shared figure (charts_review.shared_trend_figure) is drawn by many runs: the second pass through
     safe.figure must leave "&lt;" as it is, not make it "&amp;lt;"."""

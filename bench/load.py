@@ -2,8 +2,9 @@
 
 Starts the app on a company's database, then N concurrent sessions each open the app on one page and click
 through every other page in the navigation, as a person does, while one more session (Chromium) imports a file
-through the Data page. A session is either a WebSocket client speaking Streamlit's own protocol (`StreamlitClient`:
-the page's time runs until the server's script has finished, so it measures the server alone) or a Chromium page
+through the Data page. A session is either a WebSocket client speaking Streamlit's own protocol
+(`onefunnel.warmup.StreamlitClient`, as the server's warm-up: the page's time runs until the server's script has
+finished, so it measures the server alone) or a Chromium page
 (one browser context each; from the click until the page has settled, so it includes the browser drawing on the
 same two cores). An error is a page that shows an exception or the app's "Something went wrong", a script that
 does not finish, a navigation that fails or times out (60 s), or an import that does not report success. Reports
@@ -25,7 +26,7 @@ import time
 from pathlib import Path
 
 from onefunnel.serve import Background
-from onefunnel.warmup import IDLE, TIMEOUT_MS, click, open_app
+from onefunnel.warmup import IDLE, TIMEOUT_MS, StreamlitClient, click, open_app
 
 PAGES = ["/", "/funnel", "/review", "/standup", "/ownership", "/marketing", "/sales", "/friction", "/wins", "/deal",
          "/attribution", "/spend", "/explore", "/data", "/definitions", "/console", "/people"]
@@ -47,69 +48,6 @@ async def _browser_session(browser, base: str, rounds: int, times: list, errors:
         times.append((path, elapsed))
         errors.extend([error] if error else [])
     await ctx.close()
-
-
-FAILED_TEXT = "Something went wrong while drawing this page"
-
-
-class StreamlitClient:
-    """One Streamlit session over its WebSocket, driven as the browser drives it: a BackMsg `rerun_script` names
-    the page (by its path on the first run, then by the page hash the server's navigation message lists), and the
-    page's time runs until the server's `script_finished`. Nothing is drawn: what it measures is the server."""
-
-    def __init__(self, base: str):
-        self.url = base.replace("http://", "ws://", 1) + "/_stcore/stream"
-        self.hashes: dict[str, str] = {}       # "/funnel" -> page_script_hash, from the navigation message
-        self.ws = None
-
-    async def __aenter__(self):
-        import websockets
-
-        self.ws = await websockets.connect(self.url, subprotocols=["streamlit"], max_size=None,
-                                           open_timeout=TIMEOUT_MS / 1000)
-        return self
-
-    async def __aexit__(self, *exc):
-        await self.ws.close()
-
-    async def open(self, path: str) -> tuple[float, str | None]:
-        """Run the page at `path` ("/funnel"; "/" for the default page); (seconds, error or None)."""
-        from streamlit.proto.BackMsg_pb2 import BackMsg
-
-        msg = BackMsg()
-        msg.rerun_script.page_name = path.strip("/")
-        msg.rerun_script.page_script_hash = self.hashes.get(path, "")
-        msg.rerun_script.context_info.timezone = "UTC"
-        t = time.perf_counter()
-        try:
-            await self.ws.send(msg.SerializeToString())
-            error = await asyncio.wait_for(self._until_finished(path), TIMEOUT_MS / 1000)
-        except Exception as exc:   # a timeout or a dropped connection is the figure we report
-            error = f"{path}: {type(exc).__name__}: {str(exc)[:120]}"
-        return time.perf_counter() - t, error
-
-    async def _until_finished(self, path: str) -> str | None:
-        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-
-        error = None
-        while True:
-            msg = ForwardMsg()
-            msg.ParseFromString(await self.ws.recv())
-            kind = msg.WhichOneof("type")
-            if kind == "navigation":
-                self.hashes = {"/" + p.url_pathname: p.page_script_hash for p in msg.navigation.app_pages}
-            elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
-                element = msg.delta.new_element
-                if element.WhichOneof("type") == "exception" or (
-                        element.WhichOneof("type") == "alert" and FAILED_TEXT in element.alert.body):
-                    error = f"{path}: the page shows an error"
-            elif kind == "script_finished":
-                status = msg.script_finished
-                if status == ForwardMsg.FINISHED_EARLY_FOR_RERUN:   # the page reran itself: wait for that run
-                    continue
-                if status != ForwardMsg.FINISHED_SUCCESSFULLY:
-                    error = error or f"{path}: script finished with status {status}"
-                return error
 
 
 async def _ws_session(base: str, rounds: int, times: list, errors: list, offset: int) -> None:

@@ -98,6 +98,14 @@ def writing():
             _IN_WRITE.depth -= 1
 
 
+def idle() -> bool:
+    """No import, undo or model refresh is under way in this process (the warm-up waits for that)."""
+    if not _WRITER.acquire(blocking=False):
+        return False
+    _WRITER.release()
+    return True
+
+
 def out_of_room(exc: BaseException) -> bool:
     """Did DuckDB stop for lack of memory or of spill space (memory_limit, a full or capped temp_directory)?"""
     text = str(exc)

@@ -12,6 +12,8 @@ everything. So an address other than loopback is refused unless the secrets conf
 ONEFUNNEL_ALLOW_OPEN=1 says the operator means it (`make run HOST=0.0.0.0 ALLOW_OPEN=1`).
 ONEFUNNEL_ALLOWED_HOSTS (comma-separated names) adds Host names the server accepts besides localhost; any other
 Host gets 403 on every HTTP path (hostcheck.py), not only on the WebSocket.
+A thread of the server runs every page once at start and again after each change of data (warmup.keep_warm;
+ONEFUNNEL_WARMUP=0 turns it off).
 Usage: python -m onefunnel.serve [streamlit run options]
 """
 
@@ -21,6 +23,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import tomllib
 import urllib.request
@@ -29,7 +32,7 @@ from pathlib import Path
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import cli
 
-from onefunnel import ROOT, hostcheck
+from onefunnel import ROOT, hostcheck, warmup
 
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
@@ -79,19 +82,27 @@ def arguments(args: list[str], env=os.environ) -> list[str]:
     return args
 
 
-def warm_up(args: list[str], env=os.environ) -> subprocess.Popen | None:
-    """Start onefunnel.warmup (a headless Chromium clicking every page once) against the server these options
-    describe, unless ONEFUNNEL_WARMUP=0; ONEFUNNEL_WARMUP_DONE names a file it writes its timings to."""
-    if env.get("ONEFUNNEL_WARMUP", "1") == "0":
-        return None
+def warm_url(args: list[str]) -> str:
+    """The URL of the server these options describe, as seen from this machine (the warm-up's target)."""
     address = (_option(args, "server.address") or ["127.0.0.1"])[-1]
     host = "127.0.0.1" if address in ("", "0.0.0.0", "localhost") else "[::1]" if address in ("::", "::1") \
         else f"[{address}]" if ":" in address else address
     port = (_option(args, "server.port") or ["8501"])[-1]
     base = (_option(args, "server.baseUrlPath") or [""])[-1].strip("/")
-    done = ["--done", env["ONEFUNNEL_WARMUP_DONE"]] if env.get("ONEFUNNEL_WARMUP_DONE") else []
-    return subprocess.Popen([sys.executable, "-m", "onefunnel.warmup", f"http://{host}:{port}/{base}", *done],
-                            stdout=subprocess.DEVNULL, cwd=ROOT)
+    return f"http://{host}:{port}/{base}"
+
+
+def warm_up(args: list[str], env=os.environ) -> threading.Thread | None:
+    """Start warmup.keep_warm (every page run once at start, and again after each change of the data) in a
+    daemon thread of this process, unless ONEFUNNEL_WARMUP=0; ONEFUNNEL_WARMUP_DONE names a file it writes each
+    walk's timings to."""
+    if env.get("ONEFUNNEL_WARMUP", "1") == "0":
+        return None
+    done = Path(env["ONEFUNNEL_WARMUP_DONE"]) if env.get("ONEFUNNEL_WARMUP_DONE") else None
+    thread = threading.Thread(target=warmup.keep_warm, args=(warm_url(args), done), name="onefunnel-warm-up",
+                              daemon=True)
+    thread.start()
+    return thread
 
 
 def main() -> None:
@@ -123,6 +134,7 @@ class Background:
                "ONEFUNNEL_WARMUP": "1" if warm else "0", **(env or {})}
         self.warmup: dict | None = None
         done = Path(tempfile.mkdtemp(prefix="onefunnel-warmup-")) / "done.json" if warm else None
+        self.warmup_file = done   # rewritten after each later walk (a change of the data)
         if done:
             env["ONEFUNNEL_WARMUP_DONE"] = str(done)
         self.proc = subprocess.Popen(

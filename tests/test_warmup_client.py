@@ -1,4 +1,4 @@
-"""bench.load's WebSocket client reads the server's messages as the browser would: it learns the page hashes from
+"""The warm-up's (and bench.load's) WebSocket client reads the server's messages as the browser would: it learns the page hashes from
 the navigation message, reports a page that shows an exception or the app's error text, and waits past a run
 that ended early for a rerun (fed here with hand-made ForwardMsgs; tests/browser/test_bench_load.py runs it
 against the real server), and the spread of page times is computed as a hand-worked example says."""
@@ -7,7 +7,7 @@ import asyncio
 
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from bench.load import FAILED_TEXT, StreamlitClient
+from onefunnel.warmup import FAILED_TEXT, StreamlitClient
 
 
 class _Socket:

@@ -223,7 +223,7 @@ def page_lines(name: str, r: dict) -> list[str]:
     out = [f"  {name}: one session clicks every page in the navigation, first visit after a server start (cold) "
            "then again (warm)"]
     if WARMUP in r:
-        out.append(f"    {WARMUP} (every page clicked once by a headless Chromium before the walk): {r[WARMUP]['cold']:.1f} s")
+        out.append(f"    {WARMUP} (every page run once by the server's warm-up before the walk): {r[WARMUP]['cold']:.1f} s")
     if START in r:
         out.append(f"    {START}: {r[START]['cold']:.2f} s (page load, new session)"
                    + (f"  ERROR {r[START]['error']}" if "error" in r[START] else ""))

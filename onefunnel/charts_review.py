@@ -1,9 +1,11 @@
-"""Plotly figures of the weekly review: per key measure, the last 6 weeks beside the last 12 months, the
-prior year dashed (Amazon's Weekly Business Review layout). Pure functions of the review's series."""
+"""Charts of the weekly review: per key measure, the last 6 weeks beside the last 12 months, the prior year
+dashed (Amazon's Weekly Business Review layout). Pure functions of the review's series: `trend_chart` is the
+page's (Vega-Lite, quick for the browser to draw), `trend_figure` the export's (Plotly, drawn by kaleido)."""
 
 from __future__ import annotations
 
 
+import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
@@ -46,3 +48,41 @@ def trend_figure(name: str, s: dict, width: int = 900, height: int = 300) -> go.
                       legend={"orientation": "h", "x": 1, "xanchor": "right", "y": 1.22})
     return fig
 
+
+
+def _vega_format(name: str) -> str:
+    """The d3 format of the measure's axis, as _axis_format gives Plotly ("$~s" reads $1.2M)."""
+    return {"pct": ".0%", "money": "$~s"}.get(layer.measure(name).format, "~s")
+
+
+def trend_chart(name: str, s: dict, width: int = 540, height: int = 200) -> tuple[pd.DataFrame, dict]:
+    """trend_figure as a Vega-Lite chart (data, spec) for st.vega_lite_chart: the same two panels, series and
+    colours; the year before dashed."""
+    m = layer.measure(name)
+    panels = (("Last 6 weeks", [f"W{w.isocalendar()[1]:02d}" for w in s["weeks"]], s["w"], s["w_ly"]),
+              ("Last 12 months", [f"{d:%b %y}" for d in s["months"]], s["m"], s["m_ly"]))
+    data = pd.DataFrame([{"panel": panel, "x": x, "i": i, "year": year, "value": values[i]}
+                         for panel, xs, cur, prior in panels for year, values in (("This year", cur), ("Year before", prior))
+                         for i, x in enumerate(xs)])
+    years = ["This year", "Year before"]
+
+    def panel(title: str, w: int) -> dict:
+        return {"transform": [{"filter": {"field": "panel", "equal": title}}], "width": w, "height": height,
+                "title": {"text": title, "fontSize": 13, "fontWeight": "normal"},
+                "mark": {"type": "line", "point": True, "strokeWidth": 2.5},
+                "encoding": {
+                    "x": {"field": "x", "type": "ordinal", "sort": {"field": "i"}, "title": None, "axis": {"labelAngle": 0 if w < width // 2 else -40}},
+                    "y": {"field": "value", "type": "quantitative", "title": None, "scale": {"zero": True},
+                          "axis": {"format": _vega_format(name), "gridColor": "#e9ecef"}},
+                    "color": {"field": "year", "type": "nominal", "title": None,
+                              "scale": {"domain": years, "range": [team_color(m.owner), NEUTRAL]},
+                              "legend": {"orient": "top", "direction": "horizontal"}},
+                    "strokeDash": {"field": "year", "type": "nominal", "legend": None,
+                                   "scale": {"domain": years, "range": [[1, 0], [6, 4]]}},
+                    "tooltip": [{"field": "x", "title": title}, {"field": "year", "title": " "},
+                                {"field": "value", "title": m.label, "format": _vega_format(name)}]}}
+
+    spec = {"title": {"text": m.label, "anchor": "start", "fontSize": 16, "color": GOAL_COLOR},
+            "hconcat": [panel("Last 6 weeks", int(width * 0.4)), panel("Last 12 months", int(width * 0.6))],
+            "config": {"font": FONT, "view": {"stroke": None}, "axis": {"labelFontSize": 12}}}
+    return data, spec

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from onefunnel import access, charts, decisions, periods, review, ui
-from onefunnel.charts_review import trend_figure
+from onefunnel.charts_review import trend_chart
 
 ref = ui.today()
 latest = review.last_whole_week(ref)
@@ -60,8 +60,8 @@ ui.section("Key measures", "The last 6 weeks beside the last 12 months; the year
 for n in review.KEY_MEASURES:
     x = r.rows[n]
     c1, c2 = st.columns([3, 1], vertical_alignment="center")
-    with c1:
-        ui.chart(trend_figure, n, r.series[n], 900, 300, key=f"trend_{n}")
+    with c1:   # Vega-Lite: seven Plotly figures took the browser about 1 s to draw (the export keeps Plotly)
+        st.vega_lite_chart(*trend_chart(n, r.series[n]), theme=None, key=f"trend_{n}")
     ui.metric(n, x["this_week"], x["last_week"], label=f"{ui.METRICS[n].label}: this week vs last", container=c2)
     yoy = ui.fmt_delta(n, x["this_week"], x["same_week_last_year"])
     c2.caption(f"Year over year: {yoy or '–'} · target {review.fmt(n, x['target']) if x['target'] is not None else '–'}")

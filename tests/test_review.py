@@ -210,6 +210,12 @@ def test_page_next_week_opens_with_last_weeks_actions_after_a_restart(app_env, m
     at.run()
     assert not at.exception, at.exception
     assert any("Paid Social (channel) alone fell by 50.0 pts, more than the whole drop" in shown(m.value) for m in at.markdown)
+    # the key measures' trends are Vega-Lite charts, in the meeting's order (Plotly's took the browser ~1 s)
+    trends = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+    assert [t["title"]["text"] for t in trends] == ["Won revenue", "Pipeline created", "MQLs", "MQL → SQL", "Win rate",
+                                                    "SLA compliance", "Spend"]
+    assert all([p["title"]["text"] for p in t["hconcat"]] == ["Last 6 weeks", "Last 12 months"] for t in trends)
+    assert not at.get("plotly_chart")
     record = [b for b in at.button if b.label == "Record"][0]
     record.click()      # empty text
     at.run()
@@ -242,3 +248,30 @@ def test_page_next_week_opens_with_last_weeks_actions_after_a_restart(app_env, m
         assert c.execute("select is_done from review_items").fetchall() == [(True,)]
     finally:
         c.close()
+
+
+def test_trend_chart_has_both_panels_and_the_year_before_dashed():
+    """The page's key-measure chart (Vega-Lite, charts_review.trend_chart) draws the series it is given: the 6
+    weeks and the 12 months, this year solid and the year before dashed, under the measure's label."""
+    import datetime as dt
+
+    from onefunnel.charts_review import trend_chart
+
+    s = {"weeks": [dt.date(2026, 8, 17) + dt.timedelta(days=7 * i) for i in range(6)],   # W34 .. W39
+         "months": [dt.date(2025 + (m > 12), (m - 1) % 12 + 1, 1) for m in range(10, 22)],  # Oct 25 .. Sep 26
+         "w": [1, 2, 3, 4, 5, 6], "w_ly": [None, 1, 1, 1, 1, 1], "m": [10] * 12, "m_ly": [7] * 12}
+    data, spec = trend_chart("won_revenue", s)
+    assert spec["title"]["text"] == "Won revenue"
+    weeks, months = spec["hconcat"]
+    assert weeks["title"]["text"] == "Last 6 weeks" and months["title"]["text"] == "Last 12 months"
+    this = data[(data["panel"] == "Last 6 weeks") & (data["year"] == "This year")]
+    assert this["x"].tolist() == ["W34", "W35", "W36", "W37", "W38", "W39"]
+    assert this["value"].tolist() == [1, 2, 3, 4, 5, 6]
+    before = data[(data["panel"] == "Last 6 weeks") & (data["year"] == "Year before")]["value"]
+    assert before.isna().tolist() == [True, False, False, False, False, False]   # no value: a gap, not a zero
+    year = data[(data["panel"] == "Last 12 months") & (data["year"] == "Year before")]
+    assert year["x"].iloc[0] == "Oct 25" and year["x"].iloc[-1] == "Sep 26" and set(year["value"]) == {7}
+    dash = weeks["encoding"]["strokeDash"]["scale"]
+    assert dict(zip(dash["domain"], dash["range"])) == {"This year": [1, 0], "Year before": [6, 4]}
+    assert weeks["encoding"]["y"]["axis"]["format"] == "$~s"
+    assert trend_chart("win_rate", s)[1]["hconcat"][0]["encoding"]["y"]["axis"]["format"] == ".0%"

@@ -17,6 +17,11 @@ def test_review_downloads_offline_html_and_restart(tmp_path, start_app, page):
     wait_idle(page, 90000)
     assert page.get_by_text("Paid Social (channel) alone fell by 50.0 pts, more than the whole drop").count() == 1
     screenshot(page, "review_week")
+    # the seven key measures' trends are Vega-Lite charts, drawn (seven Plotly figures took the browser ~1 s)
+    assert page.get_by_test_id("stVegaLiteChart").count() == 7
+    assert page.get_by_test_id("stPlotlyChart").count() == 0
+    page.wait_for_function("document.querySelectorAll('[data-testid=stVegaLiteChart] canvas, "
+                           "[data-testid=stVegaLiteChart] svg.marks').length >= 7", timeout=30000)
 
     page.get_by_label("Your name, for the log").fill("Dana")
     page.get_by_label("Text").fill("Ann calls every waiting MQL by Tuesday")

@@ -24,7 +24,7 @@ def test_review_downloads_offline_html_and_restart(tmp_path, start_app, page):
                            "[data-testid=stVegaLiteChart] svg.marks').length >= 7", timeout=30000)
 
     page.get_by_label("Your name, for the log").fill("Dana")
-    page.get_by_label("Text").fill("Ann calls every waiting MQL by Tuesday")
+    page.get_by_label("Text", exact=True).fill("Ann calls every waiting MQL by Tuesday")
     page.get_by_label("Owner", exact=True).fill("Ann Social")
     page.get_by_role("button", name="Record").click()
     wait_idle(page, 60000)

@@ -4,6 +4,8 @@ is there after it."""
 
 import re
 
+from playwright.sync_api import expect
+
 from tests.browser.conftest import offline, screenshot, wait_idle
 from tests.fixtures.review.story import TODAY, WEEK, load_story
 
@@ -15,10 +17,12 @@ def test_review_downloads_offline_html_and_restart(tmp_path, start_app, page):
     outside = offline(page)
     page.goto(f"{app.url}/review?week={WEEK}")
     wait_idle(page, 90000)
-    assert page.get_by_text("Paid Social (channel) alone fell by 50.0 pts, more than the whole drop").count() == 1
+    # expect() waits: right after the page loads, the script may not have started yet
+    expect(page.get_by_text("Paid Social (channel) alone fell by 50.0 pts, more than the whole drop")).to_have_count(
+        1, timeout=60000)
     screenshot(page, "review_week")
     # the seven key measures' trends are Vega-Lite charts, drawn (seven Plotly figures took the browser ~1 s)
-    assert page.get_by_test_id("stVegaLiteChart").count() == 7
+    expect(page.get_by_test_id("stVegaLiteChart")).to_have_count(7, timeout=30000)
     assert page.get_by_test_id("stPlotlyChart").count() == 0
     page.wait_for_function("document.querySelectorAll('[data-testid=stVegaLiteChart] canvas, "
                            "[data-testid=stVegaLiteChart] svg.marks').length >= 7", timeout=30000)
@@ -28,7 +32,7 @@ def test_review_downloads_offline_html_and_restart(tmp_path, start_app, page):
     page.get_by_label("Owner", exact=True).fill("Ann Social")
     page.get_by_role("button", name="Record").click()
     wait_idle(page, 60000)
-    assert page.get_by_text("Recorded.").count() == 1
+    expect(page.get_by_text("Recorded.")).to_have_count(1, timeout=60000)
 
     files = {}
     for label, name in (("Download the PDF", "review.pdf"), ("Download the HTML", "review.html")):

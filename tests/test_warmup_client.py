@@ -4,6 +4,7 @@ that ended early for a rerun (fed here with hand-made ForwardMsgs; tests/browser
 against the real server), and the spread of page times is computed as a hand-worked example says."""
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
@@ -27,7 +28,8 @@ def _finished(status=ForwardMsg.FINISHED_SUCCESSFULLY):
 def _read(msgs):
     client = StreamlitClient("http://127.0.0.1:1")
     client.ws = _Socket(msgs)
-    error = asyncio.run(client._until_finished("/funnel"))
+    with ThreadPoolExecutor(1) as pool:   # a thread of its own: Playwright's sync tests leave a loop running here
+        error = pool.submit(asyncio.run, client._until_finished("/funnel")).result()
     return client, error
 
 

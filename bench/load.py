@@ -35,11 +35,16 @@ START = "opening the app"   # the first page load after the server started (the 
 WARMUP = "server warm-up"   # the start-up warm-up before it, when the walk waits for one
 
 
+def _order(offset: int) -> list[str]:
+    """The pages in the order the session at `offset` visits them: sessions start on different pages."""
+    return PAGES[offset % len(PAGES):] + PAGES[:offset % len(PAGES)]
+
+
 async def _browser_session(browser, base: str, rounds: int, times: list, errors: list, offset: int) -> None:
     """A person in Chromium: opens the app on one page, then clicks every other page in the navigation."""
     ctx = await browser.new_context(viewport={"width": 1440, "height": 900})
     page = await ctx.new_page()
-    order = PAGES[offset % len(PAGES):] + PAGES[:offset % len(PAGES)]   # sessions spread over the pages
+    order = _order(offset)
     elapsed, error = await open_app(page, base + order[0])
     times.append((order[0], elapsed))
     errors.extend([error] if error else [])
@@ -52,7 +57,7 @@ async def _browser_session(browser, base: str, rounds: int, times: list, errors:
 
 async def _ws_session(base: str, rounds: int, times: list, errors: list, offset: int) -> None:
     """The same person as _browser_session, as a WebSocket client (no browser: the server's time alone)."""
-    order = PAGES[offset % len(PAGES):] + PAGES[:offset % len(PAGES)]
+    order = _order(offset)
     try:
         async with StreamlitClient(base) as client:
             for path in order * rounds:

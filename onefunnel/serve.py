@@ -134,7 +134,6 @@ class Background:
                "ONEFUNNEL_WARMUP": "1" if warm else "0", **(env or {})}
         self.warmup: dict | None = None
         done = Path(tempfile.mkdtemp(prefix="onefunnel-warmup-")) / "done.json" if warm else None
-        self.warmup_file = done   # rewritten after each later walk (a change of the data)
         if done:
             env["ONEFUNNEL_WARMUP_DONE"] = str(done)
         self.proc = subprocess.Popen(

@@ -29,8 +29,9 @@ TIMEOUT_MS = 60_000
 # The app has settled: its script is not running and no element is still a loading skeleton
 IDLE = ("() => !!document.querySelector('[data-test-script-state=notRunning]')"
         " && document.querySelectorAll('[data-testid=stSkeleton]').length === 0")
-FAILED = "() => !!document.querySelector('[data-testid=stException]') || document.body.innerText.includes(" \
-         "'Something went wrong while drawing this page')"
+FAILED_TEXT = "Something went wrong while drawing this page"   # app.py's message when a page fails
+FAILED = ("() => !!document.querySelector('[data-testid=stException]') || document.body.innerText.includes("
+          f"'{FAILED_TEXT}')")
 # Before a click: note when the new run shows, so settling waits for it: the script state becomes "running", or
 # the main area's elements change. On a busy browser a quick run can go from running to notRunning within one
 # render, so the attribute never reads "running" and only the new elements tell
@@ -77,9 +78,6 @@ async def click(page, path: str) -> tuple[float, str | None]:
         return await _settle(page, t, path)
     except Exception as exc:
         return time.perf_counter() - t, f"{path}: {type(exc).__name__}: {str(exc).splitlines()[0][:120]}"
-
-
-FAILED_TEXT = "Something went wrong while drawing this page"
 
 
 class StreamlitClient:

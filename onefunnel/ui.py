@@ -555,10 +555,12 @@ def chart(build, *args, key: str, options: dict | None = None, **kw):
 
 
 def download_csv(df: pd.DataFrame, file_name: str, label: str = "Download CSV", key: str | None = None) -> None:
+    """A formula-safe CSV of `df`, written only when the button is clicked (Streamlit's deferred download), and
+    the click does not rerun the page: a page run no longer pays for files nobody downloads."""
     if len(df) > TABLE_ROWS and label == "Download CSV":   # the table beside it shows only the first rows
         label = f"Download all {fmt_int(len(df))} rows (CSV)"
-    st.download_button(label, data=to_csv_bytes(df), file_name=file_name, mime="text/csv",
-                       icon=":material/download:", key=key, disabled=df.empty)
+    st.download_button(label, data=lambda: to_csv_bytes(df), file_name=file_name, mime="text/csv",
+                       icon=":material/download:", key=key, disabled=df.empty, on_click="ignore")
 
 
 # ---- empty states -------------------------------------------------------------------------------------

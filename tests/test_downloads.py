@@ -54,3 +54,34 @@ def test_a_long_table_shows_its_first_rows_and_the_download_has_all():
     assert len(at.dataframe[1].value) == 5
     assert len(at.session_state["csv"].decode("utf-8-sig").splitlines()) == 26
     assert "Download all 25 rows (CSV)" in str(at.get("download_button")[0].proto)
+
+
+def test_a_page_run_does_not_write_the_csv_nobody_downloaded():
+    """download_csv hands Streamlit a callable (the file is written on the click), so a page run never pays for
+    the CSV; the button still names every row and is disabled for an empty table."""
+    from streamlit.testing.v1 import AppTest
+
+    def script():
+        import pandas as pd
+        import streamlit as st
+        from onefunnel import ui
+
+        st.session_state["written"] = 0
+        real = ui.to_csv_bytes
+
+        def counting(df):
+            st.session_state["written"] += 1
+            return real(df)
+
+        ui.to_csv_bytes = counting
+        try:
+            ui.download_csv(pd.DataFrame({"n": [1, 2]}), "two.csv", key="two")
+            ui.download_csv(pd.DataFrame({"n": []}), "none.csv", key="none")
+        finally:
+            ui.to_csv_bytes = real
+
+    at = AppTest.from_function(script).run()
+    assert not at.exception
+    assert at.session_state["written"] == 0
+    buttons = at.get("download_button")
+    assert [b.proto.disabled for b in buttons] == [False, True]

@@ -167,7 +167,7 @@ def run(db: Path, sessions: int, rounds: int = 1, upload: Path | None = None, to
     """One load run on the app serving `db`: `sessions` people, each in Chromium or as a WebSocket client
     (`client`), open the app and click through every page `rounds` times; the upload, if any, is imported
     through the Data page by one more session in Chromium."""
-    server = Background(db, today)
+    server = Background(db, today, warm=True)   # as `make run` serves: after its start-up warm-up
     try:
         return _run_async(_drive(server.url, sessions, rounds, upload, client))
     finally:

@@ -28,12 +28,12 @@ def models_table(df: pd.DataFrame, dim: str, label: str) -> None:
     config = {dim: st.column_config.TextColumn(label, pinned=True), "channels": "Channels",
               "deals": st.column_config.NumberColumn("Deals", help="Won deals of the period with a qualifying "
                                                                    "touch here.")}
-    formats = {"deals": ui.fmt_int}
+    kinds = {"deals": "int"}
     for mm in MODELS:
         name, definition = ATTRIBUTION_MODELS[mm]
         config[mm] = st.column_config.NumberColumn(name, help=definition)
         config[f"{mm}_share"] = st.column_config.NumberColumn(f"{name} %", help=f"{name} credit / won revenue.")
-        formats[mm], formats[f"{mm}_share"] = ui.fmt_money, ui.fmt_pct
+        kinds[mm], kinds[f"{mm}_share"] = "money", "pct"
     # five models side by side fit the page in one unit at a time: credit in dollars, or its share of won revenue
     share = st.segmented_control("Show", ["Credit", "Share of won revenue"], default="Credit", required=True,
                                  key=f"models_unit_{dim}") == "Share of won revenue"
@@ -42,8 +42,8 @@ def models_table(df: pd.DataFrame, dim: str, label: str) -> None:
             ATTRIBUTION_MODELS[mm][0], help=ATTRIBUTION_MODELS[mm][1], width=ui.col_width(ATTRIBUTION_MODELS[mm][0], 9))
     config[dim] = ui.text_column(label, 16, pinned=True)
     order = [dim] + extra + ["deals"] + [f"{mm}_share" if share else mm for mm in MODELS]
-    ui.table(ui.people(df, formats), hide_index=True, column_config=config, column_order=order,
-                 width="stretch")
+    shown, config = ui.numbers(df, kinds, config)
+    ui.table(shown, hide_index=True, column_config=config, column_order=order, width="stretch")
 
 
 view = ui.view()
@@ -139,12 +139,12 @@ with c2:
     st.markdown(f"**Campaigns under {cc.MODEL_LABELS[model]}**")
     camp = ui.query("attribution_credit_by_campaign", **period)[["campaign", "channels", model, f"{model}_share"]]
     camp = camp.sort_values([model, "campaign"], ascending=[False, True])
-    ui.table(ui.people(camp, {model: ui.fmt_money, f"{model}_share": ui.fmt_pct}), hide_index=True,
-                 width="stretch", height=400,
-                 column_order=["campaign", model, f"{model}_share"],
-                 column_config={"campaign": "Campaign", "channels": "Channels",
-                                model: st.column_config.NumberColumn("Credit", help=ATTRIBUTION_MODELS[model][1]),
-                                f"{model}_share": st.column_config.NumberColumn("Share", help="Credit / won revenue.")})
+    shown, config = ui.numbers(camp, {model: "money", f"{model}_share": "pct"}, {
+        "campaign": "Campaign", "channels": "Channels",
+        model: st.column_config.NumberColumn("Credit", help=ATTRIBUTION_MODELS[model][1]),
+        f"{model}_share": st.column_config.NumberColumn("Share", help="Credit / won revenue.")})
+    ui.table(shown, hide_index=True, width="stretch", height=400, column_order=["campaign", model, f"{model}_share"],
+             column_config=config)
 
 # ---- a deal's touch path -------------------------------------------------------------------------------
 ui.section("A deal's touch path",
@@ -183,17 +183,14 @@ if path["touched_at"].notna().any():
 table = path.assign(when=path["touched_at"], days=path["days_before_opp"],
                     kind=path["is_origin"].map({True: "origin (lead created)", False: "touch"}),
                     counted=path["counts"].map({True: "yes", False: "no: after the opportunity"}))
-ui.table(ui.people(table, {"days": lambda x: f"{x:.1f}", **{mm: ui.fmt_money for mm in MODELS}}, tuple(MODELS)),
-             hide_index=True, width="stretch", key="deal_path_table",
-             column_order=["seq", "when", "channel", "campaign", "kind", "counted", "days", model],   # the model picked above; all five in the CSV
-             column_config={
-                 "seq": st.column_config.NumberColumn("#"),
-                 "when": st.column_config.DatetimeColumn("Date", format="MMM D, YYYY HH:mm"),
-                 "channel": "Channel", "campaign": "Campaign", "kind": "Kind", "counted": "Counts",
-                 "days": st.column_config.NumberColumn("Days before opp.",
-                                                       help="Fractional days from the touch to the opportunity's "
-                                                            "creation (d in time decay's 2^(−d/7))."),
-                 **{mm: st.column_config.TextColumn(cc.MODEL_LABELS[mm], help=ATTRIBUTION_MODELS[mm][1],
-                                                    alignment="right") for mm in MODELS}})
+shown, config = ui.numbers(table, {"days": "tenths", **{mm: "money" for mm in MODELS}}, {
+    "seq": st.column_config.NumberColumn("#"),
+    "when": st.column_config.DatetimeColumn("Date", format="MMM D, YYYY HH:mm"),
+    "channel": "Channel", "campaign": "Campaign", "kind": "Kind", "counted": "Counts",
+    "days": st.column_config.NumberColumn("Days before opp.", help="Fractional days from the touch to the "
+                                          "opportunity's creation (d in time decay's 2^(−d/7))."),
+    **{mm: st.column_config.NumberColumn(cc.MODEL_LABELS[mm], help=ATTRIBUTION_MODELS[mm][1]) for mm in MODELS}})
+ui.table(shown, hide_index=True, width="stretch", key="deal_path_table", column_config=config,
+         column_order=["seq", "when", "channel", "campaign", "kind", "counted", "days", model])   # the model picked above; all five in the CSV
 ui.download_csv(table.drop(columns=["when", "days", "kind", "counted"]), f"touch_path_{deal['opp_key']}.csv",
                 key="dl_path")

@@ -32,10 +32,9 @@ HELP = {
 
 
 
-FORMATS = {"spend": ui.fmt_money, "credit": ui.fmt_money, "roi": ui.fmt_ratio, "attributed_deals": lambda x: f"{x:.1f}",
-           "cac": ui.fmt_money, "mqls": ui.fmt_int, "cost_per_mql": ui.fmt_money, "leads": ui.fmt_int,
-           "cost_per_lead": ui.fmt_money, "spend_all_time": ui.fmt_money, "lines": ui.fmt_int}
-NULLABLE = ("roi", "cac", "cost_per_mql", "cost_per_lead")     # null without spend, deals or MQLs
+KINDS = {"spend": "money", "credit": "money", "roi": "ratio", "attributed_deals": "tenths", "cac": "money",
+         "mqls": "int", "cost_per_mql": "money", "leads": "int", "cost_per_lead": "money", "spend_all_time": "money",
+         "lines": "int"}   # roi, cac and the costs are empty without spend, deals or MQLs: the table shows "–"
 
 
 view = ui.view()
@@ -90,17 +89,18 @@ channel_config = {
     "channel": st.column_config.TextColumn("Channel", pinned=True),
     "spend": st.column_config.NumberColumn("Spend", help=help_text("spend")),
     "credit": st.column_config.NumberColumn(f"Credited ({cc.MODEL_LABELS[model]})", help=ATTRIBUTION_MODELS[model][1]),
-    "roi": st.column_config.TextColumn("ROI", help=HELP["roi"], alignment="right"),
+    "roi": st.column_config.NumberColumn("ROI", help=HELP["roi"]),
     "attributed_deals": st.column_config.NumberColumn("Deals credited", help=HELP["cac"]),
-    "cac": st.column_config.TextColumn("CAC", help=HELP["cac"], alignment="right"),
+    "cac": st.column_config.NumberColumn("CAC", help=HELP["cac"]),
     "mqls": st.column_config.NumberColumn("MQLs", help=HELP["cost_per_mql"]),
-    "cost_per_mql": st.column_config.TextColumn("Cost per MQL", help=HELP["cost_per_mql"], alignment="right"),
+    "cost_per_mql": st.column_config.NumberColumn("Cost per MQL", help=HELP["cost_per_mql"]),
     "leads": st.column_config.NumberColumn("Leads", help=HELP["cost_per_lead"]),
-    "cost_per_lead": st.column_config.TextColumn("Cost per lead", help=HELP["cost_per_lead"], alignment="right"),
+    "cost_per_lead": st.column_config.NumberColumn("Cost per lead", help=HELP["cost_per_lead"]),
 }
-ui.table(ui.people(by_channel, FORMATS, NULLABLE), hide_index=True, width="stretch", column_config=channel_config,
-             column_order=["channel", "spend", "credit", "roi", "attributed_deals", "cac", "mqls", "cost_per_mql",
-                           "leads", "cost_per_lead"])
+shown, config = ui.numbers(by_channel, KINDS, channel_config)
+ui.table(shown, hide_index=True, width="stretch", column_config=config,
+         column_order=["channel", "spend", "credit", "roi", "attributed_deals", "cac", "mqls", "cost_per_mql", "leads",
+                       "cost_per_lead"])
 ui.download_csv(by_channel, f"roi_by_channel_{model}_{view.start}_{view.end}.csv", key="dl_roi_channel")
 
 # ---- by campaign ---------------------------------------------------------------------------------------
@@ -110,10 +110,10 @@ ui.section("Return by campaign",
 by_campaign = ui.query("spend_roi_by_campaign", **period, model=model)
 if not by_campaign.empty and (by_campaign["spend"] > 0).any():
     ui.chart(cc.spend_vs_credit_chart, by_campaign, "campaign", model, top=10, key="roi_campaign")
-ui.table(ui.people(by_campaign, FORMATS, NULLABLE), hide_index=True, width="stretch",
-             column_config={**channel_config, "channel": "Channel",
-                            "campaign": st.column_config.TextColumn("Campaign", pinned=True)},
-             column_order=["campaign", "channel", "spend", "credit", "roi", "attributed_deals", "cac"])
+shown, config = ui.numbers(by_campaign, KINDS, {**channel_config, "channel": "Channel",
+                                                "campaign": st.column_config.TextColumn("Campaign", pinned=True)})
+ui.table(shown, hide_index=True, width="stretch", column_config=config,
+         column_order=["campaign", "channel", "spend", "credit", "roi", "attributed_deals", "cac"])
 ui.download_csv(by_campaign, f"roi_by_campaign_{model}_{view.start}_{view.end}.csv", key="dl_roi_campaign")
 
 # ---- over time -----------------------------------------------------------------------------------------
@@ -138,14 +138,14 @@ ui.section("Spend imports",
            "template (date, channel, campaign, cost) are recognised on the Data page. Google Ads lines count as "
            "Paid Search, LinkedIn and Meta as Paid Social, unless the channel map renames them.")
 table = sources.assign(source=sources["source_system"].map(lambda s: SOURCES.get(s, s)))
-ui.table(ui.people(table, FORMATS), hide_index=True, width="stretch",
-             column_order=["source", "channels", "spend", "lines", "spend_all_time", "first_date", "last_date"],
-             column_config={"source": "Export", "channels": "Channels",
-                            "spend": st.column_config.NumberColumn("Spend in period"),
-                            "lines": st.column_config.NumberColumn("Lines in period"),
-                            "spend_all_time": st.column_config.NumberColumn("Spend, all loaded"),
-                            "first_date": st.column_config.DateColumn("From", format="MMM D, YYYY"),
-                            "last_date": st.column_config.DateColumn("To", format="MMM D, YYYY")})
+shown, config = ui.numbers(table, KINDS, {
+    "source": "Export", "channels": "Channels", "spend": st.column_config.NumberColumn("Spend in period"),
+    "lines": st.column_config.NumberColumn("Lines in period"),
+    "spend_all_time": st.column_config.NumberColumn("Spend, all loaded"),
+    "first_date": st.column_config.DateColumn("From", format="MMM D, YYYY"),
+    "last_date": st.column_config.DateColumn("To", format="MMM D, YYYY")})
+ui.table(shown, hide_index=True, width="stretch", column_config=config,
+         column_order=["source", "channels", "spend", "lines", "spend_all_time", "first_date", "last_date"])
 st.page_link("pages/data.py", label="Upload more spend", icon=":material/upload:")
 
 # ---- the mapping setting -------------------------------------------------------------------------------

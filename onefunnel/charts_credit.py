@@ -1,10 +1,13 @@
-"""Plotly figure builders for the Credit pages (Attribution, Spend & ROI), and the small frame
-helpers they need (which channels the models disagree on).
+"""Chart builders for the Credit pages, and the small frame helpers they need (which channels the
+models disagree on).
 
-Styling comes from onefunnel/charts.py (`projector_layout`, team colours): spend is marketing's
-colour, attributed revenue is shared (won revenue belongs to both teams). The five attribution
-models get five fixed colours of their own, none of them a team colour, so a model looks the
-same in every chart. Figures are pure functions of DataFrames: no Streamlit and no SQL in here.
+Attribution's four charts are Vega-Lite: each builder returns (data, spec) for
+`st.vega_lite_chart(data, spec, theme=None)`: the browser draws them in about half the time the Plotly
+figures took (the weekly review made the same move, onefunnel/charts_review.py). Spend & ROI's two charts are
+Plotly figures. Styling follows onefunnel/charts.py (`projector_layout`'s large type, team colours): spend
+is marketing's colour, attributed revenue is shared (won revenue belongs to both teams). The five
+attribution models get five fixed colours of their own, none of them a team colour, so a model looks the
+same in every chart. Builders are pure functions of DataFrames: no Streamlit and no SQL in here.
 """
 
 from __future__ import annotations
@@ -12,7 +15,8 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from onefunnel.charts import BASE_FONT, CATEGORICAL, GOAL_COLOR, NEUTRAL, money_short, projector_layout, team_color, with_alpha
+from onefunnel.charts import (BASE_FONT, CATEGORICAL, FONT_FAMILY, GOAL_COLOR, MUTED, NEUTRAL, money_short,
+                              projector_layout, team_color)
 from onefunnel.definitions import ATTRIBUTION_MODELS
 
 MODELS = list(ATTRIBUTION_MODELS)            # first_touch, last_touch, linear, u_shaped, time_decay
@@ -34,26 +38,54 @@ def top_rows(df: pd.DataFrame, dim: str, n: int, value: str = "linear") -> pd.Da
     return pd.concat([body, df[df[dim] == NONE]]) if (df[dim] == NONE).any() else body
 
 
+# ---- Vega-Lite: the projector theme ------------------------------------------------------------------
+
+def _config() -> dict:
+    """projector_layout's theme in Vega-Lite terms: large type on white, light grid lines, the legend on top."""
+    tick, text = BASE_FONT - 2, "#212529"
+    return {"font": FONT_FAMILY, "background": "white", "view": {"stroke": None},
+            "axis": {"labelFontSize": tick, "titleFontSize": tick, "titleFontWeight": "normal", "labelColor": text,
+                     "titleColor": text, "gridColor": "#f1f3f5", "domainColor": MUTED, "tickColor": MUTED,
+                     "labelLimit": 320, "titlePadding": 10},
+            "legend": {"labelFontSize": tick, "symbolSize": 200, "labelLimit": 260, "columnPadding": 18},
+            "axisY": {"labelPadding": 10}}
+
+
+def _model_color() -> dict:
+    """Colour by the model's label: the five models in their order, each in its own colour."""
+    return {"field": "model_label", "type": "nominal",
+            "scale": {"domain": [MODEL_LABELS[m] for m in MODELS], "range": [MODEL_COLORS[m] for m in MODELS]},
+            "legend": {"orient": "top", "direction": "horizontal", "title": None}}
+
+
 # ---- the five models side by side ----------------------------------------------------------------
 
-def models_side_by_side(df: pd.DataFrame, dim: str = "channel", top: int = 10) -> go.Figure:
-    """Grouped horizontal bars: one group per channel (or campaign), one bar per model.
+def models_side_by_side(df: pd.DataFrame, dim: str = "channel", top: int = 10) -> tuple[pd.DataFrame, dict]:
+    """Grouped horizontal bars, (data, spec) for st.vega_lite_chart: one group per channel (or campaign),
+    largest linear credit first ('(none)' last), one bar per model.
 
     `df`: attribution_credit_by_channel / _by_campaign (columns dim, the five models and
     their *_share)."""
     rows = top_rows(df, dim, top)
-    labels = rows[dim].tolist()
-    fig = go.Figure()
-    for m in MODELS:
-        fig.add_trace(go.Bar(
-            y=labels, x=rows[m], name=MODEL_LABELS[m], orientation="h", marker_color=MODEL_COLORS[m],
-            customdata=[[money_short(v), _pct(s)] for v, s in zip(rows[m], rows[f"{m}_share"])],
-            hovertemplate="%{y} · " + MODEL_LABELS[m] + ": %{customdata[0]} (%{customdata[1]} of won revenue)"
-                          "<extra></extra>"))
-    fig.update_layout(barmode="group", bargap=0.25, bargroupgap=0.05)
-    fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(tickprefix="$", tickformat="~s", title_text="credited won revenue")
-    return projector_layout(fig, height=140 + 26 * 5 * len(rows) // 2 + 30 * len(rows))
+    data = pd.DataFrame([{dim: r[dim], "model": m, "model_label": MODEL_LABELS[m], "credit": float(r[m] or 0.0),
+                          "credit_text": money_short(r[m]), "share": r[f"{m}_share"]}
+                         for _, r in rows.iterrows() for m in MODELS],
+                        columns=[dim, "model", "model_label", "credit", "credit_text", "share"])
+    spec = {"height": {"step": 90, "for": "position"}, "mark": {"type": "bar"},
+            "encoding": {
+                "y": {"field": dim, "type": "nominal", "sort": rows[dim].tolist(), "title": None,
+                      "scale": {"paddingInner": 0.25}},
+                "yOffset": {"field": "model_label", "type": "nominal", "sort": [MODEL_LABELS[m] for m in MODELS],
+                            "scale": {"paddingInner": 0.05}},
+                "x": {"field": "credit", "type": "quantitative", "title": "credited won revenue",
+                      "axis": {"format": "$~s", "grid": True, "tickCount": 8}},
+                "color": _model_color(),
+                "tooltip": [{"field": dim, "title": dim.capitalize()}, {"field": "model_label", "title": "Model"},
+                            {"field": "credit_text", "title": "Credit"},
+                            {"field": "share", "type": "quantitative", "format": ".0%",
+                             "title": "Share of won revenue"}]},
+            "config": _config()}
+    return data, spec
 
 
 # ---- where the models disagree --------------------------------------------------------------------
@@ -82,94 +114,149 @@ def disagreement_sentence(row) -> str:
             f"{_pct(row['min_share'])} under {MODEL_LABELS[row['min_model']]}")
 
 
-def disagreement_chart(df: pd.DataFrame, dim: str = "channel", top: int = 8) -> go.Figure:
-    """Dot plot: for each channel a grey bar from the lowest to the highest share of won revenue
-    any model gives it, and one dot per model; channels the models disagree on most come first."""
+def disagreement_chart(df: pd.DataFrame, dim: str = "channel", top: int = 8) -> tuple[pd.DataFrame, dict]:
+    """Dot plot, (data, spec): for each channel a grey bar from the lowest to the highest share of won
+    revenue any model gives it, and one dot per model; channels the models disagree on most come first."""
     dis = disagreement(df, dim).head(top)
     shares = df.set_index(dim)
-    fig = go.Figure()
-    labels = dis[dim].tolist()
-    fig.add_trace(go.Bar(y=labels, x=dis["spread"], base=dis["min_share"], orientation="h",
-                         marker_color=with_alpha(NEUTRAL, 0.25), name="Range", showlegend=False,
-                         hoverinfo="skip", width=0.35))
-    for m in MODELS:
-        vals = [shares.loc[c, f"{m}_share"] for c in labels]
-        fig.add_trace(go.Scatter(
-            y=labels, x=vals, mode="markers", name=MODEL_LABELS[m],
-            marker={"color": MODEL_COLORS[m], "size": 18, "line": {"color": "white", "width": 1.5}},
-            customdata=[_pct(v) for v in vals],
-            hovertemplate="%{y} · " + MODEL_LABELS[m] + ": %{customdata} of won revenue<extra></extra>"))
-    fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(tickformat=".0%", title_text="share of won revenue credited", rangemode="tozero")
-    return projector_layout(fig, height=140 + 60 * max(len(dis), 1))
+    data = pd.DataFrame([{dim: c, "model": m, "model_label": MODEL_LABELS[m],
+                          "share": float(0.0 if pd.isna(shares.loc[c, f"{m}_share"]) else shares.loc[c, f"{m}_share"])}
+                         for c in dis[dim] for m in MODELS], columns=[dim, "model", "model_label", "share"])
+    x = {"type": "quantitative", "title": "share of won revenue credited", "scale": {"zero": True},
+         "axis": {"format": ".0%", "grid": True, "tickCount": 8}}
+    spec = {"height": {"step": 60},
+            "encoding": {"y": {"field": dim, "type": "nominal", "sort": dis[dim].tolist(), "title": None}},
+            "layer": [
+                {"transform": [{"aggregate": [{"op": "min", "field": "share", "as": "lo"},
+                                              {"op": "max", "field": "share", "as": "hi"}], "groupby": [dim]}],
+                 "mark": {"type": "bar", "color": NEUTRAL, "opacity": 0.25, "height": {"band": 0.35}},
+                 "encoding": {"x": {"field": "lo", **x}, "x2": {"field": "hi"}}},
+                {"mark": {"type": "circle", "size": 260, "opacity": 1, "stroke": "white", "strokeWidth": 1.5},
+                 "encoding": {"x": {"field": "share", **x}, "color": _model_color(),
+                              "tooltip": [{"field": dim, "title": dim.capitalize()},
+                                          {"field": "model_label", "title": "Model"},
+                                          {"field": "share", "type": "quantitative", "format": ".0%",
+                                           "title": "Share of won revenue"}]}}],
+            "config": _config()}
+    return data, spec
 
 
 # ---- one model in detail ---------------------------------------------------------------------------
 
-def credit_by_month_chart(df: pd.DataFrame, model: str, top: int = 7) -> go.Figure:
-    """Stacked bars of credited won revenue per close month, one colour per channel (the `top`
-    channels by credit; the rest as 'Other channels'). `df`: attribution_credit_by_month."""
+def credit_by_month_chart(df: pd.DataFrame, model: str, top: int = 7) -> tuple[pd.DataFrame, dict]:
+    """Stacked bars, (data, spec), of credited won revenue per close month (every month from the first to
+    the last, an empty one too), one colour per channel: the `top` channels by credit, the rest as 'Other
+    channels', '(none)' on top. `df`: attribution_credit_by_month."""
     d = df.copy()
     totals = d.groupby("channel")["credit"].sum().sort_values(ascending=False)
     keep = [c for c in totals.index if c != NONE][:top]
     d["series"] = [c if c in keep or c == NONE else "Other channels" for c in d["channel"]]
+    d["month"] = pd.to_datetime(d["month"]).dt.to_period("M").dt.to_timestamp()
     d = d.groupby(["month", "series"], as_index=False)["credit"].sum()
     order = keep + [s for s in ("Other channels", NONE) if s in set(d["series"])]
     colors = {s: CATEGORICAL[i % len(CATEGORICAL)] for i, s in enumerate(keep)}
     colors.update({"Other channels": "#adb5bd", NONE: "#dee2e6"})
-    fig = go.Figure()
-    for s in order:
-        part = d[d["series"] == s]
-        fig.add_trace(go.Bar(x=pd.to_datetime(part["month"]), y=part["credit"], name=s, marker_color=colors[s],
-                             customdata=[money_short(v) for v in part["credit"]],
-                             hovertemplate="%{x|%b %Y} · " + s.replace("%", "%%") + ": %{customdata}<extra></extra>"))
-    fig.update_layout(barmode="stack", bargap=0.3)
-    fig.update_yaxes(tickprefix="$", tickformat="~s", title_text=f"credited ({MODEL_LABELS[model]})")
-    fig.update_xaxes(tickformat="%b %Y", dtick="M1")
-    return projector_layout(fig, height=420)
+    months = ([f"{m:%b %Y}" for m in pd.date_range(d["month"].min(), d["month"].max(), freq="MS")]
+              if len(d) else [])
+    d["stack"] = d["series"].map({s: i for i, s in enumerate(order)})
+    d = d.sort_values(["month", "stack"]).reset_index(drop=True)
+    data = pd.DataFrame({"month": [f"{m:%b %Y}" for m in d["month"]], "series": d["series"],
+                         "credit": d["credit"].astype(float), "credit_text": [money_short(v) for v in d["credit"]],
+                         "stack": d["stack"]})
+    spec = {"height": 320, "mark": {"type": "bar"},
+            "encoding": {
+                "x": {"field": "month", "type": "ordinal", "title": None,
+                      "scale": {"domain": months, "paddingInner": 0.3},
+                      "axis": {"labelAngle": 0 if len(months) <= 6 else -40, "labelOverlap": True}},
+                "y": {"field": "credit", "type": "quantitative", "title": f"credited ({MODEL_LABELS[model]})",
+                      "stack": "zero", "axis": {"format": "$~s"}},
+                "color": {"field": "series", "type": "nominal",
+                          "scale": {"domain": order, "range": [colors[s] for s in order]},
+                          "legend": {"orient": "top", "direction": "horizontal", "title": None, "columns": 3,
+                                     "labelLimit": 170}},
+                "order": {"field": "stack", "type": "quantitative"},
+                "tooltip": [{"field": "month", "title": "Month"}, {"field": "series", "title": "Channel"},
+                            {"field": "credit_text", "title": "Credit"}]},
+            "config": _config()}
+    return data, spec
 
 
-def deal_path_chart(path: pd.DataFrame, model: str) -> go.Figure:
-    """A deal's touches on a time line, one row per touch in path order ("2 · Email / nurture"),
-    so touches at the same instant stay apart: the dot's size is the credit under `model`;
-    touches after the opportunity was created are hollow grey (no credit); a dashed line marks
-    the opportunity's creation. `path`: attribution_deal_path."""
+def _ms(ts) -> float:
+    """Milliseconds since the epoch of a timestamp read as UTC (its wall time, as the tables show it); a
+    float, as Arrow sends an int64 to the browser as a BigInt, which Vega cannot place on a scale."""
+    t = pd.Timestamp(ts)
+    return float((t.tz_localize(None) if t.tzinfo else t).value // 10**6)
+
+
+def _datetime(ts) -> dict:
+    """A timestamp as a Vega-Lite DateTime in UTC (a scale's domain or a datum: Vega-Lite takes no number there
+    on a time scale)."""
+    t = pd.Timestamp(ts)
+    return {"year": t.year, "month": t.month, "date": t.day, "hours": t.hour, "minutes": t.minute,
+            "seconds": t.second, "milliseconds": t.microsecond // 1000, "utc": True}
+
+
+def deal_path_chart(path: pd.DataFrame, model: str) -> tuple[pd.DataFrame, dict]:
+    """A deal's touches on a time line, (data, spec), one row per touch in path order ("2 · Email / nurture"),
+    so touches at the same instant stay apart: the dot's size is the credit under `model`, written left of
+    it; touches after the opportunity was created are hollow grey ("no credit"); a dashed line marks the
+    opportunity's creation, labelled "opportunity created". `path`: attribution_deal_path."""
     p = path[path["touched_at"].notna()].copy()
-    fig = go.Figure()
     if p.empty:
-        return projector_layout(fig, height=200, legend=False)
+        return pd.DataFrame(columns=["row", "t"]), {"height": 200, "mark": {"type": "circle"}, "config": _config()}
     amount = float(path["amount"].iloc[0]) if len(path) else 0.0
-    p["row"] = [f"{int(s)} · {c} / {k}" for s, c, k in zip(p["seq"], p["channel"], p["campaign"])]
-    counted, later = p[p["counts"]], p[~p["counts"]]
-    if len(counted):
-        share = counted[model] / amount if amount else pd.Series(1.0 / len(counted), index=counted.index)
-        credit_text = [money_short(v) for v in counted[model]]
-        fig.add_trace(go.Scatter(
-            x=counted["touched_at"], y=counted["row"], mode="markers+text", name=f"Credit ({MODEL_LABELS[model]})",
-            marker={"size": (14 + 46 * share.fillna(0)).tolist(), "color": MODEL_COLORS[model],
-                    "line": {"color": "white", "width": 2}},
-            text=credit_text, textposition="middle left", textfont={"size": BASE_FONT - 2},
-            customdata=credit_text, cliponaxis=False,
-            hovertemplate="%{x|%b %d, %Y %H:%M} · %{y}: %{customdata}<extra></extra>"))
-    if len(later):
-        fig.add_trace(go.Scatter(
-            x=later["touched_at"], y=later["row"], mode="markers+text", name="After the opportunity: no credit",
-            marker={"size": 14, "color": "white", "line": {"color": NEUTRAL, "width": 2}},
-            text=["no credit"] * len(later), textposition="middle right", textfont={"size": BASE_FONT - 4,
-                                                                                     "color": NEUTRAL},
-            cliponaxis=False,
-            hovertemplate="%{x|%b %d, %Y %H:%M} · %{y}: after the opportunity was created<extra></extra>"))
+    n_counted = int(p["counts"].sum())
+    share = [(c / amount if amount else 1.0 / n_counted) if k else None
+             for c, k in zip(p[model].fillna(0.0), p["counts"])]
+    diameter = [14 + 46 * s if s is not None else 14.0 for s in share]
+    data = pd.DataFrame({
+        "row": [f"{int(s)} · {c} / {k}" for s, c, k in zip(p["seq"], p["channel"], p["campaign"])],
+        "t": [_ms(t) for t in p["touched_at"]],
+        "when": [f"{pd.Timestamp(t):%b %d, %Y %H:%M}" for t in p["touched_at"]],
+        "kind": ["credit" if k else "after" for k in p["counts"]],
+        "credit_text": [money_short(v) if k else "no credit: after the opportunity was created"
+                        for v, k in zip(p[model], p["counts"])],
+        "d": diameter, "area": [3.1416 * x * x / 4 for x in diameter]})
     created = pd.Timestamp(path["opp_created_at"].iloc[0])
-    fig.add_vline(x=created.timestamp() * 1000, line={"color": GOAL_COLOR, "width": 2, "dash": "dash"})
-    fig.add_annotation(x=created, y=0, yref="paper", text="opportunity created", showarrow=False,
-                       xanchor="right", yanchor="bottom", font={"size": BASE_FONT - 4, "color": GOAL_COLOR})
     times = pd.to_datetime(pd.concat([p["touched_at"], pd.Series([created])]))
     lo, hi = times.min(), times.max()
     pad = max((hi - lo) * 0.12, pd.Timedelta(hours=12))
     short = (hi - lo) < pd.Timedelta(days=3)
-    fig.update_xaxes(range=[lo - pad * 2, hi + pad], tickformat="%b %d %H:%M" if short else "%b %d, %Y")
-    fig.update_yaxes(categoryorder="array", categoryarray=p["row"].tolist()[::-1], type="category")
-    return projector_layout(fig, height=120 + 55 * len(p), legend=False)
+    height = 55 * (len(p) + 1)      # a row each, and half a row free above and below (the label's room)
+    x = {"type": "temporal", "title": None,
+         "scale": {"type": "utc", "domain": [_datetime(lo - pad * 2), _datetime(hi + pad)], "nice": False},
+         "axis": {"format": "%b %d %H:%M" if short else "%b %d, %Y", "tickCount": 6,
+                  "tickMinStep": 3600_000 if short else 86400_000}}   # no two ticks with the same label
+    y = {"field": "row", "type": "nominal", "sort": data["row"].tolist(), "title": None, "axis": {"grid": True},
+         "scale": {"padding": 1}}
+    tooltip = [{"field": "when", "title": "When"}, {"field": "row", "title": "Touch"},
+               {"field": "credit_text", "title": f"Credit ({MODEL_LABELS[model]})"}]
+    one = {"values": [{}]}          # a layer drawn once, not once per touch
+    credit, after = ({"filter": {"field": "kind", "equal": k}} for k in ("credit", "after"))
+    spec = {"height": height, "layer": [
+        {"data": one, "mark": {"type": "rule", "color": GOAL_COLOR, "strokeWidth": 2, "strokeDash": [6, 4]},
+         "encoding": {"x": {"datum": _datetime(created), **x}}},
+        {"data": one, "mark": {"type": "text", "text": "opportunity created", "align": "right", "baseline": "bottom",
+                               "dx": -6, "dy": -4, "fontSize": BASE_FONT - 4, "color": GOAL_COLOR,
+                               "font": FONT_FAMILY},
+         "encoding": {"x": {"datum": _datetime(created), **x}, "y": {"value": {"expr": "height"}}}},
+        {"transform": [credit], "mark": {"type": "circle", "color": MODEL_COLORS[model], "opacity": 1,
+                                         "stroke": "white", "strokeWidth": 2},
+         "encoding": {"x": {"field": "t", **x}, "y": y, "size": {"field": "area", "type": "quantitative",
+                                                                  "scale": None}, "tooltip": tooltip}},
+        {"transform": [credit], "mark": {"type": "text", "align": "right", "baseline": "middle",
+                                         "dx": {"expr": "-datum.d / 2 - 5"}, "fontSize": BASE_FONT - 2,
+                                         "color": "#212529", "font": FONT_FAMILY},
+         "encoding": {"x": {"field": "t", **x}, "y": y, "text": {"field": "credit_text"}}},
+        {"transform": [after], "mark": {"type": "circle", "size": 154, "fill": "white", "opacity": 1,
+                                        "stroke": NEUTRAL, "strokeWidth": 2},
+         "encoding": {"x": {"field": "t", **x}, "y": y, "tooltip": tooltip}},
+        {"transform": [after], "mark": {"type": "text", "text": "no credit", "align": "left", "baseline": "middle",
+                                        "dx": 12, "fontSize": BASE_FONT - 4, "color": NEUTRAL, "font": FONT_FAMILY},
+         "encoding": {"x": {"field": "t", **x}, "y": y}}],
+        "padding": {"left": 5, "top": 5, "bottom": 5, "right": 85},   # room for "no credit" at the far right
+        "config": _config()}
+    return data, spec
 
 
 # ---- spend and return ------------------------------------------------------------------------------

@@ -54,8 +54,10 @@ def test_credit_by_month_channels_get_distinct_colours():
     channels = ["Paid Search", "Paid Social", "Email", "Webinar", "Organic", "Events", "Partners"]
     df = pd.DataFrame([{"month": "2026-07-01", "channel": c, "credit": 1000.0 * (i + 1)}
                        for i, c in enumerate(channels)])
-    fig = charts_credit.credit_by_month_chart(df, "linear")
-    _assert_apart([t.marker.color for t in fig.data])
+    _, spec = charts_credit.credit_by_month_chart(df, "linear")
+    scale = spec["encoding"]["color"]["scale"]
+    assert scale["domain"] == channels[::-1]          # the largest channel first
+    _assert_apart(scale["range"])
 
 
 def test_a_zero_rate_has_no_floating_label():

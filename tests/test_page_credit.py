@@ -2,6 +2,8 @@
 tests/test_attribution_journeys.py plus June spend (tests/test_spend_imports.py), viewed as
 "This month" with today pinned to 2026-06-30 (P = June 2026, won revenue 22200)."""
 
+import json
+
 import duckdb
 import pandas as pd
 import pytest
@@ -72,6 +74,19 @@ def test_attribution_tables_side_by_side(june):
         pytest.approx([5000, 0, 6750, 4300])
     by_campaign = at.dataframe[1].value.set_index("campaign")
     assert by_campaign.loc["alpha_nurture", "u_shaped"] == pytest.approx(600)
+
+
+def test_attribution_draws_its_charts_in_vega_lite(june):
+    """The page's five charts are Vega-Lite (Plotly's took the browser most of the page's time), keyed as before."""
+    at = _page("pages/attribution.py")
+    specs = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+    assert not at.get("plotly_chart")
+    assert len(specs) == 5          # by channel, by campaign, disagreement, by month, the deal's path
+    sorts = [s["encoding"]["y"]["sort"] for s in specs[:3]]
+    assert sorts[0][:2] == ["Email", "Events"] and sorts[0][-1] == "(none)"     # linear 6750, then 3750s by name
+    assert sorts[2][:2] == ["Events", "Organic Search"]                          # 68 points apart each
+    assert specs[3]["encoding"]["y"]["title"] == "credited (Linear)"
+    assert "opportunity created" in [layer["mark"].get("text") for layer in specs[4]["layer"]]
 
 
 def test_model_selector_and_deal_drilldown(june):

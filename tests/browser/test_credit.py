@@ -81,7 +81,9 @@ def test_attribution_switch_models_and_open_a_touch_path(page, app):
         "deal_tied_touches · $3.0k · won Jun 20, 2026 · 3 touches")
     touches = page.get_by_test_id("stMetric").filter(has_text="Qualifying touches")
     expect(touches).to_contain_text("3")
-    expect(page.get_by_text("opportunity created").first).to_be_visible()   # the path chart's marker
+    # the path chart's marker: SVG text of the Vega-Lite chart (the line above says "Opportunity created" too)
+    marker = page.get_by_test_id("stVegaLiteChart").locator("svg text").filter(has_text="opportunity created")
+    expect(marker).to_be_visible()
     full_page_screenshot(page, "credit-attribution")
 
     # a deal without a linked lead explains why it has no path

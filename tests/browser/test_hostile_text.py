@@ -49,6 +49,12 @@ def test_hostile_names_render_as_their_text(page, app):
     assert f"Reasons: {story.REASON} 4" in text
     text = shown(visit(page, app, "/data"))
     assert "Import history" in text
+    # Attribution's charts are Vega-Lite (SVG text, escaped tooltips): the won deal's touch path names the campaign
+    main = visit(page, app, "/attribution")
+    main.locator("[data-testid=stVegaLiteChart] svg").first.wait_for()
+    path = main.locator("[data-testid=stVegaLiteChart]").last
+    assert story.CAMPAIGN in path.inner_text() or story.CAMPAIGN in (path.locator("svg").text_content() or "")
+    assert story.CAMPAIGN in shown(main)
     assert outside == [], outside
 
 

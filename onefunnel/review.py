@@ -48,6 +48,7 @@ REVERSE_STEPS = [("required_won_deals", "won deals"), ("required_opps", "opportu
                  ("required_mqls", "MQLs"), ("required_leads", "leads")]
 WINS_MEASURES = ["won_deals", "won_revenue", "marketing_sourced_revenue", "sales_sourced_revenue"]
 LIST_LIMIT = 8     # rows of each friction list and of the wins shown in the export (all in numbers.csv counts)
+PAGE_LIST_ROWS = 100   # rows of each friction list on the page (53k stalled deals at 1M leads; all on Friction)
 FORMATTERS = {"int": fmt_int, "money": fmt_money, "pct": fmt_pct, "hours": fmt_hours, "days": fmt_days,
               "ratio": fmt_ratio}
 

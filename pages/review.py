@@ -97,7 +97,9 @@ for col, (key, title, fields) in zip(st.columns(3), FRICTION):
     col.markdown(f"**{title}: {ui.fmt_int(len(rows))}**")
     if not rows.empty:
         with col:
-            ui.table(rows[fields], hide_index=True, key=f"review_{key}")
+            ui.table(rows[fields], rows=review.PAGE_LIST_ROWS, hide_index=True, key=f"review_{key}")
+if any(len(f) > review.PAGE_LIST_ROWS for f in frames.values()):
+    st.page_link("pages/friction.py", label="Every list in full, with downloads: Friction", icon=":material/warning:")
 
 # ---- wins -----------------------------------------------------------------------------------------------------------
 ui.section("Wins of both teams", "Every deal won in the week, by the team that sourced it.")

@@ -275,3 +275,22 @@ def test_trend_chart_has_both_panels_and_the_year_before_dashed():
     assert dict(zip(dash["domain"], dash["range"])) == {"This year": [1, 0], "Year before": [6, 4]}
     assert weeks["encoding"]["y"]["axis"]["format"] == "$~s"
     assert trend_chart("win_rate", s)[1]["hconcat"][0]["encoding"]["y"]["axis"]["format"] == ".0%"
+
+
+def test_page_lists_the_first_rows_of_long_friction_lists_and_links_the_rest(app_env, monkeypatch):
+    """The meeting sees the first review.PAGE_LIST_ROWS rows of each friction list with its total, and a link to
+    the Friction page, which has every row (the story has one row in each list: the limit is set to 0 here)."""
+    from onefunnel import review
+
+    load_story(app_env)
+    monkeypatch.setenv("ONEFUNNEL_TODAY", TODAY)
+    monkeypatch.setattr(review, "PAGE_LIST_ROWS", 0)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.query_params["week"] = WEEK
+    at.run()
+    at.switch_page("pages/review.py")
+    at.run()
+    assert not at.exception, at.exception
+    assert [c.value for c in at.caption if c.value.startswith("Showing the first")] == \
+        ["Showing the first 0 of 1 rows, in the order above."] * 3
+    assert [e.proto.page for e in at.get("page_link") if "Friction" in e.proto.label] == ["friction"]

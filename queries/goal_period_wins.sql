@@ -1,7 +1,7 @@
 -- goal_period_wins: the deals won in the period, for both teams.
 -- Grain: one row per won opportunity with close_date in P = [$start, $end]. Key: opp_key.
 -- Params: $start, $end.
--- sourced_by: 'marketing' when the linked lead has mql_at <= the opportunity's created_at (the rule of
+-- sourced_by: 'marketing' when the deal is marketing-sourced (the macro is_marketing_sourced, the rule of
 -- marketing_sourced_revenue in METRICS.md), else 'sales' (sales-sourced: no MQL before the deal, or unlinked).
 -- channel: the sourcing channel = the linked lead's channel (lead_dims), else the opportunity's own source
 -- (renamed by channel_map), else '(none)'. campaign: the lead's campaign or '(none)'.
@@ -12,7 +12,7 @@ select o.opp_key,
        coalesce(o.owner, '(none)') as owner,
        o.close_date,
        o.created_at::date as created_date,
-       case when l.mql_at is not null and l.mql_at <= o.created_at then 'marketing' else 'sales' end as sourced_by,
+       case when is_marketing_sourced(l.mql_at, o.created_at) then 'marketing' else 'sales' end as sourced_by,
        coalesce(nullif(l.channel, '(none)'), nullif(coalesce(cm_o.channel, o.source), ''), '(none)')
            as channel,
        coalesce(l.campaign_name, '(none)') as campaign,

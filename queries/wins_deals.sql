@@ -1,7 +1,7 @@
 -- wins_deals: the deals won in P, with who closed them and the marketing that touched them.
 -- campaigns = the distinct campaigns (except '(none)') of the linked lead's touches dated on or
 -- before the close date (the touch rule of marketing_influenced_revenue), in name order;
--- is_marketing_sourced / is_influenced as METRICS.md; sales_cycle_days = close_date - date(created_at).
+-- is_marketing_sourced (the macro of queries/model/85_facts.sql) / is_influenced as METRICS.md; sales_cycle_days = close_date - date(created_at).
 -- Grain: one row per won deal with close_date in P. Key: opp_key. Order: largest amount first.
 -- Params: $start, $end (inclusive).
 with
@@ -25,7 +25,7 @@ select w.opp_key, w.name, coalesce(w.owner, '(none)') as owner, w.amount, w.clos
        w.company, w.lead_key, w.lead_channel,
        coalesce(t.campaigns, '') as campaigns,
        coalesce(t.touches, 0) as touches,
-       coalesce(w.mql_at is not null and w.mql_at <= w.created_at, false) as is_marketing_sourced,
+       is_marketing_sourced(w.mql_at, w.created_at) as is_marketing_sourced,
        coalesce(t.touches, 0) > 0 as is_influenced
 from won w
 left join touched t using (opp_key)

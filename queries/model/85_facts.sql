@@ -1,6 +1,11 @@
 -- Derived facts of leads and opportunities that need other records, each written once. The metrics
 -- layer (queries/measures.toml) joins a view only when a measure or dimension asks for its facts.
 
+-- is_marketing_sourced(mql_at, opp_created_at): a deal is marketing-sourced when its linked lead became an MQL
+-- on or before the opportunity was created (METRICS.md marketing_sourced_revenue); false when the deal is
+-- unlinked or the lead never was an MQL. The layer's fact, the Joint goal's and the Wins board's lists use it.
+create or replace macro is_marketing_sourced(mql_at, opp_created_at) as coalesce(mql_at <= opp_created_at, false);
+
 -- lead_outcomes: per lead linked to at least one opportunity, how many it has and how many were won.
 -- Grain: one row per lead_key with an opportunity.
 create or replace view live.lead_outcomes as

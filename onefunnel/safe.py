@@ -10,14 +10,10 @@ raw HTML (shown escaped, but still parsed). Plotly renders a subset of HTML in e
 
 from __future__ import annotations
 
-import hashlib
 import re
 import string
-import threading
-from collections import OrderedDict
 
 import pandas as pd
-import pyarrow as pa
 
 _PUNCT = frozenset(string.punctuation)      # CommonMark: any ASCII punctuation may be backslash-escaped
 
@@ -139,40 +135,7 @@ def excel_safe(df: pd.DataFrame, headers: bool = True) -> pd.DataFrame:
     return out
 
 
-# A page run makes its downloads' CSV every time it draws (Streamlit sends the bytes with the button). For big
-# tables that is most of a warm run (1 s for 100k rows), so the bytes are kept by the table's exact content.
-MEMO_MIN_ROWS = 2_000
-_MEMO_SIZE = 8
-_csv_memo: "OrderedDict[bytes, bytes]" = OrderedDict()
-_csv_lock = threading.Lock()
-
-
-def content_key(df: pd.DataFrame) -> bytes | None:
-    """A digest of the frame's exact content (column names, types, every value, in order; not the index), or
-    None for a frame Arrow cannot hold (mixed types in a column)."""
-    try:
-        table = pa.Table.from_pandas(df, preserve_index=False)
-    except (pa.ArrowException, TypeError, ValueError):
-        return None
-    sink = pa.BufferOutputStream()
-    with pa.ipc.new_stream(sink, table.schema) as writer:
-        writer.write_table(table)
-    return hashlib.blake2b(memoryview(sink.getvalue()), digest_size=20).digest()
-
-
 def csv_bytes(df: pd.DataFrame) -> bytes:
     """The frame as a download: formula-safe cells (excel_safe), UTF-8 with a BOM so Excel reads accents right.
-    Big frames are kept by content_key (the last few), so a page that draws the same table again reuses them."""
-    key = content_key(df) if len(df) >= MEMO_MIN_ROWS else None
-    if key is not None:
-        with _csv_lock:
-            if key in _csv_memo:
-                _csv_memo.move_to_end(key)
-                return _csv_memo[key]
-    data = excel_safe(df).to_csv(index=False).encode("utf-8-sig")
-    if key is not None:
-        with _csv_lock:
-            _csv_memo[key] = data
-            while len(_csv_memo) > _MEMO_SIZE:
-                _csv_memo.popitem(last=False)
-    return data
+    (ui.download_csv calls it when the button is clicked, never in a page run.)"""
+    return excel_safe(df).to_csv(index=False).encode("utf-8-sig")

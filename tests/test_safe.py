@@ -104,33 +104,13 @@ def test_ui_table_passes_the_placeholder_and_safe_cells_for_frames_and_stylers(m
     monkeypatch.setattr(ui.st, "dataframe", lambda data, **kw: seen.append((data, kw)))
     df = pd.DataFrame({"campaign": ["=HYPERLINK(\"http://x\")", "Brand"], "amount": [-5.0, None]})
     ui.table(df, hide_index=True)
-    ui.table(ui.people(df, {"amount": ui.fmt_money}), key="styled")
+    ui.table(df.style.format({"amount": ui.fmt_money}, na_rep="–"), key="styled")   # as the Ownership page's colours
     (plain, kw1), (styled, kw2) = seen
     assert kw1 == {"hide_index": True, "placeholder": "–"} and kw2 == {"key": "styled", "placeholder": "–"}
     assert plain["campaign"].tolist() == ["'=HYPERLINK(\"http://x\")", "Brand"]
     assert styled.data["campaign"].tolist() == ["'=HYPERLINK(\"http://x\")", "Brand"]
     assert "-$5" in styled.to_html() and "–" in styled.to_html()        # the Styler keeps its formats
     assert df["campaign"][0].startswith("=")                              # the page's frame is not changed
-
-
-def test_big_download_is_reused_only_for_the_same_content(monkeypatch):
-    """csv_bytes keeps big tables' bytes by content: the same frame again gives the same bytes without making
-    them; one changed cell, a reordered row or a renamed column gives a new file with the change."""
-    import pandas as pd
-
-    monkeypatch.setattr(safe, "MEMO_MIN_ROWS", 3)
-    df = pd.DataFrame({"name": ["a", "=cmd", "c", "d"], "n": [1.5, 2.0, 3.0, 4.0]})
-    first = safe.csv_bytes(df)
-    assert first.decode("utf-8-sig").splitlines() == ["name,n", "a,1.5", "'=cmd,2.0", "c,3.0", "d,4.0"]
-    made = []
-    monkeypatch.setattr(safe, "excel_safe", lambda d, headers=True: made.append(1) or d)
-    assert safe.csv_bytes(df.copy()) == first and made == []
-    changed = df.copy()
-    changed.loc[3, "name"] = "e"
-    assert safe.csv_bytes(changed).decode("utf-8-sig").splitlines()[-1] == "e,4.0"
-    assert safe.csv_bytes(df.iloc[::-1]).decode("utf-8-sig").splitlines()[1] == "d,4.0"
-    assert safe.csv_bytes(df.rename(columns={"n": "m"})).decode("utf-8-sig").splitlines()[0] == "name,m"
-    assert len(made) == 3
 
 
 def test_line_break_check_finds_every_break_in_arrow_text():

@@ -225,9 +225,21 @@ def _last_verdict(con) -> int:
     return con.execute("select coalesce(max(verdict_id), 0) from lead_verdicts").fetchall()[0][0]
 
 
+_RUN_CHECK = threading.local()   # a page run's thread: the commit count at which its run checked the model
+
+
+def run_checked(checked: bool) -> None:
+    """A page run (ui.cursor) checked the model at the start of the run: its thread's later ensure_fresh calls
+    (one per query that misses the cache) skip the check until this process commits again. False forgets it
+    (ui.begin_run, at the start of every run)."""
+    _RUN_CHECK.at = commits() if checked else None
+
+
 def ensure_fresh(con: duckdb.DuckDBPyConnection) -> None:
     """A reader's check before it queries the model: refresh the tables if the data changed without it (never
     waiting for an import under way, and never inside one: an import refreshes when it is done)."""
+    if getattr(_RUN_CHECK, "at", None) == commits():
+        return
     if isinstance(con, duckdb.DuckDBPyConnection) and not getattr(_IN_WRITE, "depth", 0):   # not Spark's
         refresh_model(con, wait=False)
 

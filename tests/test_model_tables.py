@@ -147,3 +147,29 @@ def test_live_views_read_only_records_imports_verdicts_and_the_model_settings(tm
                "lead_merges", "row_repeats"}                 # kept by imports and undos (ingest/records.py, row_sets.py)
     assert read and read <= allowed, read - allowed
     con.close()
+
+
+def test_a_page_runs_check_holds_until_the_next_commit(tmp_path):
+    """run_checked: after a page run checked the model (ui.cursor), its thread's later ensure_fresh calls skip the
+    check; a commit of this process, or the next run (run_checked(False)), makes them check again."""
+    from onefunnel.db import ensure_fresh, run_checked, set_setting
+
+    con = connect(tmp_path / "r.duckdb")
+    _teams(con)
+    bypass = lambda: con.execute("insert into channel_map values ('linkedin', 'Social Ads')")  # noqa: E731
+    try:
+        run_checked(True)
+        bypass()                                   # a write that did not refresh (nothing a page does)
+        ensure_fresh(con)
+        assert model_drift(con) != []              # skipped: the run already checked
+        run_checked(False)
+        ensure_fresh(con)
+        assert model_drift(con) == []              # the next run checks, and refreshes
+        run_checked(True)
+        con.execute("delete from channel_map")
+        set_setting(con, "stall_days", 30, who="test")   # a commit of this process
+        ensure_fresh(con)
+        assert model_drift(con) == []
+    finally:
+        run_checked(False)
+        con.close()

@@ -45,10 +45,25 @@ WATCH = """() => { window.__ofRan = false; if (window.__ofWatch) window.__ofWatc
 NAV_LINKS = "[data-testid=stSidebarNavLink]"
 
 
+# Armed when the page is first idle: notes a rerun that starts after it (the script state turns "running" again)
+RERUN_WATCH = """() => { window.__ofRerun = false; if (window.__ofRerunWatch) window.__ofRerunWatch.disconnect();
+  window.__ofRerunWatch = new MutationObserver(ms => { for (const m of ms)
+    if (m.target.getAttribute('data-test-script-state') === 'running') window.__ofRerun = true; });
+  window.__ofRerunWatch.observe(document.body, {attributes: true, subtree: true,
+                                                attributeFilter: ['data-test-script-state']}); }"""
+
+
 async def _settle(page, t: float, what: str) -> tuple[float, str | None]:
-    await page.wait_for_timeout(100)        # a rerun may start right after the first run
+    """Seconds from t until the page is idle for good: a rerun that starts within 100 ms of the first idle moment
+    (a widget syncing its query parameter) is waited for and counted; the 100 ms of watching are not."""
     await page.wait_for_function(IDLE, timeout=TIMEOUT_MS)
     elapsed = time.perf_counter() - t
+    await page.evaluate(RERUN_WATCH)
+    await page.wait_for_timeout(100)
+    if await page.evaluate("() => window.__ofRerun") or not await page.evaluate(IDLE):
+        await page.wait_for_timeout(100)
+        await page.wait_for_function(IDLE, timeout=TIMEOUT_MS)
+        elapsed = time.perf_counter() - t
     if await page.evaluate(FAILED):
         return elapsed, f"{what}: the page shows an error"
     return elapsed, None

@@ -1,8 +1,7 @@
-"""Plotly figure builders (the funnel, stage times, the SQL console's chart), and the shared projector theme.
+"""Plotly figure builders for the Leadership pages, and the shared projector theme.
 
-Every Plotly chart goes through `projector_layout(fig)`: large type, a white background, few grid
-lines, a horizontal legend on top; so it reads on a big screen. The Vega-Lite charts (charts_goal:
-the Joint goal page; charts_credit: Attribution) take the same theme from `vega_config()`.
+Every chart on every page goes through `projector_layout(fig)`: large type, a white
+background, few grid lines, a horizontal legend on top; so it reads on a big screen.
 Team colours come from `ui.TEAM_COLORS` through `team_color()`: marketing is always the
 same purple, sales the same teal, shared (both teams) the same orange.
 Figures are pure functions of DataFrames / numbers: no Streamlit and no SQL in here.
@@ -10,6 +9,7 @@ Figures are pure functions of DataFrames / numbers: no Streamlit and no SQL in h
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import pickle
 import threading
@@ -81,16 +81,71 @@ PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "se
 money_short = fmt_money   # chart labels use the pages' money format
 
 
-def vega_config() -> dict:
-    """projector_layout's theme in Vega-Lite terms, for the charts drawn by st.vega_lite_chart (charts_goal,
-    charts_credit): large type on white, light grid lines, the legend on top."""
-    tick, text = BASE_FONT - 2, "#212529"
-    return {"font": FONT_FAMILY, "background": "white", "view": {"stroke": None},
-            "axis": {"labelFontSize": tick, "titleFontSize": tick, "titleFontWeight": "normal", "labelColor": text,
-                     "titleColor": text, "gridColor": "#f1f3f5", "domainColor": MUTED, "tickColor": MUTED,
-                     "labelLimit": 320, "titlePadding": 10},
-            "legend": {"labelFontSize": tick, "symbolSize": 200, "labelLimit": 260, "columnPadding": 18},
-            "axisY": {"labelPadding": 10}}
+# ---- joint goal -------------------------------------------------------------------------------------
+
+def pacing_chart(daily: pd.DataFrame, as_of: dt.date, end: dt.date, won_revenue: float,
+                 forecast: float | None, best_case: float | None, revenue_goal: float) -> go.Figure:
+    """Cumulative won revenue against the cumulative goal line, day by day, and the forecast range.
+
+    `daily`: one row per day of the period with columns day, cum_won_revenue, cum_goal
+    (queries/goal_daily_pacing.sql). Won revenue is drawn up to the as-of day (or the last
+    day with a win, if later). From the as-of day to the period end a band runs from
+    `won_revenue` (nothing more closes) to `best_case` (every open deal closes), with the
+    forecast (won + weighted pipeline) as a dashed line inside it."""
+    fig = go.Figure()
+    days = pd.to_datetime(daily["day"])
+    fig.add_trace(go.Scatter(
+        x=days, y=daily["cum_goal"], name="Goal (cumulative)", mode="lines",
+        line={"color": GOAL_COLOR, "width": 3, "dash": "dot"},
+        hovertemplate="%{x|%b %d}: goal to date %{customdata}<extra></extra>",
+        customdata=[money_short(v) for v in daily["cum_goal"]]))
+    last_win_day = daily.loc[daily["won_revenue"] > 0, "day"].max() if (daily["won_revenue"] > 0).any() else None
+    upto = max(pd.Timestamp(as_of), pd.Timestamp(last_win_day)) if last_win_day is not None else pd.Timestamp(as_of)
+    actual = daily[days <= upto]
+    fig.add_trace(go.Scatter(
+        x=pd.to_datetime(actual["day"]), y=actual["cum_won_revenue"], name="Won revenue (cumulative)",
+        mode="lines", line={"color": TEAM_COLORS["shared"], "width": 5, "shape": "hv"},
+        fill="tozeroy", fillcolor=with_alpha(TEAM_COLORS["shared"], 0.12),
+        hovertemplate="%{x|%b %d}: won to date %{customdata}<extra></extra>",
+        customdata=[money_short(v) for v in actual["cum_won_revenue"]]))
+    if pd.Timestamp(as_of) < pd.Timestamp(end) and forecast is not None:
+        x0, x1 = pd.Timestamp(as_of), pd.Timestamp(end)
+        low, high = won_revenue, best_case if best_case is not None else forecast
+        fig.add_trace(go.Scatter(x=[x0, x1, x1, x0], y=[won_revenue, high, low, won_revenue], fill="toself", mode="lines",
+                                 fillcolor=with_alpha(TEAM_COLORS["shared"], 0.15), line={"width": 0},
+                                 name="Forecast range", hoverinfo="skip"))
+        fig.add_trace(go.Scatter(
+            x=[x0, x1], y=[won_revenue, forecast], name="Forecast", mode="lines+markers",
+            line={"color": TEAM_COLORS["shared"], "width": 3, "dash": "dash"}, marker={"size": [0, 12]},
+            hovertemplate="forecast at period end: %{customdata}<extra></extra>",
+            customdata=[money_short(won_revenue), money_short(forecast)]))
+        fig.add_annotation(x=x1, y=forecast, text=f"forecast {money_short(forecast)}", showarrow=False,
+                           xanchor="right", yanchor="bottom", font={"size": BASE_FONT, "color": TEAM_COLORS["shared"]})
+    if revenue_goal:
+        fig.add_annotation(x=pd.Timestamp(end), y=revenue_goal, text=f"goal {money_short(revenue_goal)}",
+                           showarrow=False, xanchor="right", yanchor="bottom",
+                           font={"size": BASE_FONT, "color": GOAL_COLOR})
+    fig.add_vline(x=pd.Timestamp(as_of).timestamp() * 1000, line={"color": MUTED, "width": 2})
+    fig.update_yaxes(tickprefix="$", tickformat="~s", rangemode="tozero")
+    fig.update_xaxes(tickformat="%b %d")
+    return projector_layout(fig, height=440)
+
+
+def sourcing_chart(rows: list[tuple[str, float, float]]) -> go.Figure:
+    """Stacked horizontal bars: for each measure (label, marketing amount, sales amount)
+    the marketing-sourced part (marketing colour) and the sales-sourced part (sales colour)."""
+    labels = [r[0] for r in rows]
+    fig = go.Figure()
+    for i, (team, name) in enumerate((("marketing", "Marketing-sourced"), ("sales", "Sales-sourced"))):
+        vals = [r[1 + i] for r in rows]
+        fig.add_trace(go.Bar(y=labels, x=vals, name=name, orientation="h", marker_color=team_color(team),
+                             text=[money_short(v) for v in vals], textposition="inside",
+                             insidetextanchor="middle", textfont={"size": BASE_FONT, "color": "white"},
+                             hovertemplate="%{y}: " + name.lower() + " %{text}<extra></extra>"))
+    fig.update_layout(barmode="stack", bargap=0.35, legend_traceorder="normal")
+    fig.update_xaxes(tickprefix="$", tickformat="~s")
+    fig.update_yaxes(autorange="reversed")
+    return projector_layout(fig, height=90 + 80 * len(rows))
 
 
 # ---- funnel ------------------------------------------------------------------------------------------

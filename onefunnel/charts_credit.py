@@ -15,8 +15,8 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from onefunnel.charts import (BASE_FONT, CATEGORICAL, FONT_FAMILY, GOAL_COLOR, NEUTRAL, money_short,
-                              projector_layout, team_color, vega_config)
+from onefunnel.charts import (BASE_FONT, CATEGORICAL, FONT_FAMILY, GOAL_COLOR, MUTED, NEUTRAL, money_short,
+                              projector_layout, team_color)
 from onefunnel.definitions import ATTRIBUTION_MODELS
 
 MODELS = list(ATTRIBUTION_MODELS)            # first_touch, last_touch, linear, u_shaped, time_decay
@@ -40,7 +40,15 @@ def top_rows(df: pd.DataFrame, dim: str, n: int, value: str = "linear") -> pd.Da
 
 # ---- Vega-Lite: the projector theme ------------------------------------------------------------------
 
-_config = vega_config     # projector_layout's theme in Vega-Lite terms (onefunnel/charts.py)
+def _config() -> dict:
+    """projector_layout's theme in Vega-Lite terms: large type on white, light grid lines, the legend on top."""
+    tick, text = BASE_FONT - 2, "#212529"
+    return {"font": FONT_FAMILY, "background": "white", "view": {"stroke": None},
+            "axis": {"labelFontSize": tick, "titleFontSize": tick, "titleFontWeight": "normal", "labelColor": text,
+                     "titleColor": text, "gridColor": "#f1f3f5", "domainColor": MUTED, "tickColor": MUTED,
+                     "labelLimit": 320, "titlePadding": 10},
+            "legend": {"labelFontSize": tick, "symbolSize": 200, "labelLimit": 260, "columnPadding": 18},
+            "axisY": {"labelPadding": 10}}
 
 
 def _model_color() -> dict:

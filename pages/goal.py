@@ -2,14 +2,13 @@
 
 Every number here comes from queries/period_metrics.sql (one row per period); the pacing chart, the
 wins and the monthly goals come from goal_*.sql; each month's quotas (per owner, summed beside the goal,
-a difference flagged) from quota*.sql and goal_quotas_by_month.sql. The pacing and sourcing charts are
-Vega-Lite (onefunnel/charts_goal.py).
+a difference flagged) from quota*.sql and goal_quotas_by_month.sql.
 """
 
 import pandas as pd
 import streamlit as st
 
-from onefunnel import access, charts_goal, ui
+from onefunnel import access, charts, ui
 from onefunnel.db import delete_quota, get_setting, set_goal, set_quota
 from onefunnel.definitions import METRICS, help_text
 
@@ -69,9 +68,8 @@ st.page_link("pages/definitions.py", label="Where every number comes from: Defin
 ui.section("Pacing", "Cumulative won revenue against the cumulative goal, day by day. "
            + FORECAST_RANGE_HELP)
 daily = ui.query("goal_daily_pacing", **view.params())
-st.vega_lite_chart(*charts_goal.pacing_chart(daily, view.as_of, view.end, won or 0.0, v("forecast"),
-                                              (won or 0.0) + (v("open_pipeline") or 0.0), goal or 0.0),
-                   theme=None, width="stretch", key="pacing_chart")
+ui.chart(charts.pacing_chart, daily, view.as_of, view.end, won or 0.0, v("forecast"),
+         (won or 0.0) + (v("open_pipeline") or 0.0), goal or 0.0, key="pacing_chart")
 
 # ---- reverse funnel ------------------------------------------------------------------------------------------
 ui.section("What it takes to close the gap",
@@ -155,8 +153,7 @@ for key, team, cards in (("marketing_sourced_revenue", "marketing", rev_cards), 
 ui.metric("marketing_influenced_revenue", v("marketing_influenced_revenue"), v("marketing_influenced_revenue", prev),
           container=rev_cards[2])
 ui.metric("pipeline_created", v("pipeline_created"), v("pipeline_created", prev), container=pipe_cards[2])
-st.vega_lite_chart(*charts_goal.sourcing_chart([("Won revenue", msr, ssr), ("Pipeline created", mspipe, sspipe)]),
-                   theme=None, width="stretch", key="sourcing_chart")
+ui.chart(charts.sourcing_chart, [("Won revenue", msr, ssr), ("Pipeline created", mspipe, sspipe)], key="sourcing_chart")
 
 # ---- wins ----------------------------------------------------------------------------------------------------------
 ui.section("Wins of the period", "Every deal won in the period, by the team that sourced it.")

@@ -196,6 +196,17 @@ def test_decisions_refuse_empty_keep_long_and_log(con):
     assert [w for w, _ in log] == ["Dana", "Ann"] and json.loads(log[1][1]) == {"is_done": True}
 
 
+
+def _review_page(week: str) -> AppTest:
+    """The app opened on the review of `week` (the story loaded, ONEFUNNEL_TODAY set by the caller)."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.query_params["week"] = week
+    at.run()
+    at.switch_page("pages/review.py")
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
 def test_page_next_week_opens_with_last_weeks_actions_after_a_restart(app_env, monkeypatch):
     """Decisions survive a restart: recorded through the page, read by a fresh AppTest with fresh caches on the
     same file, one week later."""
@@ -203,12 +214,7 @@ def test_page_next_week_opens_with_last_weeks_actions_after_a_restart(app_env, m
 
     load_story(app_env)
     monkeypatch.setenv("ONEFUNNEL_TODAY", TODAY)
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.query_params["week"] = WEEK
-    at.run()
-    at.switch_page("pages/review.py")
-    at.run()
-    assert not at.exception, at.exception
+    at = _review_page(WEEK)
     assert any("Paid Social (channel) alone fell by 50.0 pts, more than the whole drop" in shown(m.value) for m in at.markdown)
     # the key measures' trends are Vega-Lite charts, in the meeting's order (Plotly's took the browser ~1 s)
     trends = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
@@ -230,12 +236,7 @@ def test_page_next_week_opens_with_last_weeks_actions_after_a_restart(app_env, m
     st.cache_resource.clear()
     st.cache_data.clear()
     monkeypatch.setenv("ONEFUNNEL_TODAY", "2026-09-30")     # the next Monday's review is of W39
-    at2 = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at2.query_params["week"] = "2026-W39"
-    at2.run()
-    at2.switch_page("pages/review.py")
-    at2.run()
-    assert not at2.exception, at2.exception
+    at2 = _review_page("2026-W39")
     boxes = [c for c in at2.checkbox if c.label.startswith("Ann calls every waiting MQL by Tuesday")]
     assert boxes and boxes[0].value is False
     boxes[0].check()
@@ -285,12 +286,7 @@ def test_page_lists_the_first_rows_of_long_friction_lists_and_links_the_rest(app
     load_story(app_env)
     monkeypatch.setenv("ONEFUNNEL_TODAY", TODAY)
     monkeypatch.setattr(review, "PAGE_LIST_ROWS", 0)
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.query_params["week"] = WEEK
-    at.run()
-    at.switch_page("pages/review.py")
-    at.run()
-    assert not at.exception, at.exception
+    at = _review_page(WEEK)
     assert [c.value for c in at.caption if c.value.startswith("Showing the first")] == \
         ["Showing the first 0 of 1 rows, in the order above."] * 3
     assert [e.proto.page for e in at.get("page_link") if "Friction" in e.proto.label] == ["friction"]

@@ -25,7 +25,8 @@ from pathlib import Path
 
 import duckdb
 
-from onefunnel import DEFAULT_DB, QUERIES_DIR
+from onefunnel import DEFAULT_DB, QUERIES_DIR, model_patch
+from onefunnel.model_patch import built_import
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 MODEL_DIR = QUERIES_DIR / "model"
@@ -205,7 +206,9 @@ _HASHED = ("lead_records", "lead_merges", "opportunity_records", "touch_store", 
 
 def model_generation(con) -> str:
     """Names what the model's tables are built from: the imports, the records, the settings the model reads (not
-    goals, texts or verdicts) and the model's code. Changes whenever a table may change."""
+    goals, texts or verdicts) and the model's code. Changes whenever a table may change. Its parts, joined by '/':
+    imports (last id | last import time | last undo time), settings, records, code [, content hash] (model_patch
+    reads them)."""
     row = con.execute(
         "select 1 as part, coalesce(max(import_id), 0)::varchar || '|' || coalesce(max(imported_at)::varchar, '')"
         "       || '|' || coalesce(max(undone_at)::varchar, '') from imports"
@@ -247,7 +250,8 @@ def ensure_fresh(con: duckdb.DuckDBPyConnection) -> None:
 def refresh_model(con: duckdb.DuckDBPyConnection, wait: bool = True) -> str | None:
     """Bring the model's tables up to date with the stored data, in one transaction (a reader sees the old tables
     until it commits). Returns 'built' (every table rebuilt), 'verdicts' (the leads with new verdicts patched) or
-    None (already fresh, or wait=False and an import or undo is under way: the reader sees the data as it was)."""
+    None (already fresh, or wait=False and an import or undo is under way: the reader sees the data as it was).
+    After imports alone, 'patched': only the rows of the leads and deals they change (onefunnel/model_patch.py)."""
     if not _WRITER.acquire(blocking=wait):
         return None
     _IN_WRITE.depth = getattr(_IN_WRITE, "depth", 0) + 1
@@ -257,7 +261,10 @@ def refresh_model(con: duckdb.DuckDBPyConnection, wait: bool = True) -> str | No
         if state and state[0] == (generation, verdict):
             return None
         with transaction(con):
-            if not state or state[0][0] != generation:
+            built = built_import(state[0][0], generation) if state and state[0][0] != generation else None
+            if built is not None and model_patch.patch(con, LIVE, live_names(), built, state[0][1]):
+                done = "patched"
+            elif not state or state[0][0] != generation:
                 for name in live_names():
                     con.execute(f"create or replace table main.{name} as select * from {LIVE}.{name}")
                 done = "built"
@@ -270,6 +277,7 @@ def refresh_model(con: duckdb.DuckDBPyConnection, wait: bool = True) -> str | No
                                 " where lead_key in (select lead_key from verdict_keys)")
                 con.execute("drop table temp.verdict_keys")
                 done = "verdicts"
+            con.execute("delete from model_pending")
             con.execute("delete from model_state")
             con.execute("insert into model_state values (?, ?)", [generation, verdict])
         return done

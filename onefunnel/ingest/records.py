@@ -122,6 +122,9 @@ def settle(con, p: Preset, import_id: int, stored: int, people_distinct: bool = 
              and n.import_id = $import_id
             where o.rowid in (select r from replaced) and o.stage is distinct from n.stage""",
                     {"import_id": import_id})
+    if replaced and p.kind == "lead":   # what the replaced records linked, for the model's patch (model_patch.py)
+        con.execute("""insert into model_pending select lead_key, source_system, record_id, converted_opportunity_id
+            from lead_records where rowid in (select r from replaced)""")
     if replaced:
         con.execute(f"delete from {table} where rowid in (select r from replaced)")
     if p.kind == "lead":

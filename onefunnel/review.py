@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from onefunnel import layer, periods
 from onefunnel.db import get_setting
 from onefunnel.formats import fmt_date, fmt_hours, fmt_int, fmt_money, fmt_pct, fmt_ratio, fmt_days
-from onefunnel.queries import run_rows
+from onefunnel.queries import first_rows, run_rows
 
 KEY_MEASURES = ["won_revenue", "pipeline_created", "mqls", "mql_to_sql_rate", "win_rate", "sla_compliance", "spend"]
 FUNNEL = [("Lead", "leads_created"), ("MQL", "mqls"), ("SQL", "sqls"), ("Opportunity", "opps_created"),
@@ -49,6 +49,7 @@ REVERSE_STEPS = [("required_won_deals", "won deals"), ("required_opps", "opportu
 WINS_MEASURES = ["won_deals", "won_revenue", "marketing_sourced_revenue", "sales_sourced_revenue"]
 LIST_LIMIT = 8     # rows of each friction list and of the wins shown in the export (all in numbers.csv counts)
 PAGE_LIST_ROWS = 100   # rows of each friction list on the page (53k stalled deals at 1M leads; all on Friction)
+LIST_ROWS = max(PAGE_LIST_ROWS, LIST_LIMIT)   # rows of each friction list a Review keeps
 FORMATTERS = {"int": fmt_int, "money": fmt_money, "pct": fmt_pct, "hours": fmt_hours, "days": fmt_days,
               "ratio": fmt_ratio}
 
@@ -102,7 +103,8 @@ class Review:
     rows: dict                      # measure -> {"this_week", "last_week", "same_week_last_year", "target"}
     series: dict                    # measure -> {"weeks": [...], "weeks_ly": [...], "months": [...], "months_ly": [...]}
     changes: list
-    friction: dict
+    friction: dict                  # list -> its first LIST_ROWS rows
+    friction_totals: dict           # list -> how many rows it has
     wins: list
     wins_totals: dict
     actions_due: list = field(default_factory=list)
@@ -213,10 +215,12 @@ def build(con, week: str, ref: dt.date | None = None, with_changes: bool = True)
 
     sla_hours = float(get_setting(con, "sla_hours", 24))
     stall_days = int(get_setting(con, "stall_days", 14))
-    friction = {
-        "sla_breaches": run_rows(con, "friction_sla_breaches", start=start, end=end, as_of=end, sla_hours=sla_hours),
-        "rejected_mqls": run_rows(con, "friction_rejected_mqls", start=start, end=end),
-        "stalled_deals": run_rows(con, "friction_stalled_opportunities", as_of=end, stall_days=stall_days),
+    lists = {
+        "sla_breaches": first_rows(con, "friction_sla_breaches", LIST_ROWS, start=start, end=end, as_of=end,
+                                   sla_hours=sla_hours),
+        "rejected_mqls": first_rows(con, "friction_rejected_mqls", LIST_ROWS, start=start, end=end),
+        "stalled_deals": first_rows(con, "friction_stalled_opportunities", LIST_ROWS, as_of=end,
+                                    stall_days=stall_days),
     }
     wins = run_rows(con, "goal_period_wins", start=start, end=end)
     q = quarter_of(con, end)
@@ -226,7 +230,8 @@ def build(con, week: str, ref: dt.date | None = None, with_changes: bool = True)
         goal=goal_numbers(con, end), goal_last_week=goal_numbers(con, last[1]) if last[1] >= q[0] else {},
         rows=rows, series=series,
         changes=changes_of_week(con, start, end, this_v, last_v) if with_changes else [],
-        friction=friction, wins=wins,
+        friction={k: rows for k, (rows, _) in lists.items()}, friction_totals={k: n for k, (_, n) in lists.items()},
+        wins=wins,
         wins_totals={t: sum(w["amount"] or 0 for w in wins if w["sourced_by"] == t) for t in ("marketing", "sales")})
     review.actions_due = decisions.items(con, periods.week_name(last[0]), kind="action")
     review.items = decisions.items(con, week)
@@ -378,8 +383,8 @@ def numbers(review: Review) -> list[dict]:
         add("changes", c.measure, c.this_week, c.last_week)
     r = review.rows["sla_breaches"]
     add("friction", "sla_breaches", r["this_week"], r["last_week"], r["same_week_last_year"], r["target"])
-    for k, rows in review.friction.items():
-        add("friction", f"friction.{k}_listed", len(rows))
+    for k, n in review.friction_totals.items():
+        add("friction", f"friction.{k}_listed", n)
     for n in WINS_MEASURES:
         r = review.rows[n]
         if n in ("won_deals", "won_revenue"):

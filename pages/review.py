@@ -85,7 +85,7 @@ FRICTION = (("sla_breaches", "MQLs waiting past the SLA", ["company", "owner", "
 
 @st.cache_resource(max_entries=16)
 def _friction(week: str, ref: dt.date, version: tuple, path: str) -> dict[str, pd.DataFrame]:
-    """The review's friction lists as frames, made once (100k+ rows at 1M leads); shared and only read."""
+    """The first rows of the review's friction lists as frames, made once; shared and only read."""
     rv = _review(week, ref, version, path)
     return {key: pd.DataFrame(rv.friction[key], columns=fields) if rv.friction[key] else pd.DataFrame(columns=fields)
             for key, _, fields in FRICTION}
@@ -94,11 +94,11 @@ def _friction(week: str, ref: dt.date, version: tuple, path: str) -> dict[str, p
 frames = _friction(week, ref, ui.data_version(), str(ui.db_path()))
 for col, (key, title, fields) in zip(st.columns(3), FRICTION):
     rows = frames[key]
-    col.markdown(f"**{title}: {ui.fmt_int(len(rows))}**")
+    col.markdown(f"**{title}: {ui.fmt_int(r.friction_totals[key])}**")
     if not rows.empty:
         with col:
             ui.table(rows[fields], rows=review.PAGE_LIST_ROWS, hide_index=True, key=f"review_{key}")
-if any(len(f) > review.PAGE_LIST_ROWS for f in frames.values()):
+if any(n > review.PAGE_LIST_ROWS for n in r.friction_totals.values()):
     st.page_link("pages/friction.py", label="Every list in full, with downloads: Friction", icon=":material/warning:")
 
 # ---- wins -----------------------------------------------------------------------------------------------------------

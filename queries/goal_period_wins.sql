@@ -5,7 +5,8 @@
 -- marketing_sourced_revenue in METRICS.md), else 'sales' (sales-sourced: no MQL before the deal, or unlinked).
 -- channel: the sourcing channel = the linked lead's channel (lead_dims), else the opportunity's own source
 -- (renamed by channel_map), else '(none)'. campaign: the lead's campaign or '(none)'.
--- is_influenced: the linked lead had a touch with date(touched_at) <= close_date (marketing_influenced_revenue).
+-- is_influenced: the linked lead had a touch with date(touched_at) <= close_date (marketing_influenced_revenue; the
+-- model's opportunity_influence lists those deals).
 select o.opp_key,
        coalesce(o.name, o.record_id) as deal,
        o.amount,
@@ -16,8 +17,7 @@ select o.opp_key,
        coalesce(nullif(l.channel, '(none)'), nullif(coalesce(cm_o.channel, o.source), ''), '(none)')
            as channel,
        coalesce(l.campaign_name, '(none)') as campaign,
-       exists (select 1 from touches t
-               where t.lead_key = o.lead_key and t.touched_at::date <= o.close_date) as is_influenced,
+       o.opp_key in (select opp_key from opportunity_influence) as is_influenced,
        l.email as lead_email
 from opportunities o
 left join lead_dims l using (lead_key)

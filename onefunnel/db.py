@@ -294,8 +294,10 @@ def model_drift(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 
 def data_version(con: duckdb.DuckDBPyConnection) -> tuple:
-    """Changes whenever data or settings change (imports, undos, every logged setting, verdicts and comments):
-    the pages' cache key and the name of the SQL console's snapshot. The times tell two database files apart."""
+    """Changes whenever data or settings change (imports, undos, every logged setting, verdicts and comments) and
+    when the model's tables are refreshed: the pages' cache key and the name of the SQL console's snapshot. (A page
+    that ran between an import's commit and its refresh read the old tables: its results are kept under that
+    state, not under the new data's.) The times tell two database files apart."""
     # one row per part: DuckDB plans eight scalar subqueries in one select ten times slower (48 ms at 1M leads)
     return tuple(r[1] for r in con.execute(
         "select 1 as part, coalesce(max(import_id), 0)::varchar || '|' || coalesce(max(imported_at)::varchar, '')"
@@ -303,7 +305,8 @@ def data_version(con: duckdb.DuckDBPyConnection) -> tuple:
         " union all select 2, count(*)::varchar || '|' || coalesce(max(changed_at)::varchar, '') from settings_log"
         " union all select 3, ((select count(*) from lead_records) + (select count(*) from opportunity_records))::varchar"
         " union all select 4, coalesce(max(verdict_id), 0)::varchar from lead_verdicts"
-        " union all select 5, coalesce(max(comment_id), 0)::varchar from comments order by part").fetchall())
+        " union all select 5, coalesce(max(comment_id), 0)::varchar from comments"
+        " union all select 6, coalesce(max(generation || '|' || verdict_id), '') from model_state order by part").fetchall())
 
 
 # ---- settings -----------------------------------------------------------------------------

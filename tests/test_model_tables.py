@@ -173,3 +173,16 @@ def test_a_page_runs_check_holds_until_the_next_commit(tmp_path):
     finally:
         run_checked(False)
         con.close()
+
+
+def test_the_cache_key_changes_when_the_tables_catch_up_with_an_import(tmp_path):
+    """A page that runs after an import's records are committed but before the model's tables are refreshed reads
+    the old tables; its results must not be kept under the key of the refreshed state."""
+    from onefunnel.db import data_version
+
+    con = connect(tmp_path / "k.duckdb")
+    ingest_file(con, TEAMS / "leads.csv", who="test", refresh=False)     # stored; the tables not yet refreshed
+    between = data_version(con)
+    assert refresh_model(con) == "built"
+    assert data_version(con) != between
+    con.close()

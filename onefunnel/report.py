@@ -96,9 +96,9 @@ def _table(headers: list[str], rows: list[list], numeric: set[int] = frozenset()
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def _capped(rows: list, what: str, total: int | None = None) -> tuple[list, str]:
+def _capped(rows: list, what: str, total: int | None = None, where: str = "the page") -> tuple[list, str]:
     more = (len(rows) if total is None else total) - LIST_LIMIT
-    return rows[:LIST_LIMIT], (f'<p class="more">and {more} more {what} (all of them on the page and in its '
+    return rows[:LIST_LIMIT], (f'<p class="more">and {more} more {what} (all of them on {where} and in its '
                                'CSV downloads)</p>' if more > 0 else "")
 
 
@@ -158,7 +158,7 @@ def render_html(r: Review, images: dict[str, str]) -> str:
              lambda w: [w.get("company") or w.get("email"), w.get("owner"), w.get("reason")]),
             ("stalled_deals", "Stalled deals", ["Deal", "Owner", "Amount"],
              lambda w: [w.get("name"), w.get("owner"), fmt_money(w.get("amount"))])):
-        shown, more = _capped(f[key], "records", r.friction_totals[key])
+        shown, more = _capped(f[key], "records", r.friction_totals[key], "the Friction page")
         parts.append(f"<div><h3>{_e(title)}: {r.friction_totals[key]}</h3>"
                      + (_table(cols, [fmt_row(w) for w in shown], {2}) if shown else "<p class='empty'>None.</p>")
                      + more + "</div>")

@@ -3,6 +3,7 @@ by hand, the same numbers as `metrics --json`, the PDF's pages, the CLI's refusa
 rule, decisions and actions kept across a restart."""
 
 import csv
+import datetime as dt
 import json
 import shutil
 import subprocess
@@ -290,3 +291,21 @@ def test_page_lists_the_first_rows_of_long_friction_lists_and_links_the_rest(app
     assert [c.value for c in at.caption if c.value.startswith("Showing the first")] == \
         ["Showing the first 0 of 1 rows, in the order above."] * 3
     assert [e.proto.page for e in at.get("page_link") if "Friction" in e.proto.label] == ["friction"]
+
+
+def test_export_counts_every_row_of_a_friction_list_it_does_not_keep(exported, monkeypatch):
+    """A Review keeps the first rows of each friction list and its total: the export's headings and its 'and N more'
+    line count every row (at 1M leads there are 53k stalled deals; the Review keeps 100)."""
+    from onefunnel import report, review
+    from onefunnel.db import connect
+
+    monkeypatch.setattr(review, "LIST_ROWS", 0)         # keep no row at all: only the totals tell
+    con = connect(exported[0])
+    r = review.build(con, WEEK, dt.date.fromisoformat(TODAY))
+    con.close()
+    assert r.friction == {"sla_breaches": [], "rejected_mqls": [], "stalled_deals": []}
+    monkeypatch.setattr(report, "LIST_LIMIT", 0)
+    html = report.render_html(r, dict.fromkeys(review.KEY_MEASURES, "data:image/png;base64,"))
+    for title in ("MQLs waiting past the SLA", "MQLs rejected", "Stalled deals"):
+        assert f"<h3>{title}: 1</h3>" in html           # the story's lists: one row each (test_numbers_csv_exact)
+    assert html.count("and 1 more records (all of them on the Friction page") == 3

@@ -198,7 +198,7 @@ def measure(files: list[Path], repeat: int, rounds: int = 5, keep: Path | None =
         out["metrics_cli_s"] = _median_time(lambda: subprocess.run(cli, capture_output=True, check=True), 3)
         if keep is not None and not keep.exists():   # the company's database, for bench.load's page walk
             shutil.copy(db_file, keep)
-        out["small_import"] = measure_small_import(db_file, Path(tmp) / "new_leads.csv")
+        out["small_import"] = measure_small_import(db_file, Path(tmp))
     out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return out
 
@@ -258,16 +258,14 @@ def measure_review(con, day, out_dir: Path, repeat: int) -> dict:
 SMALL_IMPORT = 20_000   # new leads of the import into the whole company (as bench.load's importing session)
 
 
-def measure_small_import(db_file: Path, csv: Path) -> dict:
+def measure_small_import(db_file: Path, folder: Path) -> dict:
     """One import of SMALL_IMPORT new leads into the company, until its numbers are ready to read: the model's
     tables are patched for the new leads (onefunnel/model_patch.py), not rebuilt."""
+    from bench.load import upload_file   # the file bench.load's importing session uploads
     from onefunnel.db import connect, refresh_model
     from onefunnel.ingest import ingest_file
 
-    with csv.open("w") as f:
-        f.write("email,created_at,source,campaign,owner\n")
-        f.writelines(f"new{i}@bench.test,2026-11-{1 + i % 19:02d} 10:00,Paid Search,bench-new,Dana Reyes\n"
-                     for i in range(SMALL_IMPORT))
+    csv = upload_file(folder, SMALL_IMPORT)
     con = connect(db_file)
     try:
         t = time.perf_counter()

@@ -268,7 +268,7 @@ def refresh_model(con: duckdb.DuckDBPyConnection, wait: bool = True) -> str | No
                 for name in live_names():
                     con.execute(f"create or replace table main.{name} as select * from {LIVE}.{name}")
                 done = "built"
-            else:
+            else:   # only new verdicts: model_patch.patch would also do, at 3x the time (1M leads: 0.3 s to 0.95 s)
                 con.execute("create or replace temp table verdict_keys as select distinct lead_key from lead_verdicts"
                             " where verdict_id > ?", [state[0][1]])
                 for name in VERDICT_TABLES:

@@ -9,6 +9,8 @@ tests/test_model_patch.py checks that random imports leave every table equal to 
 
 from __future__ import annotations
 
+import duckdb
+
 # More changed leads than this share of all leads: rebuilding every table is cheaper than patching.
 PATCH_SHARE = 0.2
 
@@ -107,9 +109,8 @@ def patch(con, live: str, names: list[str], built: int, verdict: int) -> bool:
     if any(name not in TABLE_KEYS for name in names):
         return False   # a table this module does not know: rebuild
     params = {"built": built, "verdict": verdict}
-    for stmt in KEYS.split(";\n"):
-        if stmt.strip():
-            con.execute(stmt, {k: v for k, v in params.items() if f"${k}" in stmt})
+    for stmt in duckdb.extract_statements(KEYS):
+        con.execute(stmt.query, {k: params[k] for k in stmt.named_parameters})
     changed, leads = con.execute("select (select count(*) from patch_leads), (select count(*) from main.leads)"
                                  ).fetchall()[0]
     if changed > PATCH_SHARE * leads:
@@ -124,9 +125,8 @@ def patch(con, live: str, names: list[str], built: int, verdict: int) -> bool:
             con.execute(f"delete from main.{name} where {col} in (select {col} from {temp})")
             con.execute(f"insert into main.{name} select * from {live}.{name} where {col} in (select {col} from {temp})")
         if name == "opportunities":
-            for stmt in AFTER_DEALS.split(";\n"):
-                if stmt.strip():
-                    con.execute(stmt)
+            for stmt in duckdb.extract_statements(AFTER_DEALS):
+                con.execute(stmt)
     _drop(con)
     return True
 

@@ -19,11 +19,10 @@ page) when the person may not, and otherwise returns their name (tests/test_hous
 from __future__ import annotations
 
 import functools
-import json
 import re
 from dataclasses import dataclass
 
-from onefunnel.db import transaction
+from onefunnel.db import log_change, transaction
 from onefunnel.safe import md
 
 ROLES = ("viewer", "editor", "admin")
@@ -130,9 +129,7 @@ def set_role(con, entry: str, role: str | None, who: str) -> bool:
         else:
             con.execute("insert or replace into people (entry, role, changed_at, changed_by)"
                         " values (?, ?, current_localtimestamp(), ?)", [entry, role, who])
-        con.execute("insert into settings_log (key, old_value, new_value, changed_by) values (?, ?, ?, ?)",
-                    [f"people:{entry}", None if old is None else json.dumps(old),
-                     None if role is None else json.dumps(role), who])
+        log_change(con, f"people:{entry}", old, role, who)
     return True
 
 

@@ -52,7 +52,7 @@ import pyarrow as pa
 import pyarrow.ipc
 
 from onefunnel import ROOT
-from onefunnel.db import MIGRATIONS_DIR, MODEL_DIR, data_version, get_setting, set_setting, transaction
+from onefunnel.db import MIGRATIONS_DIR, MODEL_DIR, data_version, get_setting, log_change, set_setting, transaction
 
 SHOW_ROWS = 10_000            # rows the page shows
 DOWNLOAD_ROWS = 1_000_000     # rows a download or the CLI gets
@@ -572,8 +572,7 @@ def save_query(con, name: str, sql: str, who: str | None) -> bool:
     with transaction(con):
         con.execute("insert or replace into saved_queries (name, sql, author, saved_at)"
                     " values (?, ?, ?, current_localtimestamp())", [name, sql, who])
-        con.execute("insert into settings_log (key, old_value, new_value, changed_by) values (?, ?, ?, ?)",
-                    [f"saved_query:{name}", json.dumps(old[0][0]) if old else None, json.dumps(sql), who])
+        log_change(con, f"saved_query:{name}", old[0][0] if old else None, sql, who)
     return True
 
 
@@ -584,8 +583,7 @@ def delete_query(con, name: str, who: str | None) -> bool:
         return False
     with transaction(con):
         con.execute("delete from saved_queries where name = ?", [name])
-        con.execute("insert into settings_log (key, old_value, new_value, changed_by) values (?, ?, ?, ?)",
-                    [f"saved_query:{name}", json.dumps(old[0][0]), None, who])
+        log_change(con, f"saved_query:{name}", old[0][0], None, who)
     return True
 
 

@@ -316,19 +316,23 @@ def get_setting(con, key: str, default=None):
     return json.loads(row[0][0]) if row else default
 
 
+def log_change(con, key: str, old, new, who: str | None) -> None:
+    """The audit trail: one settings_log row for a change of `key` by `who` (old and new as JSON, SQL null when
+    there was none or is none now). Every write of the product calls it inside its own transaction."""
+    con.execute("insert into settings_log (key, old_value, new_value, changed_by) values (?, ?, ?, ?)",
+                [key, None if old is None else json.dumps(old), None if new is None else json.dumps(new), who])
+
+
 def set_setting(con, key: str, value, who: str | None = None) -> None:
     """Store a setting and log the change (old value, new value, who, when)."""
     old = get_setting(con, key)
     if old == value:
         return
-    new_json = json.dumps(value)
     with transaction(con):
         con.execute(
             "insert or replace into settings (key, value, updated_at, updated_by)"
-            " values (?, ?, current_localtimestamp(), ?)", [key, new_json, who])
-        con.execute(
-            "insert into settings_log (key, old_value, new_value, changed_by) values (?, ?, ?, ?)",
-            [key, None if old is None else json.dumps(old), new_json, who])
+            " values (?, ?, current_localtimestamp(), ?)", [key, json.dumps(value), who])
+        log_change(con, key, old, value, who)
 
 
 def set_goal(con, month: str, amount: float, who: str | None = None) -> None:
@@ -341,9 +345,7 @@ def set_goal(con, month: str, amount: float, who: str | None = None) -> None:
     old = con.execute("select amount from goals where month = ?::date", [first]).fetchall()
     with transaction(con):
         con.execute("insert or replace into goals (month, amount) values (?::date, ?)", [first, amount])
-        con.execute(
-            "insert into settings_log (key, old_value, new_value, changed_by) values (?, ?, ?, ?)",
-            [f"goal:{month}", json.dumps(old[0][0]) if old else None, json.dumps(amount), who])
+        log_change(con, f"goal:{month}", old[0][0] if old else None, amount, who)
 
 
 # ---- quotas (METRICS.md "Quotas") -----------------------------------------------------------
@@ -370,8 +372,7 @@ def set_quota(con, owner: str, month: str, amount: float, who: str | None = None
     with transaction(con):
         con.execute("insert or replace into quotas (owner, month, amount) values (?, ?::date, ?)",
                     [owner, f"{month}-01", amount])
-        con.execute("insert into settings_log (key, old_value, new_value, changed_by) values (?, ?, ?, ?)",
-                    [f"quota:{owner}:{month}", json.dumps(old[0][0]) if old else None, json.dumps(amount), who])
+        log_change(con, f"quota:{owner}:{month}", old[0][0] if old else None, amount, who)
     return True
 
 
@@ -387,6 +388,5 @@ def delete_quota(con, owner: str, month: str, who: str | None = None) -> bool:
         return False
     with transaction(con):
         con.execute("delete from quotas where owner = ? and month = ?::date", [owner, f"{month}-01"])
-        con.execute("insert into settings_log (key, old_value, new_value, changed_by) values (?, ?, ?, ?)",
-                    [f"quota:{owner}:{month}", json.dumps(old[0][0]), None, who])
+        log_change(con, f"quota:{owner}:{month}", old[0][0], None, who)
     return True

@@ -8,18 +8,16 @@ under 'review_item:<id>' with who and when (old and new value), like every setti
 
 from __future__ import annotations
 
-import json
 import re
 
-from onefunnel.db import transaction
+from onefunnel.db import log_change, transaction
 
 KINDS = ("decision", "action")
 _WEEK = re.compile(r"\d{4}-W\d{2}")
 
 
 def _log(con, item_id: int, old, new, who: str | None) -> None:
-    con.execute("insert into settings_log (key, old_value, new_value, changed_by) values (?, ?, ?, ?)",
-                [f"review_item:{item_id}", None if old is None else json.dumps(old), json.dumps(new), who])
+    log_change(con, f"review_item:{item_id}", old, new, who)
 
 
 def add(con, week: str, kind: str, text: str, owner: str | None = None, due_week: str | None = None,

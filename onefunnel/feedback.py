@@ -6,9 +6,8 @@ the export's disqualify date and status so each rejection counts once."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 
-from onefunnel.db import get_setting, refresh_model, set_setting, transaction
+from onefunnel.db import get_setting, log_change, refresh_model, set_setting, transaction
 
 DEFAULT_REASONS = ["not our customer profile", "no budget", "student or job seeker", "duplicate",
                    "bad contact data", "other"]
@@ -63,9 +62,7 @@ def give_verdict(con, lead_key: str, verdict: str, reason: str | None = None, no
             "insert into lead_verdicts (lead_key, verdict, reason, note, given_by, given_at)"
             " values (?, ?, ?, ?, ?, coalesce(?::timestamp, current_localtimestamp())) returning verdict_id",
             [lead_key, verdict, reason, note, who, at]).fetchall()[0][0]
-        con.execute("insert into settings_log (key, old_value, new_value, changed_by) values (?, ?, ?, ?)",
-                    [f"verdict:{lead_key}", None, json.dumps({"verdict": verdict, "reason": reason, "note": note}),
-                     who])
+        log_change(con, f"verdict:{lead_key}", None, {"verdict": verdict, "reason": reason, "note": note}, who)
     refresh_model(con)   # the lead's row in the model's tables
     return vid
 
@@ -83,6 +80,5 @@ def rate_asset(con, asset: str, useful: bool, note: str | None = None, who: str 
             "insert into asset_ratings (asset, useful, note, given_by, given_at)"
             " values (?, ?, ?, ?, coalesce(?::timestamp, current_localtimestamp())) returning rating_id",
             [asset, bool(useful), note, who, at]).fetchall()[0][0]
-        con.execute("insert into settings_log (key, old_value, new_value, changed_by) values (?, ?, ?, ?)",
-                    [f"asset_rating:{asset}", None, json.dumps({"useful": bool(useful), "note": note}), who])
+        log_change(con, f"asset_rating:{asset}", None, {"useful": bool(useful), "note": note}, who)
     return rid

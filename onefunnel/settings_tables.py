@@ -12,13 +12,12 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import json
 import re
 from dataclasses import dataclass
 
 import pandas as pd
 
-from onefunnel.db import refresh_model, transaction
+from onefunnel.db import log_change, refresh_model, transaction
 
 # table -> (columns in order, key column, boolean columns)
 TABLES: dict[str, tuple[list[str], str, list[str]]] = {
@@ -215,12 +214,6 @@ def _read_csv(data: bytes, file_name: str) -> tuple[int, list[str], list[tuple[i
         raise ValueError(f"{file_name}, line {end + 1}: the file cannot be read as CSV ({exc}); a quoted "
                          "value may never close.") from None
     return header_line, header, rows
-
-
-def log_change(con, key: str, old, new, who: str | None) -> None:
-    """One settings_log row (the caller owns the transaction)."""
-    con.execute("insert into settings_log (key, old_value, new_value, changed_by) values (?, ?, ?, ?)",
-                [key, json.dumps(old), json.dumps(new), who])
 
 
 def _missing(v) -> bool:

@@ -10,9 +10,8 @@ words change. A team's text is kept in the table definition_texts (migration 009
 
 from __future__ import annotations
 
-import json
 
-from onefunnel.db import transaction
+from onefunnel.db import log_change, transaction
 from onefunnel.definitions import METRICS, STAGES
 
 
@@ -48,7 +47,5 @@ def set_definition_text(con, name: str, text: str | None, who: str | None) -> bo
         else:
             con.execute("insert or replace into definition_texts (name, text, updated_at, updated_by)"
                         " values (?, ?, current_localtimestamp(), ?)", [name, new, who])
-        con.execute("insert into settings_log (key, old_value, new_value, changed_by) values (?, ?, ?, ?)",
-                    [f"definition:{name}", None if old is None else json.dumps(old),
-                     None if new is None else json.dumps(new), who])
+        log_change(con, f"definition:{name}", old, new, who)
     return True

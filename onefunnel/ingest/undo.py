@@ -17,11 +17,10 @@ What it cannot do (the stored data does not hold it any more):
 
 from __future__ import annotations
 
-import json
 
 import duckdb
 
-from onefunnel.db import out_of_room, refresh_model, room_text, transaction, writing
+from onefunnel.db import log_change, out_of_room, refresh_model, room_text, transaction, writing
 from onefunnel.ingest import records, row_sets
 from onefunnel.ingest.imports import checkpoint
 
@@ -91,11 +90,9 @@ def _undo(con, import_id: int, who: str | None) -> dict[str, int]:
         con.execute("drop table temp.undo_affected")
         con.execute("update imports set undone_at = current_localtimestamp(), undone_by = ? where import_id = ?",
                     [who, import_id])
-        con.execute("insert into settings_log (key, old_value, new_value, changed_by) values (?, ?, ?, ?)",
-                    [f"import:{import_id}",
-                     json.dumps({"state": "imported", "file_name": file_name, "record_kind": kind,
-                                 "rows_loaded": rows_loaded}),
-                     json.dumps({"state": "undone", "removed": counts}), who])
+        log_change(con, f"import:{import_id}",
+                   {"state": "imported", "file_name": file_name, "record_kind": kind, "rows_loaded": rows_loaded},
+                   {"state": "undone", "removed": counts}, who)
     checkpoint(con)
     return counts
 

@@ -25,6 +25,7 @@ TABLE_KEYS = {
     "touch_campaigns": None,
     "spend_mapped": None,
     "mql_response": ("patch_leads", "lead_key"),
+    "touch_credit_rows": ("patch_won", "opp_key"),
     "lead_outcomes": ("patch_deal_leads", "lead_key"),
     "opportunity_influence": ("patch_won", "opp_key"),
     "opportunity_activities": ("patch_won", "opp_key"),

@@ -28,7 +28,7 @@ def test_bind_puts_literals_and_leaves_strings_alone():
 
 def test_macros_are_read_from_the_model_files():
     args, is_table, body = macros()["touch_credits_between"]
-    assert args == ["start_date", "end_date"] and is_table and "qualifying" in body
+    assert args == ["start_date", "end_date"] and is_table and "touch_credit_rows" in body
     args, is_table, _ = macros()["sla_status"]
     assert args == ["response_hours", "mql_at", "sla_hours", "as_of"] and not is_table
 

@@ -17,7 +17,7 @@ PATCH_SHARE = 0.2
 # Each live table: the temp table of keys whose rows are patched (its key column), or None: rebuilt whole (small).
 TABLE_KEYS = {
     "leads": ("patch_leads", "lead_key"),
-    "lead_dims": ("patch_leads", "lead_key"),
+    "lead_dims": ("patch_deal_leads", "lead_key"),   # it reads lead_outcomes
     "opportunities": ("patch_opps", "opp_key"),
     "touches": ("patch_leads", "lead_key"),
     "activities": ("patch_leads", "lead_key"),

@@ -6,14 +6,6 @@
 -- unlinked or the lead never was an MQL. The layer's fact, the Joint goal's and the Wins board's lists use it.
 create or replace macro is_marketing_sourced(mql_at, opp_created_at) as coalesce(mql_at <= opp_created_at, false);
 
--- lead_outcomes: per lead linked to at least one opportunity, how many it has and how many were won.
--- Grain: one row per lead_key with an opportunity.
-create or replace view live.lead_outcomes as
-select lead_key, count(*) as opportunities, count(*) filter (where is_won) as won_opportunities
-from main.opportunities
-where lead_key is not null
-group by lead_key;
-
 -- opportunity_influence: won deals whose linked lead had a touch (origin included) with
 -- date(touched_at) <= the close date (METRICS.md marketing_influenced_revenue).
 -- Grain: one row per influenced won opportunity. Key: opp_key.

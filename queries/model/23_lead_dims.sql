@@ -2,7 +2,9 @@
 -- channel = the source through channel_map ('(none)' when empty); campaign_name = the campaign
 -- ('(none)' when empty); owner_name = the owner ('(none)' when empty); owner_team, owner_manager,
 -- owner_region from the owner directory (setting owner_directory, '(none)' when not listed); source_system =
--- the system of the person's most recently imported record.
+-- the system of the person's most recently imported record; opportunity_count / won_opportunity_count = the
+-- deals linked to the lead, and the won ones among them (lead_outcomes; 0 when none): the funnel's measures
+-- read them here rather than joining lead_outcomes to a million leads on every query.
 -- Grain: one row per lead_key (as `leads`).
 create or replace view live.lead_dims as
 select l.*,
@@ -12,9 +14,12 @@ select l.*,
        coalesce(nullif(d.team, ''), '(none)') as owner_team,
        coalesce(nullif(d.manager, ''), '(none)') as owner_manager,
        coalesce(nullif(d.region, ''), '(none)') as owner_region,
-       sy.source_system
+       sy.source_system,
+       coalesce(lo.opportunities, 0) as opportunity_count,
+       coalesce(lo.won_opportunities, 0) as won_opportunity_count
 from main.leads l
 left join channel_map cm on cm.source = l.source
 left join owner_directory d on d.owner = l.owner
 left join (select lead_key, arg_max(source_system, seq) as source_system from lead_records group by lead_key) sy
-       on sy.lead_key = l.lead_key;
+       on sy.lead_key = l.lead_key
+left join main.lead_outcomes lo on lo.lead_key = l.lead_key;

@@ -533,6 +533,8 @@ def editor(data: pd.DataFrame, *, key: str, column_config: dict | None = None, *
     if not isinstance(edited, pd.DataFrame):
         return edited
     state = st.session_state.get(key)
+    if isinstance(state, dict) and not any(state.get(k) for k in ("edited_rows", "added_rows", "deleted_rows")):
+        return data.copy()   # nothing edited: what data held (most runs; the loop below costs ms a table)
     added = len(state.get("added_rows") or []) if isinstance(state, dict) else 0
     out = edited.copy()
     kept = set(out.index[:len(out) - added])           # added rows come last, deleted ones are gone

@@ -112,7 +112,7 @@ table(notes, "su_comments", {
 ui.section("Sales' verdict on an MQL", "Accept or reject an MQL with a reason and a note. An import never "
            "changes a verdict; when the export disagrees, the conflict is listed below.")
 MAX_CANDIDATES = 500
-candidates = ui.query("lead_verdict_candidates", team=w["team"], owner=w["owner"])
+candidates = ui.query("lead_verdict_candidates", team=w["team"], owner=w["owner"], limit=MAX_CANDIDATES)
 reasons = feedback.rejection_reasons(ui.cursor())
 if candidates.empty:
     st.caption("No MQL to give a verdict on.")
@@ -120,9 +120,10 @@ else:
     # the newest MQLs only: a select box of every MQL (hundreds of thousands at scale) took seconds to send
     labels = {r.lead_key: f"{r.company or r.lead_key} · {r.email or '–'} · {r.owner}"
               + (f" · {r.verdict}ed" if isinstance(r.verdict, str) else "")
-              for r in candidates.head(MAX_CANDIDATES).itertuples()}
-    if len(candidates) > MAX_CANDIDATES:
-        st.caption(f"The newest {MAX_CANDIDATES:,} of {len(candidates):,} MQLs; pick an owner above to reach others.")
+              for r in candidates.head(MAX_CANDIDATES).itertuples()}   # then the older ones in conflict
+    total = int(candidates["candidates"].iloc[0])
+    if total > MAX_CANDIDATES:
+        st.caption(f"The newest {MAX_CANDIDATES:,} of {total:,} MQLs; pick an owner above to reach others.")
     no_feedback = access.view_only("feedback")
     with st.form("su_verdict_form", clear_on_submit=True):
         f1, f2 = st.columns([2, 1])

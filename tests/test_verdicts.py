@@ -123,3 +123,17 @@ def test_the_reasons_are_an_editable_logged_list(story):
         ("Rita Sales",)]
     assert story.execute("select changed_by from settings_log where key = 'verdict:s1_new_mql_due_soon@su.test'"
                          ).fetchall() == [("Rita Sales",)]
+
+
+def test_the_standup_offers_the_newest_mqls_and_every_conflict(story):
+    """lead_verdict_candidates: the newest $limit MQLs (by MQL date), then any older one whose verdict conflicts
+    with the export (s9), and how many there are in all. MQL dates: s1 09-29 10:00, s2 08:00, s3 07:00, s4 09-22,
+    s7 09-20, s8 09-18, s9 09-17, s6 09-15, s5 09-10."""
+    def offered(**p):
+        rows = run_rows(story, "lead_verdict_candidates", **{"team": "", "owner": "", **p})
+        return [r["lead_key"].split("_")[0] for r in rows], {r["candidates"] for r in rows}
+
+    assert offered(limit=2) == (["s1", "s2", "s9"], {9})
+    assert offered(limit=8) == (["s1", "s2", "s3", "s4", "s7", "s8", "s9", "s6"], {9})
+    # Dana Reyes's MQLs: s1, s3, s5, s6, s9
+    assert offered(limit=1, owner="Dana Reyes") == (["s1", "s9"], {5})

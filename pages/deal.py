@@ -14,18 +14,19 @@ view = ui.view()
 ui.page_header("Deal", view, "Everything about one opportunity, for everyone: where it stands, how it got there "
                "and who said what.")
 
-deals = ui.query("deal_list")
+MAX_DEALS = 2000   # a select box of every deal (150k at scale) took seconds to draw; a link opens any deal
+asked = st.query_params.get("deal")
+deals = ui.query("deal_list", limit=MAX_DEALS, asked=asked or "")
 if deals.empty:
     st.info("No deals yet: upload an opportunities export on the Data page.")
     st.stop()
-MAX_DEALS = 2000   # a select box of every deal (150k at scale) took seconds to draw; a link opens any deal
-asked = st.query_params.get("deal")
 shown = deals.head(MAX_DEALS)
 if asked and asked not in set(shown["opp_key"]):
     shown = pd.concat([deals[deals["opp_key"] == asked], shown])
 labels = {r.opp_key: f"{r.name} · {r.owner} · {r.stage}" for r in shown.itertuples()}
-if len(deals) > MAX_DEALS:
-    st.caption(f"The first {MAX_DEALS:,} of {len(deals):,} deals are listed; a deal's link from any list opens it.")
+total = int(deals["deals"].iloc[0])
+if total > MAX_DEALS:
+    st.caption(f"The first {MAX_DEALS:,} of {total:,} deals are listed; a deal's link from any list opens it.")
 opp_key = st.selectbox("Deal", list(labels), format_func=labels.get, key="deal", bind="query-params",
                        help="Type to search by name. The link of this page opens this deal.")
 if not opp_key:

@@ -137,3 +137,17 @@ def test_the_standup_offers_the_newest_mqls_and_every_conflict(story):
     assert offered(limit=8) == (["s1", "s2", "s3", "s4", "s7", "s8", "s9", "s6"], {9})
     # Dana Reyes's MQLs: s1, s3, s5, s6, s9
     assert offered(limit=1, owner="Dana Reyes") == (["s1", "s9"], {5})
+
+
+def test_the_deal_picker_lists_the_newest_deals_and_the_one_a_link_asks_for(story):
+    """deal_list: the newest $limit deals by creation, the deal $asked wherever it stands, and how many there are.
+    Created: o4 09-29, o3 08-10, o2 08-05, o1 08-01, o5 07-01."""
+    def listed(**p):
+        rows = run_rows(story, "deal_list", **{"asked": "", **p})
+        return [r["name"] for r in rows], {r["deals"] for r in rows}
+
+    assert listed(limit=2) == (["Created yesterday", "Moved to proposal"], {5})
+    o5 = story.execute("select opp_key from opportunities where name = 'Nothing happened'").fetchall()[0][0]
+    assert listed(limit=2, asked=o5) == (["Created yesterday", "Moved to proposal", "Nothing happened"], {5})
+    assert listed(limit=9)[0] == ["Created yesterday", "Moved to proposal", "Lost today", "Won yesterday",
+                                  "Nothing happened"]

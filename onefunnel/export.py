@@ -15,8 +15,8 @@ from pathlib import Path
 
 # The canonical tables, then the settings tables the layer, its joins and the macros read.
 CANONICAL = ["leads", "lead_dims", "lead_ids", "lead_records", "opportunities", "touches", "activities", "spend",
-             "touch_campaigns", "spend_mapped", "mql_response", "touch_credit_rows", "lead_outcomes", "opportunity_influence",
-             "opportunity_activities"]
+             "touch_campaigns", "spend_mapped", "mql_response", "touch_credit_rows", "lead_outcomes",
+             "opportunity_influence", "opportunity_activities"]
 SETTINGS = ["goals", "quotas", "goal_days", "quota_days", "channel_map", "owner_directory", "owner_names",
             "non_marketing_sources", "stage_map", "spend_campaign_map", "settings"]
 TABLES = CANONICAL + SETTINGS

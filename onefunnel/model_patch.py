@@ -68,7 +68,7 @@ where import_id > $built
    or record_id in (select converted_opportunity_id from patch_records)
    or email in (select lead_key from patch_leads);
 
--- leads whose deals may change (lead_outcomes): the patched leads and the deals' old links (before the patch)
+-- leads whose deals may change (lead_outcomes, and lead_dims, which reads it): the patched leads and the deals' old links (before the patch)
 create or replace temp table patch_deal_leads as
 select lead_key from patch_leads
 union

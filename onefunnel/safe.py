@@ -131,7 +131,7 @@ def excel_safe(df: pd.DataFrame, headers: bool = True) -> pd.DataFrame:
     column names too (a pivot's columns are data values). A copy when anything changes; the frame itself when
     nothing needs it (most tables: every page run draws them, so this check is kept to one pass a column)."""
     out = df
-    for i, (name, col) in enumerate(df.items()):
+    for i, (_, col) in enumerate(df.items()):
         if col.dtype == object or pd.api.types.is_string_dtype(col.dtype):
             needs = _needs_safe(col)   # only those cells go through cell_safe (100k rows: 0.05 s, not 1 s)
             if needs is not None:

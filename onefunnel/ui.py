@@ -606,6 +606,14 @@ def load_demo_with_progress() -> None:
     st.rerun()
 
 
+def data_age(days: int) -> str:
+    """How old the newest record is, in words. A date after today (a record dated ahead, or a clock behind the
+    export's) says so rather than "-3 days old"."""
+    n = abs(days)
+    words = f"{fmt_int(n)} day{'' if n == 1 else 's'}"
+    return "today" if days == 0 else f"{words} old" if days > 0 else f"{words} after today"
+
+
 def page_header(title: str, view: View, lede: str | None = None) -> None:
     """A page's title, the period it shows (and what its changes compare with), the page's one-line lede,
     and, for an empty workspace, what to do next (then stop)."""
@@ -618,8 +626,7 @@ def page_header(title: str, view: View, lede: str | None = None) -> None:
     dates = f"{fmt_date(view.start)} – {fmt_date(view.end)}"
     st.caption((dates if view.label == dates else f"{view.label}: {dates}")    # a custom period: its dates once
                + (f" · numbers as of {fmt_date(view.as_of)}" if view.as_of < view.end else "")
-               + (f" · data to {fmt_date(newest)}, " + ("today" if age == 0 else "1 day old" if age == 1
-                                                         else f"{age} days old") if newest else "")
+               + (f" · data to {fmt_date(newest)}, " + data_age(age) if newest else "")
                + (f" · changes {view.compare_text()}" if view.comparison else ""))
     if newest and view.as_of > newest and view.end > newest:
         st.warning(f"The newest record is from {fmt_date(newest)}: the {(view.as_of - newest).days} days after it "

@@ -214,6 +214,17 @@ def test_header_says_what_the_data_runs_to(story):
                in w.value for w in at.warning)
 
 
+def test_header_says_when_the_data_runs_past_today(story, monkeypatch):
+    # the same newest record (Aug 10) seen on Aug 7: three days after today, not "-3 days old", and no
+    # warning about days without data
+    monkeypatch.setenv("ONEFUNNEL_TODAY", "2026-08-07")
+    at = _goal_page()
+    assert any("data to Aug 10, 2026, 3 days after today" in c.value for c in at.caption), \
+        [c.value for c in at.caption]
+    assert not any("days old" in c.value for c in at.caption)
+    assert not any("The newest record is from" in w.value for w in at.warning)
+
+
 def test_headline_reconciles_the_pace_with_the_forecast(story):
     at = _goal_page()
     # behind pace by 11000 (35000 won, 46000 expected); forecast 55000 = 35000 won + 15000 (P-O3 30000 x 50%)

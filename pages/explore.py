@@ -1,5 +1,7 @@
 """Explore: ask your own question. Measures of the metrics layer by a dimension for rows and optionally one
 for columns, filtered by the values of other dimensions, over the sidebar's period: a table, a chart, a CSV.
+With one dimension for rows that is not a time grain, each measure has a Δ column against the sidebar's
+comparison period (like for like, as every page).
 
 Every number is computed by the metrics layer (ui.measures_by -> layer.by, filters and both dimensions in
 its one query), so it equals the one on the other pages and in `metrics --by`; this page picks, reshapes
@@ -22,6 +24,8 @@ DIMENSIONS = {n: d.label for n, d in LAYER.dimensions.items()}
 FILTERABLE = [n for n, d in LAYER.dimensions.items() if not d.grain]   # the period already cuts time
 DEFAULT_MEASURES = ["won_revenue", "win_rate"]
 NUMBER_FORMAT = {"int": "%d", "money": "dollar", "pct": "percent", "hours": "%.1f", "days": "%.1f", "ratio": "%.2f"}
+DELTA_FORMAT = {"int": "%+d", "money": "dollar", "pct": "%+.1f pts", "hours": "%+.1f", "days": "%+.1f",
+                "ratio": "%+.2f"}
 NONE = "(none)"
 
 
@@ -33,6 +37,22 @@ def time_label(dimension: str, value) -> str:
     if grain == "week":
         return week_name(value)
     return value.strftime("%Y-%m") if grain == "month" else value.isoformat()
+
+
+def with_changes(now: pd.DataFrame, before: pd.DataFrame, chosen: list, row_label: str) -> tuple[pd.DataFrame, dict]:
+    """The rows table with a Δ column after each measure: now minus the comparison period, both indexed by the
+    row's value. Rows of the comparison alone come last, largest first. A missing value of a count or sum is 0;
+    of a rate it stays empty, and so does its Δ. A rate's Δ is in percentage points."""
+    gone = before.loc[~before.index.isin(now.index)].sort_values(chosen[0], ascending=False, na_position="last")
+    rows = list(now.index) + list(gone.index)
+    now, before = now.reindex(rows).astype(float), before.reindex(rows).astype(float)   # None -> NaN
+    out, formats = {row_label: rows}, {}
+    for m in chosen:
+        spec, label = LAYER.measures[m], MEASURES[m]
+        a, b = (now[m].fillna(0), before[m].fillna(0)) if spec.additive else (now[m], before[m])
+        out[label], out[f"{label} Δ"] = a, (a - b) * (100 if spec.format == "pct" else 1)
+        formats[label], formats[f"{label} Δ"] = spec.format, "Δ" + spec.format
+    return pd.DataFrame(out), formats
 
 
 view = ui.view()
@@ -84,6 +104,13 @@ if not chosen:
 # ---- the numbers, from the metrics layer --------------------------------------------------------------
 long = ui.measures_by(chosen, split, params, where=where)
 long = long[long[chosen].fillna(0).ne(0).any(axis=1)].copy()    # a value shows when any measure is non-zero
+# The comparison (METRICS.md "Comparisons", like for like) needs rows that exist in both periods: one dimension
+# that is not a time grain (a week of the period has no counterpart week in the comparison).
+compared = bool(view.comparison) and not cols_dim and not LAYER.dimensions[rows_dim].grain
+if compared:
+    before = ui.measures_by(chosen, split, view.compare_params(), where=where)
+    before = before[before[chosen].fillna(0).ne(0).any(axis=1)]
+    before = before.assign(value=before["value"].fillna(NONE).astype(str)).set_index("value")[chosen]
 if long.empty:
     st.info(f"No records in {view.label.lower()} for these measures"
             + (" and filters" if where else "") + ". Try another period or measure.", icon=":material/search_off:")
@@ -113,12 +140,21 @@ if cols_dim:
     formats = {names[(m, v)]: LAYER.measures[m].format for m in chosen for v in column_values}
     st.caption(f"{MEASURES[first]} by {row_label.lower()} (rows) and {DIMENSIONS[cols_dim].lower()} (columns)"
                if len(chosen) == 1 else f"By {row_label.lower()} (rows) and {DIMENSIONS[cols_dim].lower()} (columns)")
+elif compared:
+    table, formats = with_changes(long.set_index("value")[chosen], before, chosen, row_label)
 else:
     table = long.rename(columns={"value": row_label, **MEASURES})[[row_label] + [MEASURES[m] for m in chosen]]
     formats = {MEASURES[m]: LAYER.measures[m].format for m in chosen}
 table = table.reset_index(drop=True)
 ui.table(table, hide_index=True, key="explore_table", column_config={
-    c: st.column_config.NumberColumn(c, format=NUMBER_FORMAT[f]) for c, f in formats.items()})
+    c: st.column_config.NumberColumn(c, format=DELTA_FORMAT[f[1:]] if f.startswith("Δ") else NUMBER_FORMAT[f])
+    for c, f in formats.items()})
+if compared:
+    st.caption(f"Δ = change {view.compare_text()}; a rate's change is in percentage points. Values with "
+               "records in the comparison period only come last.")
+elif view.comparison:
+    st.caption("No Δ column: the comparison shows when the table has one dimension for rows, and not a week, "
+               "month or day (those have no counterpart in the comparison period).")
 if where:
     st.caption("Filtered: " + "; ".join(f"{DIMENSIONS[d].lower()} is {ui.md(', '.join(map(str, v)))}" for d, v in where))
 ui.download_csv(table, f"explore_{'_'.join(chosen)}_by_{'_'.join(split)}_{view.start}_{view.end}.csv",

@@ -66,8 +66,11 @@ def test_defaults_need_no_typing(teams):
     at = _explore()
     # won revenue and win rate by channel: Paid Search o1 50k won, o2 lost (1/2); Organic Search o3 30k (1/1)
     t = _table(at)
-    assert t.columns.tolist() == ["Channel", "Won revenue", "Win rate"]
-    assert t.values.tolist() == [["Paid Search", 50000.0, 0.5], ["Organic Search", 30000.0, 1.0]]
+    # the default comparison, the previous four months (Feb - May), has no record: Δ = the value, a rate's empty
+    assert t.columns.tolist() == ["Channel", "Won revenue", "Won revenue Δ", "Win rate", "Win rate Δ"]
+    assert t[["Channel", "Won revenue", "Won revenue Δ", "Win rate"]].values.tolist() == [
+        ["Paid Search", 50000.0, 50000.0, 0.5], ["Organic Search", 30000.0, 30000.0, 1.0]]
+    assert t["Win rate Δ"].isna().all()
     assert at.get("plotly_chart")
 
 
@@ -171,3 +174,28 @@ def test_the_chart_follows_the_dimensions():
     wide = pd.DataFrame({"value": ["x"] * 9, "value_2": [f"c{i}" for i in range(9)], "leads_created": range(9)})
     fig = explore_chart(wide, "leads_created", "Leads", "int", "marketing", False, False)
     assert [t.type for t in fig.data] == ["heatmap"] and list(fig.data[0].z[0]) == list(range(9))
+
+
+def test_the_comparison_adds_a_change_column_per_measure(teams):
+    # Aug-Sep against the previous period Jun-Jul (today is pinned to 09-30: whole periods). Leads created by
+    # channel: now l3 (linkedin -> Paid Social), l4, l5, l11 (Paid Social), l6 (Paid Search), l9 (Referrals);
+    # then l1, l2, l10 (Paid Search), l7, l8 (Organic Search). Won revenue now: o1 50k (Paid Search, 08-10),
+    # o3 30k (Organic Search, 09-05); none closed in Jun-Jul. Win rate now: Paid Search o1 won, o2 lost -> 1/2,
+    # Organic Search 1/1; then no decided deal -> empty, and so is its change.
+    at = _explore(start="2026-08-01", end="2026-09-30", compare="Previous period")
+    at.multiselect(key="measures").set_value(["leads_created", "won_revenue", "win_rate"]).run()
+    t = _table(at).set_index("Channel")
+    assert t.columns.tolist() == ["Leads", "Leads Δ", "Won revenue", "Won revenue Δ", "Win rate", "Win rate Δ"]
+    assert t.loc["Paid Social", ["Leads", "Leads Δ"]].tolist() == [4, 4]
+    assert t.loc["Paid Search", ["Leads", "Leads Δ", "Won revenue", "Won revenue Δ"]].tolist() == [1, -2, 50000, 50000]
+    assert t.loc["Referrals", ["Leads", "Leads Δ"]].tolist() == [1, 1]
+    # Organic Search: no lead created now, two then; its 30k won now
+    assert t.loc["Organic Search", ["Leads", "Leads Δ", "Won revenue", "Won revenue Δ"]].tolist() == [0, -2, 30000, 30000]
+    assert t.loc["Paid Search", "Win rate"] == 0.5 and math.isnan(t.loc["Paid Search", "Win rate Δ"])
+    assert any("Δ = change vs Jun 1, 2026 – Jul 31, 2026" in c.value for c in at.caption), [c.value for c in at.caption]
+
+
+def test_a_time_dimension_says_why_it_has_no_change_column(teams):
+    at = _explore(rows="Month", compare="Previous period")
+    assert not any(c.endswith(" Δ") for c in _table(at).columns)
+    assert any("No Δ column" in c.value for c in at.caption)

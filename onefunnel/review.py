@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from onefunnel import layer, periods
 from onefunnel.db import get_setting
 from onefunnel.formats import fmt_date, fmt_hours, fmt_int, fmt_money, fmt_pct, fmt_ratio, fmt_days
-from onefunnel.queries import first_rows, run_rows
+from onefunnel.queries import run_rows
 
 KEY_MEASURES = ["won_revenue", "pipeline_created", "mqls", "mql_to_sql_rate", "win_rate", "sla_compliance", "spend"]
 FUNNEL = [("Lead", "leads_created"), ("MQL", "mqls"), ("SQL", "sqls"), ("Opportunity", "opps_created"),
@@ -182,6 +182,13 @@ def goal_numbers(con, day: dt.date) -> dict:
     return layer.values(con, GOAL_MEASURES, q_start, q_end, as_of=day)
 
 
+def _friction_list(con, name: str, **params) -> tuple[list[dict], int]:
+    """The first LIST_ROWS rows of a Friction list (everyone's) and how many it has in all (on each row: one row is
+    asked for even when none is kept)."""
+    rows = run_rows(con, name, owners=[], limit=max(LIST_ROWS, 1), **params)
+    return rows[:LIST_ROWS], (rows[0]["total"] if rows else 0)
+
+
 def build(con, week: str, ref: dt.date | None = None, with_changes: bool = True) -> Review:
     """Every number of the review of `week` (ValueError for a malformed week or one not yet over)."""
     from onefunnel import decisions
@@ -216,11 +223,10 @@ def build(con, week: str, ref: dt.date | None = None, with_changes: bool = True)
     sla_hours = float(get_setting(con, "sla_hours", 24))
     stall_days = int(get_setting(con, "stall_days", 14))
     lists = {
-        "sla_breaches": first_rows(con, "friction_sla_breaches", LIST_ROWS, start=start, end=end, as_of=end,
-                                   sla_hours=sla_hours),
-        "rejected_mqls": first_rows(con, "friction_rejected_mqls", LIST_ROWS, start=start, end=end),
-        "stalled_deals": first_rows(con, "friction_stalled_opportunities", LIST_ROWS, as_of=end,
-                                    stall_days=stall_days),
+        "sla_breaches": _friction_list(con, "friction_sla_breaches", start=start, end=end, as_of=end,
+                                       sla_hours=sla_hours),
+        "rejected_mqls": _friction_list(con, "friction_rejected_mqls", start=start, end=end),
+        "stalled_deals": _friction_list(con, "friction_stalled_opportunities", as_of=end, stall_days=stall_days),
     }
     wins = run_rows(con, "goal_period_wins", start=start, end=end)
     q = quarter_of(con, end)

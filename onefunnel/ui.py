@@ -486,17 +486,22 @@ def to_csv_bytes(df: pd.DataFrame) -> bytes:
 
 
 TABLE_ROWS = 10_000   # rows a page's table shows; its download (and the console's) has them all
+LIST_ROWS = 1_000   # rows a Friction list asks its query for: a standup reads the top (download_query_csv has all)
 
 
-def table(data, rows: int = TABLE_ROWS, **kw):
+def table(data, rows: int = TABLE_ROWS, total: int | None = None, **kw):
     """st.dataframe as every page shows a table: "–" for a missing value, and text cells that a spreadsheet
     would run as a formula made safe (safe.cell_safe), since the table toolbar's own download exports the
     cells as they are. The first `rows` rows only, with a caption saying so: nobody reads 100k rows in a
-    meeting, and sending them costs seconds (a page's download_csv of the table has every row). `data` may be a frame or a pandas Styler."""
+    meeting, and sending them costs seconds (a page's download_csv of the table has every row). `total`: how
+    many rows the list has when `data` holds only its first ones (a query with a limit). `data` may be a frame
+    or a pandas Styler."""
     from pandas.io.formats.style import Styler
 
-    if isinstance(data, pd.DataFrame) and len(data) > rows:   # (a Styler is drawn whole: a short list)
-        st.caption(f"Showing the first {fmt_int(rows)} of {fmt_int(len(data))} rows, in the order above.")
+    if isinstance(data, pd.DataFrame) and max(len(data), total or 0) > min(rows, len(data)):
+        # (a Styler is drawn whole: a short list)
+        st.caption(f"Showing the first {fmt_int(min(rows, len(data)))} of {fmt_int(max(len(data), total or 0))} "
+                   "rows, in the order above.")
         data = data.head(rows)
     if isinstance(data, Styler):
         data.data = excel_safe(data.data, headers=False)
@@ -575,6 +580,25 @@ def download_csv(df: pd.DataFrame, file_name: str, label: str = "Download CSV", 
         label = f"Download all {fmt_int(len(df))} rows (CSV)"
     st.download_button(label, data=lambda: to_csv_bytes(df), file_name=file_name, mime="text/csv",
                        icon=":material/download:", key=key, disabled=df.empty, on_click="ignore")
+
+
+def download_query_csv(name: str, params: dict, columns: list[str], file_name: str, rows: int, shown: int,
+                       key: str | None = None) -> None:
+    """download_csv of every row of query `name` (`columns` of it) when the page holds only its first rows: the
+    query runs when the button is clicked, on a cursor of its own (the click is served outside the page's
+    run). `rows`: how many rows the list has; `shown`: how many the page shows."""
+    con = _shared_connection(str(db_path()))
+
+    def build() -> bytes:
+        c = con.cursor()
+        try:
+            return to_csv_bytes(run(c, name, **params)[columns])
+        finally:
+            c.close()
+
+    label = f"Download all {fmt_int(rows)} rows (CSV)" if rows > shown else "Download CSV"
+    st.download_button(label, data=build, file_name=file_name, mime="text/csv", icon=":material/download:",
+                       key=key, disabled=not rows, on_click="ignore")
 
 
 # ---- empty states -------------------------------------------------------------------------------------

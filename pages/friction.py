@@ -1,6 +1,8 @@
 """Friction: the standup page. Where the hand-over between marketing and sales is failing today:
 MQLs waiting past the follow-up SLA, MQLs sales rejected, stalled opportunities, and the same
-counts week by week. Every list filters by owner and downloads as an Excel-safe CSV.
+counts week by week. Every list filters by owner and downloads as an Excel-safe CSV. A list shows its first
+ui.LIST_ROWS rows (the query's limit: at 1M leads the stalled deals alone are 53k rows) and its total; its
+download runs the query again, for every row, when clicked.
 
 "Right now" is the end of the view's as-of day. Numbers: queries/friction_*.sql.
 """
@@ -8,7 +10,7 @@ counts week by week. Every list filters by owner and downloads as an Excel-safe 
 import pandas as pd
 import streamlit as st
 
-from onefunnel import charts, charts_teams, ui
+from onefunnel import charts_teams, ui
 from onefunnel.db import get_setting
 from onefunnel.ingest import old_deals
 
@@ -19,30 +21,40 @@ params = view.params()
 sla_hours = params["sla_hours"]
 stall_days = int(get_setting(ui.cursor(), "stall_days", 14))
 
-waiting = ui.query("friction_sla_breaches", **params)
-rejected = ui.query("friction_rejected_mqls", start=view.start, end=view.end)
-stalled = ui.query("friction_stalled_opportunities", as_of=view.as_of, stall_days=stall_days)
-
-owners = sorted(set(waiting["owner"]) | set(rejected["owner"]) | set(stalled["owner"]))
+owners = ui.query("standup_owners")["owner"].tolist()   # every lead and opportunity owner
 chosen = st.multiselect("Owner", owners, key="friction_owner", placeholder="Everyone",
                         help="Lead owner for MQLs, opportunity owner for deals. Empty = everyone.")
-weekly = ui.query("friction_weekly", **params, stall_days=stall_days, owners=list(chosen))
+mine = {"owners": list(chosen)}
+lists = {   # query -> its parameters: the first ui.LIST_ROWS rows of each list, and its total
+    "friction_sla_breaches": {**params, **mine},
+    "friction_rejected_mqls": {"start": view.start, "end": view.end, **mine},
+    "friction_stalled_opportunities": {"as_of": view.as_of, "stall_days": stall_days, **mine},
+}
+waiting, rejected, stalled = (ui.query(name, **p, limit=ui.LIST_ROWS) for name, p in lists.items())
+weekly = ui.query("friction_weekly", **params, stall_days=stall_days, **mine)
 
 
-def mine(df: pd.DataFrame) -> pd.DataFrame:
-    return df[df["owner"].isin(chosen)] if chosen else df
+def total(df: pd.DataFrame) -> int:
+    return int(df["total"].iloc[0]) if len(df) else 0
 
 
-waiting, rejected, stalled = mine(waiting), mine(rejected), mine(stalled)
+def listed(df: pd.DataFrame, name: str, columns: list[str], file_name: str, download_key: str, extra: tuple = (),
+           **table) -> None:
+    """A list's first rows as a table (`columns`, then the `extra` ones the download leaves out), and a download
+    of all of them."""
+    ui.table(df[[*columns, *extra]], total=total(df), hide_index=True, width="stretch", **table)
+    ui.download_query_csv(name, {**lists[name], "limit": None}, columns, file_name, total(df), len(df),
+                          key=download_key)
+
 
 c1, c2, c3 = st.columns(3)
-c1.metric("MQLs waiting past the SLA", f"{len(waiting):,}", border=True,
+c1.metric("MQLs waiting past the SLA", ui.fmt_int(total(waiting)), border=True,
           help=f"MQLs of the period with no activity yet, more than {sla_hours:g} h after the MQL date at the end "
                f"of {ui.fmt_date(view.as_of)}, not yet accepted or rejected. Owner: sales.")
-c2.metric("MQLs rejected in the period", f"{len(rejected):,}", border=True,
+c2.metric("MQLs rejected in the period", ui.fmt_int(total(rejected)), border=True,
           help="Leads with an MQL date that sales disqualified in the period. Owners: marketing (lead quality) "
                "and sales (the verdict).")
-c3.metric("Stalled opportunities", f"{len(stalled):,}", border=True,
+c3.metric("Stalled opportunities", ui.fmt_int(total(stalled)), border=True,
           help=f"Open at the end of {ui.fmt_date(view.as_of)} and past their close date, or with no activity on "
                f"their lead for {stall_days} days or more (setting stall_days). Owner: sales.")
 
@@ -54,15 +66,14 @@ def section_waiting():
     if waiting.empty:
         st.success("No MQL is waiting past the SLA.", icon=":material/check_circle:")
         return
-    table = waiting[["company", "email", "owner", "source", "campaign", "mql_at", "hours_waiting",
-                     "hours_over_sla"]]
-    ui.table(table, hide_index=True, width="stretch", key="friction_waiting_table", column_config={
+    columns = ["company", "email", "owner", "source", "campaign", "mql_at", "hours_waiting", "hours_over_sla"]
+    listed(waiting, "friction_sla_breaches", columns, f"mqls_waiting_past_sla_{view.as_of}.csv",
+           "dl_friction_waiting", key="friction_waiting_table", column_config={
         "company": "Lead", "email": "Email", "owner": "Owner", "source": "Source", "campaign": "Campaign",
         "mql_at": st.column_config.DatetimeColumn("MQL since", format="MMM D, HH:mm"),
         "hours_waiting": st.column_config.NumberColumn("Hours waiting", format="%.0f h"),
         "hours_over_sla": st.column_config.NumberColumn("Over the SLA by", format="%.0f h"),
     })
-    ui.download_csv(table, f"mqls_waiting_past_sla_{view.as_of}.csv", key="dl_friction_waiting")
 
 
 def section_rejected():
@@ -71,11 +82,12 @@ def section_rejected():
     if rejected.empty:
         st.success("Sales rejected no MQL in this period.", icon=":material/check_circle:")
         return
-    top = rejected.groupby("reason").size().sort_values(ascending=False)
-    st.caption("Reasons: " + " · ".join(f"{ui.md(r)} {n}" for r, n in top.items()))
-    table = rejected[["company", "email", "owner", "source", "channel", "campaign", "mql_at", "disqualified_at",
-                      "reason", "was_accepted"]]
-    ui.table(table, hide_index=True, width="stretch", key="friction_rejected_table", column_config={
+    reasons = ui.query("friction_rejection_reasons", **lists["friction_rejected_mqls"])
+    st.caption("Reasons: " + " · ".join(f"{ui.md(r.reason)} {ui.fmt_int(r.rejected)}" for r in reasons.itertuples()))
+    columns = ["company", "email", "owner", "source", "channel", "campaign", "mql_at", "disqualified_at", "reason",
+               "was_accepted"]
+    listed(rejected, "friction_rejected_mqls", columns, f"mqls_rejected_{view.start}_{view.end}.csv",
+           "dl_friction_rejected", key="friction_rejected_table", column_config={
         "company": "Lead", "email": "Email", "owner": "Owner", "source": "Source", "channel": "Channel",
         "campaign": "Campaign",
         "mql_at": st.column_config.DatetimeColumn("MQL", format="MMM D, YYYY"),
@@ -83,7 +95,6 @@ def section_rejected():
         "reason": "Reason",
         "was_accepted": st.column_config.CheckboxColumn("Was SQL", help="Sales accepted it first."),
     })
-    ui.download_csv(table, f"mqls_rejected_{view.start}_{view.end}.csv", key="dl_friction_rejected")
 
 
 def section_stalled():
@@ -97,10 +108,11 @@ def section_stalled():
     if stalled.empty:
         st.success("No opportunity is stalled.", icon=":material/check_circle:")
         return
-    table = stalled[["name", "owner", "stage", "amount", "close_date", "days_past_close", "last_activity_at",
-                     "idle_days", "reason"]]
-    linked = table.assign(deal="/deal?deal=" + stalled["opp_key"])   # the deal's own page
-    ui.table(linked, hide_index=True, width="stretch", key="friction_stalled_table", column_config={
+    columns = ["name", "owner", "stage", "amount", "close_date", "days_past_close", "last_activity_at", "idle_days",
+               "reason"]
+    linked = stalled.assign(deal="/deal?deal=" + stalled["opp_key"])   # the deal's own page
+    listed(linked, "friction_stalled_opportunities", columns, f"stalled_opportunities_{view.as_of}.csv",
+           "dl_friction_stalled", extra=("deal",), key="friction_stalled_table", column_config={
         "deal": st.column_config.LinkColumn("Open", display_text="Open deal"),
         "name": "Opportunity", "owner": "Owner", "stage": "Stage",
         "amount": st.column_config.NumberColumn("Amount", format="dollar"),
@@ -110,7 +122,6 @@ def section_stalled():
         "idle_days": st.column_config.NumberColumn("Days idle", format="%d d"),
         "reason": "Why it is listed",
     })
-    ui.download_csv(table, f"stalled_opportunities_{view.as_of}.csv", key="dl_friction_stalled")
 
 
 def section_trend():

@@ -6,8 +6,10 @@
 -- count yet.) A lead sales already accepted (sql_at) or rejected (disqualified_at) before
 -- as_of_end is not waiting any more: it still counts in sla_breaches but is not listed here.
 -- hours_waiting = hours from mql_at to as_of_end.
+-- $owners: lead owners to list ('(none)' = no owner; empty = everyone). $limit: the first rows only (null =
+-- all); total = how many the list has in all, on every row.
 -- Grain: one row per waiting MQL. Key: lead_key. Order: oldest first.
--- Params: $start, $end (inclusive), $as_of, $sla_hours.
+-- Params: $start, $end (inclusive), $as_of, $sla_hours, $owners, $limit.
 select s.lead_key,
        l.email,
        l.company,
@@ -18,7 +20,8 @@ select s.lead_key,
        (epoch(($as_of::date + 1)::timestamp) - epoch(s.mql_at)) / 3600.0 as hours_waiting,
        (epoch(($as_of::date + 1)::timestamp) - epoch(s.mql_at)) / 3600.0 - $sla_hours as hours_over_sla,
        l.sql_at,
-       l.disqualified_at
+       l.disqualified_at,
+       count(*) over () as total
 from mql_sla($sla_hours, $as_of) s
 join leads l using (lead_key)
 where s.mql_at::date between $start::date and $end::date
@@ -27,4 +30,6 @@ where s.mql_at::date between $start::date and $end::date
   and (l.sql_at is null or l.sql_at >= ($as_of::date + 1)::timestamp)
   and (l.disqualified_at is null or l.disqualified_at >= ($as_of::date + 1)::timestamp)
   and epoch(s.mql_at) + $sla_hours * 3600.0 < epoch(($as_of::date + 1)::timestamp)
-order by s.mql_at, s.lead_key;
+  and (len($owners::varchar[]) = 0 or list_contains($owners::varchar[], coalesce(s.owner, '(none)')))
+order by s.mql_at, s.lead_key
+limit $limit;

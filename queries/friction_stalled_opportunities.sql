@@ -5,14 +5,17 @@
 -- creation and the last activity on its linked lead up to as_of_end, and
 -- idle_days = as_of - date(last sign of life). An unlinked opportunity has only its creation.
 -- Not limited to the period: it lists what is stuck right now.
+-- $owners: opportunity owners to list ('(none)' = no owner; empty = everyone). $limit: the first rows only
+-- (null = all); total = how many the list has in all, on every row.
 -- Grain: one row per stalled opportunity. Key: opp_key. Order: largest amount first.
--- Params: $as_of, $stall_days.
+-- Params: $as_of, $stall_days, $owners, $limit.
 with
 open_opps as (
     select *
     from opportunities
     where created_at < ($as_of::date + 1)::timestamp
       and (not is_closed or close_date > $as_of::date)
+      and (len($owners::varchar[]) = 0 or list_contains($owners::varchar[], coalesce(owner, '(none)')))
 ),
 last_activity as (
     select o.opp_key, max(a.activity_at) as last_activity_at
@@ -37,7 +40,9 @@ select opp_key, name, owner, stage, amount, probability, created_at, close_date,
        case when is_past_close and idle_days >= $stall_days then 'past close date, no activity'
             when is_past_close then 'past close date'
             else 'no activity' end as reason,
-       lead_key
+       lead_key,
+       count(*) over () as total
 from facts
 where is_past_close or idle_days >= $stall_days
-order by amount desc nulls last, opp_key;
+order by amount desc nulls last, opp_key
+limit $limit;

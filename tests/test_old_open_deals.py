@@ -33,7 +33,7 @@ def _numbers(db):
     con = connect(db)
     try:
         stalled = sorted(r["name"] for r in run_rows(con, "friction_stalled_opportunities", as_of=AS_OF,
-                                                          stall_days=14))
+                                                          stall_days=14, owners=[], limit=None))
         q1_2017 = layer.values(con, ["lost_deals"], dt.date(2017, 1, 1), dt.date(2017, 3, 31))["lost_deals"]
         q4_2016 = layer.values(con, ["lost_deals", "opps_created"], dt.date(2016, 10, 1), dt.date(2016, 12, 31))
         return stalled, q1_2017, q4_2016["lost_deals"], q4_2016["opps_created"]

@@ -182,6 +182,41 @@ def test_friction_lists_and_owner_filter(teams_env):
     assert frame(at, "friction_stalled_table")["name"].tolist() == ["o4_open_norm_past_close_unlinked"]
 
 
+def test_friction_lists_show_their_first_rows_and_download_them_all(teams_env, monkeypatch):
+    # one row per list on the page; the counts, the captions and the downloads still have them all (waiting
+    # l11, l4; rejected l6, l3, l10; stalled o4, o6: test_friction_lists_and_owner_filter)
+    import streamlit as st
+
+    from onefunnel import ui
+
+    monkeypatch.setattr(ui, "LIST_ROWS", 1)
+    files, real = {}, st.download_button
+
+    def recording(label, data, **kw):
+        files[kw["key"]] = (label, data)
+        return real(label, data, **kw)
+
+    monkeypatch.setattr(st, "download_button", recording)
+    at = open_page("friction")
+    m = metrics(at)
+    assert (m["MQLs waiting past the SLA"], m["MQLs rejected in the period"], m["Stalled opportunities"]) == \
+        ("2", "3", "2")
+    assert frame(at, "friction_waiting_table")["company"].tolist() == ["Kilo Eleven"]
+    assert frame(at, "friction_rejected_table")["company"].tolist() == ["Foxtrot Six"]
+    assert frame(at, "friction_stalled_table")["name"].tolist() == ["o4_open_norm_past_close_unlinked"]
+    assert [c.value for c in at.caption if c.value.startswith("Showing")] == [
+        "Showing the first 1 of 2 rows, in the order above.", "Showing the first 1 of 3 rows, in the order above.",
+        "Showing the first 1 of 2 rows, in the order above."]   # waiting, rejected, stalled
+    assert any("Reasons: Bad timing 1 · No budget 1 · Student 1" in shown(c.value) for c in at.caption), \
+        [c.value for c in at.caption]
+    label, build = files["dl_friction_stalled"]
+    assert label == "Download all 2 rows (CSV)"
+    lines = build().decode("utf-8-sig").splitlines()
+    assert lines[0].split(",")[:2] == ["name", "owner"] and len(lines) == 3 and "o6_open_rita_idle_exactly_14d" in lines[2]
+    label, build = files["dl_friction_rejected"]
+    assert label == "Download all 3 rows (CSV)" and len(build().decode("utf-8-sig").splitlines()) == 4
+
+
 def test_friction_lens_order(teams_env, monkeypatch):
     heads = [s.value for s in open_page("friction", "marketing", monkeypatch).subheader]
     assert heads[0] == "MQLs rejected in the period"

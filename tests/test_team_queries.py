@@ -17,7 +17,7 @@ FIX = ROOT / "tests" / "fixtures" / "teams"
 FILES = [FIX / f for f in ("leads.csv", "opportunities.csv", "touches.csv", "activities.csv", "spend.csv")]
 D = dt.date
 P = {"start": D(2026, 7, 1), "end": D(2026, 9, 30), "as_of": D(2026, 9, 30), "sla_hours": 24.0,
-     "stall_days": 14, "owner": None, "owners": [], "goal": None}
+     "stall_days": 14, "owner": None, "owners": [], "limit": None, "goal": None}
 
 
 def load_teams_fixture(db):
@@ -279,6 +279,26 @@ def test_stalled_opportunities(con):
     # with stall_days 15, o6 (14 d) is no longer stalled; o4 still is (past its close date)
     assert [r["name"] for r in rows(con, "friction_stalled_opportunities", stall_days=15)] == [
         "o4_open_norm_past_close_unlinked"]
+
+
+def test_friction_lists_filter_by_owner_and_give_their_first_rows_with_the_total(con):
+    # the lists above: waiting l11 (no owner), l4 (Norm); rejected l6 (Rita), l3 (Norm), l10 (Rita);
+    # stalled o4 (Norm), o6 (Rita). total counts the owners' list, whatever the limit.
+    def keys(name, field, **over):
+        got = rows(con, name, **over)
+        return [r[field] for r in got], {r["total"] for r in got}
+
+    assert keys("friction_sla_breaches", "lead_key") == ([lead("l11"), lead("l4")], {2})
+    assert keys("friction_sla_breaches", "lead_key", limit=1) == ([lead("l11")], {2})
+    assert keys("friction_sla_breaches", "lead_key", owners=["Norm Never"]) == ([lead("l4")], {1})
+    assert keys("friction_sla_breaches", "lead_key", owners=["(none)"]) == ([lead("l11")], {1})
+    assert keys("friction_rejected_mqls", "lead_key", owners=["Rita Rapid"], limit=1) == ([lead("l6")], {2})
+    assert keys("friction_rejected_mqls", "lead_key", owners=["Norm Never", "Rita Rapid"]) == (
+        [lead("l6"), lead("l3"), lead("l10")], {3})
+    assert keys("friction_stalled_opportunities", "name", limit=1) == (["o4_open_norm_past_close_unlinked"], {2})
+    assert keys("friction_stalled_opportunities", "name", owners=["Rita Rapid"]) == (
+        ["o6_open_rita_idle_exactly_14d"], {1})
+    assert keys("friction_stalled_opportunities", "name", owners=["Nobody"]) == ([], set())
 
 
 def test_friction_weekly(con):

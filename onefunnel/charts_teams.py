@@ -197,7 +197,9 @@ def friction_weekly_chart(df: pd.DataFrame, data_to=None) -> go.Figure:
                                  line={"color": color, "width": 4, "dash": dash}, marker={"size": 10},
                                  hovertemplate="week of %{x|%b %d}: %{y} " + name.lower() + "<extra></extra>"))
     fig.update_xaxes(tickformat="%b %d")
-    fig.update_yaxes(rangemode="tozero", title_text="count")
+    top = int(df[["sla_breaches", "stalled_opps", "rejected_mqls"]].max().max()) if len(df) else 0
+    fig.update_yaxes(rangemode="tozero", title_text="count", tickformat=",d",   # counts: whole ticks
+                     dtick=1 if top <= 10 else None)
     return projector_layout(fig, height=380)
 
 

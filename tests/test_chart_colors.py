@@ -66,3 +66,12 @@ def test_a_zero_rate_has_no_floating_label():
     fig = charts_teams.lead_quality_chart(df)
     texts = {t.name: list(t.text) for t in fig.data}
     assert texts == {"Accepted (SQL)": ["50%"], "Rejected": [""], "Won": [""]}
+
+
+def test_small_friction_counts_get_whole_ticks():
+    weeks = pd.DataFrame({"week_start": pd.to_datetime(["2026-07-06", "2026-07-13"]), "sla_breaches": [0, 1],
+                          "stalled_opps": [1, 1], "rejected_mqls": [0, 0]})
+    small = charts_teams.friction_weekly_chart(weeks)
+    assert (small.layout.yaxis.dtick, small.layout.yaxis.tickformat) == (1, ",d")   # no 0.2, 0.4 ... ticks
+    large = charts_teams.friction_weekly_chart(weeks.assign(stalled_opps=[500, 530]))
+    assert large.layout.yaxis.dtick is None

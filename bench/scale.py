@@ -143,7 +143,7 @@ def _plain_read(f: Path, db: Path) -> tuple[float, int]:
     process of its own so that its memory is not counted in ours: (seconds, rows)."""
     done = subprocess.run([sys.executable, "-c", PLAIN_READ, str(f), str(db)], capture_output=True, text=True,
                           check=True)
-    seconds, rows = done.stdout.split()
+    seconds, rows = done.stdout.splitlines()[-1].split()   # (DuckDB may draw a progress bar before it)
     return float(seconds), int(rows)
 
 

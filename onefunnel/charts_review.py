@@ -67,12 +67,15 @@ def trend_chart(name: str, s: dict, width: int = 540, height: int = 200) -> tupl
     years = ["This year", "Year before"]
 
     def panel(title: str, w: int) -> dict:
+        # a panel without a single value gets a fixed scale (Vega would log "Infinite extent" and draw no axis)
+        empty = data.loc[data["panel"] == title, "value"].isna().all()
         return {"transform": [{"filter": {"field": "panel", "equal": title}}], "width": w, "height": height,
                 "title": {"text": title, "fontSize": 13, "fontWeight": "normal"},
                 "mark": {"type": "line", "point": True, "strokeWidth": 2.5},
                 "encoding": {
                     "x": {"field": "x", "type": "ordinal", "sort": {"field": "i"}, "title": None, "axis": {"labelAngle": 0 if w < width // 2 else -40}},
-                    "y": {"field": "value", "type": "quantitative", "title": None, "scale": {"zero": True},
+                    "y": {"field": "value", "type": "quantitative", "title": None,
+                          "scale": {"zero": True, **({"domain": [0, 1]} if empty else {})},
                           "axis": {"format": _vega_format(name), "gridColor": "#e9ecef"}},
                     "color": {"field": "year", "type": "nominal", "title": None,
                               "scale": {"domain": years, "range": [team_color(m.owner), NEUTRAL]},

@@ -277,6 +277,11 @@ def test_trend_chart_has_both_panels_and_the_year_before_dashed():
     assert dict(zip(dash["domain"], dash["range"])) == {"This year": [1, 0], "Year before": [6, 4]}
     assert weeks["encoding"]["y"]["axis"]["format"] == "$~s"
     assert trend_chart("win_rate", s)[1]["hconcat"][0]["encoding"]["y"]["axis"]["format"] == ".0%"
+    assert "domain" not in weeks["encoding"]["y"]["scale"]          # the data decides the scale
+    # a rate with no decided deal in the six weeks, this year or the year before: a fixed 0-100% scale
+    none = {**s, "w": [None] * 6, "w_ly": [None] * 6}
+    weeks, months = trend_chart("win_rate", none)[1]["hconcat"]
+    assert weeks["encoding"]["y"]["scale"] == {"zero": True, "domain": [0, 1]} and "domain" not in months["encoding"]["y"]["scale"]
 
 
 def test_page_lists_the_first_rows_of_long_friction_lists_and_links_the_rest(app_env, monkeypatch):

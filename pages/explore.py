@@ -1,7 +1,7 @@
 """Explore: ask your own question. Measures of the metrics layer by a dimension for rows and optionally one
 for columns, filtered by the values of other dimensions, over the sidebar's period: a table, a chart, a CSV.
 With one dimension for rows that is not a time grain, each measure has a Δ column against the sidebar's
-comparison period (like for like, as every page).
+comparison period (like for like, as every page). The team lens picks the measures it starts with.
 
 Every number is computed by the metrics layer (ui.measures_by -> layer.by, filters and both dimensions in
 its one query), so it equals the one on the other pages and in `metrics --by`; this page picks, reshapes
@@ -22,7 +22,10 @@ LAYER = layer.layer()
 MEASURES = {n: m.label for n, m in LAYER.measures.items()}
 DIMENSIONS = {n: d.label for n, d in LAYER.dimensions.items()}
 FILTERABLE = [n for n, d in LAYER.dimensions.items() if not d.grain]   # the period already cuts time
-DEFAULT_MEASURES = ["won_revenue", "win_rate"]
+# what a lens starts with (a link's measures win): the shared outcome, or the team's own stages of the funnel
+DEFAULT_MEASURES = {"everyone": ["won_revenue", "win_rate"],
+                    "marketing": ["mqls", "lead_to_mql_rate", "mql_to_sql_rate"],
+                    "sales": ["won_revenue", "win_rate", "opps_created"]}
 NUMBER_FORMAT = {"int": "%d", "money": "dollar", "pct": "percent", "hours": "%.1f", "days": "%.1f", "ratio": "%.2f"}
 DELTA_FORMAT = {"int": "%+d", "money": "dollar", "pct": "%+.1f pts", "hours": "%+.1f", "days": "%+.1f",
                 "ratio": "%+.2f"}
@@ -75,9 +78,11 @@ filter_dims = st.multiselect("Filter by", [d for d in FILTERABLE if d not in (ro
 split = tuple(d for d in (rows_dim, cols_dim) if d)
 offered = [n for n in MEASURES if LAYER.supports(n, split + tuple(filter_dims))]
 with measures_box:
-    chosen = st.multiselect("Measures", offered, default=[n for n in DEFAULT_MEASURES if n in offered],
+    chosen = st.multiselect("Measures", offered, default=[n for n in DEFAULT_MEASURES[view.team] if n in offered],
                             format_func=MEASURES.get, key="measures", bind="query-params",
                             placeholder="Pick one or more measures")
+    if view.team != "everyone":
+        st.caption(f"Team lens **{ui.TEAMS[view.team]}**: the measures start with your team's part of the funnel.")
     hidden = len(MEASURES) - len(offered)
     if hidden:
         st.caption(f"{hidden} measures are hidden: they cannot be split or filtered by "

@@ -199,3 +199,22 @@ def test_a_time_dimension_says_why_it_has_no_change_column(teams):
     at = _explore(rows="Month", compare="Previous period")
     assert not any(c.endswith(" Δ") for c in _table(at).columns)
     assert any("No Δ column" in c.value for c in at.caption)
+
+
+@pytest.mark.parametrize("team,measures", [("marketing", ["mqls", "lead_to_mql_rate", "mql_to_sql_rate"]),
+                                           ("sales", ["won_revenue", "win_rate", "opps_created"])])
+def test_the_team_lens_picks_the_measures_it_starts_with(teams, monkeypatch, team, measures):
+    import dataclasses
+
+    from onefunnel import ui
+
+    original = ui.sidebar   # the lens as tests/test_page_teams.py sets it (AppTest drops the sidebar's widgets)
+    monkeypatch.setattr(ui, "sidebar", lambda: dataclasses.replace(original(), team=team))
+    at = _explore()
+    assert at.multiselect(key="measures").value == measures
+    assert any(f"Team lens **{team.capitalize()}**" in c.value for c in at.caption)
+    if team == "marketing":
+        # MQLs by channel, Jun - Sep: Paid Search l10 (06-02), l1, l2 (July), l6 (09-01); Paid Social l3 (linkedin,
+        # 08-01), l11, l4, l5 (September); Organic Search l8 (06-20); Referrals l9 (08-15)
+        t = _table(at).set_index("Channel")
+        assert t["MQLs"].to_dict() == {"Paid Search": 4, "Paid Social": 4, "Organic Search": 1, "Referrals": 1}

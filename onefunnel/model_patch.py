@@ -59,14 +59,16 @@ select lead_key from (
 ) where lead_key is not null;
 
 -- deals whose rows may change: new records, a lead link by id, by a converted lead or by email that may resolve
--- differently now
+-- differently now, and the deals of patched leads (lead_mql_at)
 create or replace temp table patch_opps as
 select distinct source_system || ':' || record_id as opp_key
 from opportunity_records
 where import_id > $built
    or lead_ref in (select record_id from patch_records)
    or record_id in (select converted_opportunity_id from patch_records)
-   or email in (select lead_key from patch_leads);
+   or email in (select lead_key from patch_leads)
+union
+select opp_key from main.opportunities where lead_key in (select lead_key from patch_leads);
 
 -- leads whose deals may change (lead_outcomes, and lead_dims, which reads it): the patched leads and the deals' old links (before the patch)
 create or replace temp table patch_deal_leads as

@@ -3,7 +3,8 @@
 -- an explicit id reference (first associated contact, a converted lead) else the contact email.
 -- An import's decision on its old open deals (old_deal_decisions, onefunnel/ingest/old_deals.py) applies
 -- here: 'lost' closes them as lost, 'skip' leaves them out. Key: opp_key. lead_key is null for an unlinked
--- opportunity.
+-- opportunity. lead_mql_at: the linked lead's mql_at (null when unlinked), so that is_marketing_sourced needs no
+-- join to a million leads (queries/measures.toml, facts.is_marketing_sourced).
 -- The rule for an old open deal, written once (the import counts them with it, onefunnel/ingest/old_deals.py):
 -- open, and its close date is before the cutoff, or it has none and was created before the cutoff.
 create or replace macro old_deal_kind(close_date, created_at, cutoff) as
@@ -63,9 +64,11 @@ select
     o.closed_as_exported or o.made_lost as is_closed,
     coalesce(onm.name, o.owner) as owner,   -- an owner id shown by its name (setting owner_names)
     o.source,
-    coalesce(br.lead_key, cv.lead_key, be.lead_key) as lead_key
+    coalesce(br.lead_key, cv.lead_key, be.lead_key) as lead_key,
+    ll.mql_at as lead_mql_at
 from decided o
 left join by_ref br using (source_system, record_id)
 left join converted cv using (source_system, record_id)
 left join by_email be using (source_system, record_id)
-left join owner_names onm on onm.owner = o.owner;
+left join owner_names onm on onm.owner = o.owner
+left join main.leads ll on ll.lead_key = coalesce(br.lead_key, cv.lead_key, be.lead_key);

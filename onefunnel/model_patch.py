@@ -19,7 +19,7 @@ TABLE_KEYS = {
     "leads": ("patch_leads", "lead_key"),
     "lead_dims": ("patch_deal_leads", "lead_key"),   # it reads lead_outcomes
     "opportunities": ("patch_opps", "opp_key"),
-    "touches": ("patch_leads", "lead_key"),
+    "touches": ("patch_deal_leads", "lead_key"),   # funnel_step reads the lead's deals
     "activities": ("patch_leads", "lead_key"),
     "spend": None,
     "touch_campaigns": None,

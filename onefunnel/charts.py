@@ -80,6 +80,27 @@ PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "se
 
 money_short = fmt_money   # chart labels use the pages' money format
 
+# Axis labels as the pages write numbers: $1.5B, $1.2M, 250k, 0.5. d3's "~s" would write $1.5G and 500m.
+MONEY_TICKS = {"tickprefix": "$", "exponentformat": "B"}   # Plotly: its own labels, B (not G) for billions
+_SHORT = (("1e9", "B"), ("1e6", "M"), ("1e3", "k"))
+
+
+def vega_axis_labels(kind: str) -> dict:
+    """A Vega-Lite axis's label format for a measure's format (pct, money, int, hours ...): percentages as 40%,
+    other numbers shortened like fmt_money, with a $ for money (a labelExpr: d3 has no B for billions)."""
+    if kind in ("pct", "share"):
+        return {"format": ".0%"}
+    a = "abs(datum.value)"
+    steps = "".join(f"{a} >= {div} ? format({a} / {div}, '.3~r') + '{suffix}' : " for div, suffix in _SHORT)
+    return {"labelExpr": f"(datum.value < 0 ? '-' : '') + '{'$' if kind == 'money' else ''}' + ({steps}format({a}, '.3~r'))"}
+
+
+def plotly_axis_labels(kind: str) -> dict:
+    """vega_axis_labels for a Plotly axis."""
+    if kind in ("pct", "share"):
+        return {"tickformat": ".0%"}
+    return MONEY_TICKS if kind == "money" else {"exponentformat": "B"}
+
 
 # ---- joint goal -------------------------------------------------------------------------------------
 
@@ -126,7 +147,7 @@ def pacing_chart(daily: pd.DataFrame, as_of: dt.date, end: dt.date, won_revenue:
                            showarrow=False, xanchor="right", yanchor="bottom",
                            font={"size": BASE_FONT, "color": GOAL_COLOR})
     fig.add_vline(x=pd.Timestamp(as_of).timestamp() * 1000, line={"color": MUTED, "width": 2})
-    fig.update_yaxes(tickprefix="$", tickformat="~s", rangemode="tozero")
+    fig.update_yaxes(**MONEY_TICKS, rangemode="tozero")
     fig.update_xaxes(tickformat="%b %d")
     return projector_layout(fig, height=440)
 
@@ -143,7 +164,7 @@ def sourcing_chart(rows: list[tuple[str, float, float]]) -> go.Figure:
                              insidetextanchor="middle", textfont={"size": BASE_FONT, "color": "white"},
                              hovertemplate="%{y}: " + name.lower() + " %{text}<extra></extra>"))
     fig.update_layout(barmode="stack", bargap=0.35, legend_traceorder="normal")
-    fig.update_xaxes(tickprefix="$", tickformat="~s")
+    fig.update_xaxes(**MONEY_TICKS)
     fig.update_yaxes(autorange="reversed")
     return projector_layout(fig, height=90 + 80 * len(rows))
 

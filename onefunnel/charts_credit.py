@@ -15,8 +15,8 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from onefunnel.charts import (BASE_FONT, CATEGORICAL, FONT_FAMILY, GOAL_COLOR, MUTED, NEUTRAL, money_short,
-                              projector_layout, team_color)
+from onefunnel.charts import (BASE_FONT, CATEGORICAL, FONT_FAMILY, GOAL_COLOR, MONEY_TICKS, MUTED, NEUTRAL,
+                              money_short, projector_layout, team_color, vega_axis_labels)
 from onefunnel.definitions import ATTRIBUTION_MODELS
 
 MODELS = list(ATTRIBUTION_MODELS)            # first_touch, last_touch, linear, u_shaped, time_decay
@@ -78,7 +78,7 @@ def models_side_by_side(df: pd.DataFrame, dim: str = "channel", top: int = 10) -
                 "yOffset": {"field": "model_label", "type": "nominal", "sort": [MODEL_LABELS[m] for m in MODELS],
                             "scale": {"paddingInner": 0.05}},
                 "x": {"field": "credit", "type": "quantitative", "title": "credited won revenue",
-                      "axis": {"format": "$~s", "grid": True, "tickCount": 8}},
+                      "axis": {**vega_axis_labels("money"), "grid": True, "tickCount": 8}},
                 "color": _model_color(),
                 "tooltip": [{"field": dim, "title": dim.capitalize()}, {"field": "model_label", "title": "Model"},
                             {"field": "credit_text", "title": "Credit"},
@@ -169,7 +169,7 @@ def credit_by_month_chart(df: pd.DataFrame, model: str, top: int = 7) -> tuple[p
                       "scale": {"domain": months, "paddingInner": 0.3},
                       "axis": {"labelAngle": 0 if len(months) <= 6 else -40, "labelOverlap": True}},
                 "y": {"field": "credit", "type": "quantitative", "title": f"credited ({MODEL_LABELS[model]})",
-                      "stack": "zero", "axis": {"format": "$~s"}},
+                      "stack": "zero", "axis": vega_axis_labels("money")},
                 "color": {"field": "series", "type": "nominal",
                           "scale": {"domain": order, "range": [colors[s] for s in order]},
                           "legend": {"orient": "top", "direction": "horizontal", "title": None, "columns": 3,
@@ -282,7 +282,7 @@ def spend_vs_credit_chart(df: pd.DataFrame, dim: str, model: str, top: int = 12)
     fig.update_traces(cliponaxis=False)
     fig.update_yaxes(autorange="reversed")
     top_value = float(pd.concat([d["spend"], d["credit"]]).max()) if len(d) else 0.0
-    fig.update_xaxes(tickprefix="$", tickformat="~s", range=[0, top_value * 1.45 or 1])
+    fig.update_xaxes(**MONEY_TICKS, range=[0, top_value * 1.45 or 1])
     return projector_layout(fig, height=140 + 90 * max(len(d), 1))
 
 
@@ -299,6 +299,6 @@ def spend_over_time_chart(df: pd.DataFrame, model: str) -> go.Figure:
                              mode="lines+markers", line={"color": CREDIT_COLOR, "width": 4},
                              marker={"size": 10}, customdata=[money_short(v) for v in m["credit"]],
                              hovertemplate="%{x|%b %Y}: credited %{customdata}<extra></extra>"))
-    fig.update_yaxes(tickprefix="$", tickformat="~s", rangemode="tozero")
+    fig.update_yaxes(**MONEY_TICKS, rangemode="tozero")
     fig.update_xaxes(tickformat="%b %Y", dtick="M1")
     return projector_layout(fig, height=420)

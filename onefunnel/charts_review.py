@@ -10,18 +10,10 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from onefunnel import layer
-from onefunnel.charts import GOAL_COLOR, NEUTRAL, team_color
+from onefunnel.charts import GOAL_COLOR, NEUTRAL, plotly_axis_labels, team_color, vega_axis_labels
+from onefunnel.formats import FORMATTERS
 
 FONT = "Helvetica, Arial, sans-serif"
-
-
-def _axis_format(name: str) -> dict:
-    f = layer.measure(name).format
-    if f == "pct":
-        return {"tickformat": ".0%"}
-    if f == "money":
-        return {"tickprefix": "$", "tickformat": "~s"}
-    return {"tickformat": "~s"}
 
 
 def trend_figure(name: str, s: dict, width: int = 900, height: int = 300) -> go.Figure:
@@ -39,7 +31,7 @@ def trend_figure(name: str, s: dict, width: int = 900, height: int = 300) -> go.
         fig.add_trace(go.Scatter(x=x, y=cur, name="This year", mode="lines+markers",
                                  line={"color": color, "width": 3}, marker={"size": 7},
                                  showlegend=col == 1), row=1, col=col)
-    fig.update_yaxes(rangemode="tozero", gridcolor="#e9ecef", zeroline=False, **_axis_format(name))
+    fig.update_yaxes(rangemode="tozero", gridcolor="#e9ecef", zeroline=False, **plotly_axis_labels(m.format))
     fig.update_xaxes(showgrid=False, type="category")
     fig.update_layout(template="plotly_white", width=width, height=height,
                       font={"family": FONT, "size": 13, "color": "#212529"},
@@ -50,18 +42,14 @@ def trend_figure(name: str, s: dict, width: int = 900, height: int = 300) -> go.
 
 
 
-def _vega_format(name: str) -> str:
-    """The d3 format of the measure's axis, as _axis_format gives Plotly ("$~s" reads $1.2M)."""
-    return {"pct": ".0%", "money": "$~s"}.get(layer.measure(name).format, "~s")
-
-
 def trend_chart(name: str, s: dict, width: int = 540, height: int = 200) -> tuple[pd.DataFrame, dict]:
     """trend_figure as a Vega-Lite chart (data, spec) for st.vega_lite_chart: the same two panels, series and
     colours; the year before dashed."""
     m = layer.measure(name)
     panels = (("Last 6 weeks", [f"W{w.isocalendar()[1]:02d}" for w in s["weeks"]], s["w"], s["w_ly"]),
               ("Last 12 months", [f"{d:%b %y}" for d in s["months"]], s["m"], s["m_ly"]))
-    data = pd.DataFrame([{"panel": panel, "x": x, "i": i, "year": year, "value": values[i]}
+    data = pd.DataFrame([{"panel": panel, "x": x, "i": i, "year": year, "value": values[i],
+                          "text": FORMATTERS[m.format](values[i])}
                          for panel, xs, cur, prior in panels for year, values in (("This year", cur), ("Year before", prior))
                          for i, x in enumerate(xs)])
     years = ["This year", "Year before"]
@@ -76,14 +64,14 @@ def trend_chart(name: str, s: dict, width: int = 540, height: int = 200) -> tupl
                     "x": {"field": "x", "type": "ordinal", "sort": {"field": "i"}, "title": None, "axis": {"labelAngle": 0 if w < width // 2 else -40}},
                     "y": {"field": "value", "type": "quantitative", "title": None,
                           "scale": {"zero": True, **({"domain": [0, 1]} if empty else {})},
-                          "axis": {"format": _vega_format(name), "gridColor": "#e9ecef"}},
+                          "axis": {**vega_axis_labels(m.format), "gridColor": "#e9ecef"}},
                     "color": {"field": "year", "type": "nominal", "title": None,
                               "scale": {"domain": years, "range": [team_color(m.owner), NEUTRAL]},
                               "legend": {"orient": "top", "direction": "horizontal"}},
                     "strokeDash": {"field": "year", "type": "nominal", "legend": None,
                                    "scale": {"domain": years, "range": [[1, 0], [6, 4]]}},
                     "tooltip": [{"field": "x", "title": title}, {"field": "year", "title": " "},
-                                {"field": "value", "title": m.label, "format": _vega_format(name)}]}}
+                                {"field": "text", "title": m.label}]}}
 
     spec = {"title": {"text": m.label, "anchor": "start", "fontSize": 16, "color": GOAL_COLOR},
             "hconcat": [panel("Last 6 weeks", int(width * 0.4)), panel("Last 12 months", int(width * 0.6))],

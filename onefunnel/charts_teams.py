@@ -9,8 +9,8 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from onefunnel.charts import (BASE_FONT, CATEGORICAL, GOAL_COLOR, MUTED, NEUTRAL, money_short, projector_layout,
-                              team_color, with_alpha)
+from onefunnel.charts import (BASE_FONT, CATEGORICAL, GOAL_COLOR, MONEY_TICKS, MUTED, NEUTRAL, money_short,
+                              projector_layout, team_color, with_alpha)
 from onefunnel.safe import plot_text
 
 WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
@@ -217,7 +217,7 @@ def campaign_influence_chart(df: pd.DataFrame, top: int = 10) -> go.Figure:
               for v, n in zip(df["influenced_revenue"], df["influenced_deals"])],
         textposition="outside", hovertemplate="%{y}: %{text}<extra></extra>"))
     top = float(df["influenced_revenue"].max()) if len(df) else 0.0
-    fig.update_xaxes(tickprefix="$", tickformat="~s", range=[0, top * 1.3 or 1])   # room for the labels
+    fig.update_xaxes(**MONEY_TICKS, range=[0, top * 1.3 or 1])   # room for the labels
     return projector_layout(fig, height=120 + 48 * len(df), legend=False)
 
 

@@ -45,6 +45,11 @@ def fmt_ratio(x) -> str:
     return "–" if _missing(x) else f"{x:.1f}×"
 
 
+# a measure's format (queries/measures.toml) -> its formatter
+FORMATTERS = {"int": fmt_int, "money": fmt_money, "pct": fmt_pct, "share": fmt_pct, "hours": fmt_hours,
+              "days": fmt_days, "ratio": fmt_ratio}
+
+
 def fmt_date(d) -> str:
     return "–" if d is None else f"{d:%b} {d.day}, {d.year}"
 

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 
 from onefunnel import layer, periods
 from onefunnel.db import get_setting
-from onefunnel.formats import fmt_date, fmt_hours, fmt_int, fmt_money, fmt_pct, fmt_ratio, fmt_days
+from onefunnel.formats import FORMATTERS, fmt_date, fmt_int, fmt_money, fmt_pct
 from onefunnel.queries import run_rows
 
 KEY_MEASURES = ["won_revenue", "pipeline_created", "mqls", "mql_to_sql_rate", "win_rate", "sla_compliance", "spend"]
@@ -50,10 +50,6 @@ WINS_MEASURES = ["won_deals", "won_revenue", "marketing_sourced_revenue", "sales
 LIST_LIMIT = 8     # rows of each friction list and of the wins shown in the export (all in numbers.csv counts)
 PAGE_LIST_ROWS = 100   # rows of each friction list on the page (53k stalled deals at 1M leads; all on Friction)
 LIST_ROWS = max(PAGE_LIST_ROWS, LIST_LIMIT)   # rows of each friction list a Review keeps
-FORMATTERS = {"int": fmt_int, "money": fmt_money, "pct": fmt_pct, "hours": fmt_hours, "days": fmt_days,
-              "ratio": fmt_ratio}
-
-
 def today() -> dt.date:
     return periods.today()
 

@@ -15,7 +15,7 @@ from onefunnel import charts, layer, periods, safe
 from onefunnel.db import DatabaseLocked, commits, connect, db_path, get_setting
 from onefunnel.db import data_version as db_data_version, ensure_fresh, run_checked
 from onefunnel.formats import (  # noqa: F401 - re-exported for pages
-    _missing, change_text, fmt_date, fmt_days, fmt_hours, fmt_int, fmt_money, fmt_pct, fmt_ratio)
+    FORMATTERS, _missing, change_text, fmt_date, fmt_days, fmt_hours, fmt_int, fmt_money, fmt_pct, fmt_ratio)
 from onefunnel.definitions import METRICS, help_text
 from onefunnel.queries import run
 from onefunnel.safe import excel_safe, md, plot_text  # noqa: F401 - pages call ui.md, ui.plot_text
@@ -384,9 +384,6 @@ def view() -> View:
 # ---- formats ----------------------------------------------------------------------------------------
 # the rules live in onefunnel.formats (charts use them too); pages call them as ui.fmt_*
 
-FORMATTERS = {"int": fmt_int, "money": fmt_money, "pct": fmt_pct, "hours": fmt_hours,
-              "days": fmt_days, "ratio": fmt_ratio, "share": fmt_pct}
-
 
 def fmt_metric(key: str, value) -> str:
     return FORMATTERS[METRICS[key].fmt](value)
@@ -578,8 +575,13 @@ def download_csv(df: pd.DataFrame, file_name: str, label: str = "Download CSV", 
     the click does not rerun the page: a page run no longer pays for files nobody downloads."""
     if len(df) > TABLE_ROWS and label == "Download CSV":   # the table beside it shows only the first rows
         label = f"Download all {fmt_int(len(df))} rows (CSV)"
-    st.download_button(label, data=lambda: to_csv_bytes(df), file_name=file_name, mime="text/csv",
-                       icon=":material/download:", key=key, disabled=df.empty, on_click="ignore")
+    _csv_button(label, lambda: to_csv_bytes(df), file_name, key, df.empty)
+
+
+def _csv_button(label: str, build, file_name: str, key: str | None, disabled: bool) -> None:
+    """A download button whose CSV `build()` writes on click; the click does not rerun the page."""
+    st.download_button(label, data=build, file_name=file_name, mime="text/csv", icon=":material/download:",
+                       key=key, disabled=disabled, on_click="ignore")
 
 
 def download_query_csv(name: str, params: dict, columns: list[str], file_name: str, rows: int, shown: int,
@@ -597,8 +599,7 @@ def download_query_csv(name: str, params: dict, columns: list[str], file_name: s
             c.close()
 
     label = f"Download all {fmt_int(rows)} rows (CSV)" if rows > shown else "Download CSV"
-    st.download_button(label, data=build, file_name=file_name, mime="text/csv", icon=":material/download:",
-                       key=key, disabled=not rows, on_click="ignore")
+    _csv_button(label, build, file_name, key, not rows)
 
 
 # ---- empty states -------------------------------------------------------------------------------------

@@ -20,10 +20,7 @@ deals = ui.query("deal_list", limit=MAX_DEALS, asked=asked or "")
 if deals.empty:
     st.info("No deals yet: upload an opportunities export on the Data page.")
     st.stop()
-shown = deals.head(MAX_DEALS)
-if asked and asked not in set(shown["opp_key"]):
-    shown = pd.concat([deals[deals["opp_key"] == asked], shown])
-labels = {r.opp_key: f"{r.name} · {r.owner} · {r.stage}" for r in shown.itertuples()}
+labels = {r.opp_key: f"{r.name} · {r.owner} · {r.stage}" for r in deals.itertuples()}   # the asked deal included
 total = int(deals["deals"].iloc[0])
 if total > MAX_DEALS:
     st.caption(f"The first {MAX_DEALS:,} of {total:,} deals are listed; a deal's link from any list opens it.")

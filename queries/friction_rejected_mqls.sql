@@ -9,7 +9,7 @@
 select l.lead_key,
        l.email,
        l.company,
-       coalesce(l.owner, '(none)') as owner,
+       coalesce(nullif(l.owner, ''), '(none)') as owner,
        coalesce(nullif(l.source, ''), '(none)') as source,
        l.channel,
        l.campaign_name as campaign,
@@ -21,6 +21,6 @@ select l.lead_key,
 from lead_dims l
 where l.mql_at is not null
   and l.disqualified_at::date between $start::date and $end::date
-  and (len($owners::varchar[]) = 0 or list_contains($owners::varchar[], coalesce(l.owner, '(none)')))
+  and (len($owners::varchar[]) = 0 or list_contains($owners::varchar[], coalesce(nullif(l.owner, ''), '(none)')))
 order by l.disqualified_at desc, l.lead_key
 limit $limit;

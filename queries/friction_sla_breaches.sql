@@ -13,7 +13,7 @@
 select s.lead_key,
        l.email,
        l.company,
-       coalesce(s.owner, '(none)') as owner,
+       coalesce(nullif(s.owner, ''), '(none)') as owner,
        coalesce(nullif(s.source, ''), '(none)') as source,
        coalesce(nullif(s.campaign, ''), '(none)') as campaign,
        s.mql_at,
@@ -30,6 +30,6 @@ where s.mql_at::date between $start::date and $end::date
   and (l.sql_at is null or l.sql_at >= ($as_of::date + 1)::timestamp)
   and (l.disqualified_at is null or l.disqualified_at >= ($as_of::date + 1)::timestamp)
   and epoch(s.mql_at) + $sla_hours * 3600.0 < epoch(($as_of::date + 1)::timestamp)
-  and (len($owners::varchar[]) = 0 or list_contains($owners::varchar[], coalesce(s.owner, '(none)')))
+  and (len($owners::varchar[]) = 0 or list_contains($owners::varchar[], coalesce(nullif(s.owner, ''), '(none)')))
 order by s.mql_at, s.lead_key
 limit $limit;

@@ -275,8 +275,13 @@ def test_trend_chart_has_both_panels_and_the_year_before_dashed():
     assert year["x"].iloc[0] == "Oct 25" and year["x"].iloc[-1] == "Sep 26" and set(year["value"]) == {7}
     dash = weeks["encoding"]["strokeDash"]["scale"]
     assert dict(zip(dash["domain"], dash["range"])) == {"This year": [1, 0], "Year before": [6, 4]}
-    assert weeks["encoding"]["y"]["axis"]["format"] == "$~s"
+    # money and counts: labels shortened as the pages write them (tests/browser/test_review_in_browser.py reads
+    # them drawn); rates: percentages. The tooltip says each value as the page's numbers do.
+    assert "labelExpr" in weeks["encoding"]["y"]["axis"] and "format" not in weeks["encoding"]["y"]["axis"]
     assert trend_chart("win_rate", s)[1]["hconcat"][0]["encoding"]["y"]["axis"]["format"] == ".0%"
+    assert this["text"].tolist() == ["$1", "$2", "$3", "$4", "$5", "$6"]
+    assert weeks["encoding"]["tooltip"][-1] == {"field": "text", "title": "Won revenue"}
+    assert data[(data["panel"] == "Last 6 weeks") & (data["year"] == "Year before")]["text"].iloc[0] == "–"
     assert "domain" not in weeks["encoding"]["y"]["scale"]          # the data decides the scale
     # a rate with no decided deal in the six weeks, this year or the year before: a fixed 0-100% scale
     none = {**s, "w": [None] * 6, "w_ly": [None] * 6}

@@ -301,6 +301,29 @@ def test_friction_lists_filter_by_owner_and_give_their_first_rows_with_the_total
     assert keys("friction_stalled_opportunities", "name", owners=["Nobody"]) == ([], set())
 
 
+def test_an_owner_stored_empty_is_listed_and_picked_as_none(con):
+    # imports store an empty owner as NULL; a value '' (a table written another way) reads as '(none)' too, so the
+    # owner filter that offers '(none)' can pick it: here l4's lead and response, and deal o6, lose their owner
+    con.execute("begin")
+    try:
+        con.execute("update mql_response set owner = '' where lead_key = ?", [lead("l4")])
+        for table in ("leads", "lead_dims"):
+            con.execute(f"update {table} set owner = '' where lead_key = ?", [lead("l3")])
+        con.execute("update opportunities set owner = '' where name = 'o6_open_rita_idle_exactly_14d'")
+        got = rows(con, "friction_sla_breaches", owners=["(none)"])
+        assert [(r["lead_key"], r["owner"]) for r in got] == [(lead("l11"), "(none)"), (lead("l4"), "(none)")]
+        got = rows(con, "friction_stalled_opportunities", owners=["(none)"])
+        assert [(r["name"], r["owner"]) for r in got] == [("o6_open_rita_idle_exactly_14d", "(none)")]
+        got = rows(con, "friction_rejected_mqls", owners=["(none)"])
+        assert [(r["lead_key"], r["owner"]) for r in got] == [(lead("l3"), "(none)")]
+        weekly = rows(con, "friction_weekly", owners=["(none)"])
+        # l3 rejected 09-10 (week of 09-07, the 11th); o6 stalled at 09-06, 09-13 and 09-30 (see test_friction_weekly)
+        assert [r["rejected_mqls"] for r in weekly] == [0] * 10 + [1, 0, 0, 0]
+        assert [r["stalled_opps"] for r in weekly] == [0] * 9 + [1, 1, 0, 0, 1]
+    finally:
+        con.execute("rollback")
+
+
 def test_friction_weekly(con):
     got = rows(con, "friction_weekly")
     # Monday weeks clipped to P: 07-01..07-05, 07-06, 07-13, ..., 09-21, 09-28..09-30: 14 weeks.

@@ -26,6 +26,14 @@ def test_review_downloads_offline_html_and_restart(tmp_path, start_app, page):
     assert page.get_by_test_id("stPlotlyChart").count() == 0
     page.wait_for_function("document.querySelectorAll('[data-testid=stVegaLiteChart] canvas, "
                            "[data-testid=stVegaLiteChart] svg.marks').length >= 7", timeout=30000)
+    # value axes read as the pages write numbers: $0 and $5k (d3's ~s wrote $0k), 40%, 1.5 (not 1.5G or 500m)
+    labels = page.eval_on_selector_all(
+        "[data-testid=stVegaLiteChart] g.role-axis[aria-label^='Y-axis'] g.role-axis-label text",
+        "ts => ts.map(t => t.textContent)")
+    assert labels and all(re.fullmatch(r"-?\$?\d+(\.\d+)?[kMB]?|\d+%", t) for t in labels), labels
+    pipeline = page.get_by_test_id("stVegaLiteChart").filter(has_text="Pipeline created")
+    pipeline_labels = pipeline.locator("g.role-axis[aria-label^='Y-axis'] g.role-axis-label text").all_text_contents()
+    assert {"$0", "$5k", "$10k"} <= set(pipeline_labels), pipeline_labels
 
     page.get_by_label("Your name, for the log").fill("Dana")
     page.get_by_label("Text", exact=True).fill("Ann calls every waiting MQL by Tuesday")

@@ -227,9 +227,9 @@ def up_to_date(db: Path) -> float | None:
     other model code); the seconds it took, or None when they were."""
     from onefunnel.db import connect, refresh_model
 
-    con = connect(db)
+    t = time.perf_counter()
+    con = connect(db, refresh=False)
     try:
-        t = time.perf_counter()
         return None if refresh_model(con) is None else time.perf_counter() - t
     finally:
         con.close()

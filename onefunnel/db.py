@@ -48,8 +48,9 @@ def db_path(explicit: str | os.PathLike | None = None) -> Path:
     return Path(explicit or os.environ.get("ONEFUNNEL_DB") or DEFAULT_DB)
 
 
-def connect(path: str | os.PathLike | None = None) -> duckdb.DuckDBPyConnection:
-    """Open (creating if needed) the database, migrate it and create the model views."""
+def connect(path: str | os.PathLike | None = None, refresh: bool = True) -> duckdb.DuckDBPyConnection:
+    """Open (creating if needed) the database, migrate it, create the model views and (refresh) bring the model's
+    tables up to date."""
     path = db_path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -70,7 +71,8 @@ def connect(path: str | os.PathLike | None = None) -> duckdb.DuckDBPyConnection:
         raise
     migrate(con)
     create_model(con)
-    refresh_model(con)
+    if refresh:
+        refresh_model(con)
     refresh_statistics(con)
     return con
 

@@ -105,10 +105,37 @@ def warm_up(args: list[str], env=os.environ) -> threading.Thread | None:
     return thread
 
 
+def model_up_to_date() -> str | None:
+    """Before serving: rebuild the model's tables when they were built by another version's model (an upgrade), so
+    no page reads tables of another version's shape or waits on the rebuild. db.refresh_model's answer ('built',
+    or None when the tables were fresh or there is no database yet); a database in use elsewhere is left to the app,
+    which says so."""
+    import duckdb
+
+    from onefunnel.db import DatabaseLocked, connect, db_path, refresh_model
+
+    if not db_path().exists():
+        return None
+    try:
+        con = connect(refresh=False)
+    except (DatabaseLocked, duckdb.Error):
+        return None
+    try:
+        t = time.perf_counter()
+        done = refresh_model(con)
+        if done:
+            print(f"OneFunnel: the model's tables brought up to date for this version in {time.perf_counter() - t:.1f} s",
+                  flush=True)
+        return done
+    finally:
+        con.close()
+
+
 def main() -> None:
     PagesManager.uses_pages_directory = False
     hostcheck.install()   # server.allowedHosts on every HTTP path, not only the WebSocket
     args = arguments(sys.argv[1:])
+    model_up_to_date()
     warm_up(args)
     sys.argv = ["streamlit", "run", str(ROOT / "app.py"), *args]
     cli.main()

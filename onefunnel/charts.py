@@ -92,7 +92,8 @@ def vega_axis_labels(kind: str) -> dict:
         return {"format": ".0%"}
     a = "abs(datum.value)"
     steps = "".join(f"{a} >= {div} ? format({a} / {div}, '.3~r') + '{suffix}' : " for div, suffix in _SHORT)
-    return {"labelExpr": f"(datum.value < 0 ? '-' : '') + '{'$' if kind == 'money' else ''}' + ({steps}format({a}, '.3~r'))"}
+    sign = "(datum.value < 0 ? '-' : '')" + (" + '$'" if kind == "money" else "")
+    return {"labelExpr": f"{sign} + ({steps}format({a}, '.3~r'))"}
 
 
 def plotly_axis_labels(kind: str) -> dict:

@@ -35,8 +35,9 @@ LIVE = "live"   # the schema of the model's views that have a table of the same 
 # tests/test_model_tables.py checks that every table a live view reads is a record store or listed here.
 MODEL_SETTINGS = ("stage_map", "channel_map", "non_marketing_sources", "owner_names", "owner_directory",
                   "spend_campaign_map")
-# The tables a verdict changes (lead_verdicts feeds only `leads` and what is derived from it row by row)
-VERDICT_TABLES = ("leads", "lead_dims")
+# The tables a verdict changes (lead_verdicts feeds only `leads` and what is derived from it row by row; mql_response
+# carries the lead's sql_at and disqualified_at), in build order
+VERDICT_TABLES = ("leads", "lead_dims", "mql_response")
 
 
 class DatabaseLocked(RuntimeError):

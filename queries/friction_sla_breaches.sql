@@ -11,24 +11,23 @@
 -- Grain: one row per waiting MQL. Key: lead_key. Order: oldest first.
 -- Params: $start, $end (inclusive), $as_of, $sla_hours, $owners, $limit.
 select s.lead_key,
-       l.email,
-       l.company,
+       s.email,
+       s.company,
        coalesce(nullif(s.owner, ''), '(none)') as owner,
        coalesce(nullif(s.source, ''), '(none)') as source,
        coalesce(nullif(s.campaign, ''), '(none)') as campaign,
        s.mql_at,
        (epoch(($as_of::date + 1)::timestamp) - epoch(s.mql_at)) / 3600.0 as hours_waiting,
        (epoch(($as_of::date + 1)::timestamp) - epoch(s.mql_at)) / 3600.0 - $sla_hours as hours_over_sla,
-       l.sql_at,
-       l.disqualified_at,
+       s.sql_at,
+       s.disqualified_at,
        count(*) over () as total
-from mql_sla($sla_hours, $as_of) s
-join leads l using (lead_key)
+from mql_sla($sla_hours, $as_of) s   -- mql_response carries the lead's fields the list needs: no lead is read
 where s.mql_at::date between $start::date and $end::date
   and s.sla_status = 'breached'
   and (s.first_response_at is null or s.first_response_at >= ($as_of::date + 1)::timestamp)
-  and (l.sql_at is null or l.sql_at >= ($as_of::date + 1)::timestamp)
-  and (l.disqualified_at is null or l.disqualified_at >= ($as_of::date + 1)::timestamp)
+  and (s.sql_at is null or s.sql_at >= ($as_of::date + 1)::timestamp)
+  and (s.disqualified_at is null or s.disqualified_at >= ($as_of::date + 1)::timestamp)
   and epoch(s.mql_at) + $sla_hours * 3600.0 < epoch(($as_of::date + 1)::timestamp)
   and (len($owners::varchar[]) = 0 or list_contains($owners::varchar[], coalesce(nullif(s.owner, ''), '(none)')))
 order by s.mql_at, s.lead_key

@@ -281,7 +281,7 @@ def main(argv=None) -> int:
             rebuilt = up_to_date(db)
             if rebuilt is not None:
                 print(f"  {name}: built by other model code; its tables rebuilt before the walks, in {rebuilt:.1f} s "
-                      "(a server started on it would rebuild them on its first page)", flush=True)
+                      "(a server started on it rebuilds them before it listens)", flush=True)
         if not args.db and not args.leads:
             dbs = {"demo company": demo_db(folder), **dbs}
         upload = upload_file(folder, args.upload_rows)

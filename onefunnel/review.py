@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 
 from onefunnel import layer, periods
 from onefunnel.db import get_setting
-from onefunnel.formats import FORMATTERS, fmt_date, fmt_int, fmt_money, fmt_pct
+from onefunnel.formats import FORMATTERS, fmt_date, fmt_int, fmt_money
 from onefunnel.queries import run_rows
 
 KEY_MEASURES = ["won_revenue", "pipeline_created", "mqls", "mql_to_sql_rate", "win_rate", "sla_compliance", "spend"]
@@ -50,6 +50,8 @@ WINS_MEASURES = ["won_deals", "won_revenue", "marketing_sourced_revenue", "sales
 LIST_LIMIT = 8     # rows of each friction list and of the wins shown in the export (all in numbers.csv counts)
 PAGE_LIST_ROWS = 100   # rows of each friction list on the page (53k stalled deals at 1M leads; all on Friction)
 LIST_ROWS = max(PAGE_LIST_ROWS, LIST_LIMIT)   # rows of each friction list a Review keeps
+
+
 def today() -> dt.date:
     return periods.today()
 

@@ -384,7 +384,6 @@ def view() -> View:
 # ---- formats ----------------------------------------------------------------------------------------
 # the rules live in onefunnel.formats (charts use them too); pages call them as ui.fmt_*
 
-
 def fmt_metric(key: str, value) -> str:
     return FORMATTERS[METRICS[key].fmt](value)
 

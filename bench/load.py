@@ -224,15 +224,11 @@ def company_db(leads: int = 1_000_000, touches: int = 5_000_000) -> Path:
 
 def up_to_date(db: Path) -> float | None:
     """Bring the model's tables of `db` up to date with this code (a company kept from an older run was built by
-    other model code); the seconds it took, or None when they were."""
-    from onefunnel.db import connect, refresh_model
+    other model code), as a server does before it listens; the seconds it took, or None when they were."""
+    from onefunnel.serve import model_up_to_date
 
     t = time.perf_counter()
-    con = connect(db, refresh=False)
-    try:
-        return None if refresh_model(con) is None else time.perf_counter() - t
-    finally:
-        con.close()
+    return None if model_up_to_date(db) is None else time.perf_counter() - t
 
 
 def page_lines(name: str, r: dict) -> list[str]:

@@ -105,19 +105,19 @@ def warm_up(args: list[str], env=os.environ) -> threading.Thread | None:
     return thread
 
 
-def model_up_to_date() -> str | None:
-    """Before serving: rebuild the model's tables when they were built by another version's model (an upgrade), so
-    no page reads tables of another version's shape or waits on the rebuild. db.refresh_model's answer ('built',
-    or None when the tables were fresh or there is no database yet); a database in use elsewhere is left to the app,
-    which says so."""
+def model_up_to_date(path: str | os.PathLike | None = None) -> str | None:
+    """Before serving: rebuild the model's tables of the database (`path`, else db.db_path()) when they were built by
+    another version's model (an upgrade), so no page reads tables of another version's shape or waits on the
+    rebuild. db.refresh_model's answer ('built', or None when the tables were fresh or there is no database yet); a
+    database in use elsewhere is left to the app, which says so."""
     import duckdb
 
     from onefunnel.db import DatabaseLocked, connect, db_path, refresh_model
 
-    if not db_path().exists():
+    if not db_path(path).exists():
         return None
     try:
-        con = connect(refresh=False)
+        con = connect(path, refresh=False)
     except (DatabaseLocked, duckdb.Error):
         return None
     try:

@@ -33,6 +33,7 @@ PAGES = ["/", "/funnel", "/review", "/standup", "/ownership", "/marketing", "/sa
 CLIENTS = ("websocket", "chromium")
 START = "opening the app"   # the first page load after the server started (the walk's first row)
 WARMUP = "server warm-up"   # the start-up warm-up before it, when the walk waits for one
+OPENING = "opening"   # marks a session's first page in a load run: a new session loading the app
 
 
 def _order(offset: int) -> list[str]:
@@ -46,7 +47,7 @@ async def _browser_session(browser, base: str, rounds: int, times: list, errors:
     page = await ctx.new_page()
     order = _order(offset)
     elapsed, error = await open_app(page, base + order[0])
-    times.append((order[0], elapsed))
+    times.append((order[0], elapsed, OPENING))
     errors.extend([error] if error else [])
     for path in (order * rounds)[1:]:
         elapsed, error = await click(page, path)
@@ -60,9 +61,9 @@ async def _ws_session(base: str, rounds: int, times: list, errors: list, offset:
     order = _order(offset)
     try:
         async with StreamlitClient(base) as client:
-            for path in order * rounds:
+            for n, path in enumerate(order * rounds):
                 elapsed, error = await client.open(path)
-                times.append((path, elapsed))
+                times.append((path, elapsed) + ((OPENING,) if n == 0 else ()))
                 errors.extend([error] if error else [])
     except Exception as exc:
         errors.append(f"websocket: {type(exc).__name__}: {str(exc)[:120]}")
@@ -89,7 +90,7 @@ async def _importer(browser, base: str, upload: Path, errors: list, done: dict) 
 async def _drive(base: str, sessions: int, rounds: int, upload: Path | None, client: str) -> dict:
     from playwright.async_api import async_playwright
 
-    times: list[tuple[str, float]] = []   # (page, seconds)
+    times: list[tuple] = []   # (page, seconds), and OPENING for a session's first page
     errors: list[str] = []
     done: dict = {}
     async with async_playwright() as pw:
@@ -103,8 +104,10 @@ async def _drive(base: str, sessions: int, rounds: int, upload: Path | None, cli
         await asyncio.gather(*jobs)
         wall = time.perf_counter() - t
         await browser.close()
-    return {"client": client, "sessions": sessions, **_spread(times),
-            "errors": errors, "wall_s": wall, **done}
+    clicks = [t[:2] for t in times if t[2:] != (OPENING,)]
+    return {"client": client, "sessions": sessions, **_spread([t[:2] for t in times]),
+            "openings": sorted(t[1] for t in times if t[2:] == (OPENING,)),
+            "clicks": _spread(clicks) if clicks else None, "errors": errors, "wall_s": wall, **done}
 
 
 async def _each_page(base: str, query: str) -> dict:
@@ -203,7 +206,11 @@ def line(name: str, r: dict) -> str:
     return (f"  {name:22} {r['sessions']:>2} {r['client']:9} sessions: {r['pages']:>4} pages, p50 {r['p50_s']:.2f} s, "
             f"p95 {r['p95_s']:.2f} s, {len(r['errors'])} errors{extra}"
             + (f"   (target: 0 errors, p95 <= 2 s at 8 sessions: {ok})" if r["sessions"] == 8 else "")
-            + f"\n      slowest pages (median of their visits): {slowest}")
+            + f"\n      slowest pages (median of their visits): {slowest}"
+            + (f"\n      the {len(r['openings'])} openings (a new session loading the app, all at once): median "
+               f"{statistics.median(r['openings']):.2f} s, slowest {r['openings'][-1]:.2f} s; the "
+               f"{r['clicks']['pages']} visits after them: p50 {r['clicks']['p50_s']:.2f} s, "
+               f"p95 {r['clicks']['p95_s']:.2f} s" if r.get("openings") and r.get("clicks") else ""))
 
 
 def company_db(leads: int = 1_000_000, touches: int = 5_000_000) -> Path:

@@ -187,8 +187,10 @@ def _friction_list(con, name: str, **params) -> tuple[list[dict], int]:
     return rows[:LIST_ROWS], (rows[0]["total"] if rows else 0)
 
 
-def build(con, week: str, ref: dt.date | None = None, with_changes: bool = True) -> Review:
-    """Every number of the review of `week` (ValueError for a malformed week or one not yet over)."""
+def build(con, week: str, ref: dt.date | None = None, with_changes: bool = True,
+          data_to: dt.date | None | bool = False) -> Review:
+    """Every number of the review of `week` (ValueError for a malformed week or one not yet over). data_to: what
+    the data runs to (queries/data_freshness.sql), when the caller has it already; False: read it here."""
     from onefunnel import decisions
 
     ref = ref or today()
@@ -228,7 +230,7 @@ def build(con, week: str, ref: dt.date | None = None, with_changes: bool = True)
     }
     wins = run_rows(con, "goal_period_wins", start=start, end=end)
     q = quarter_of(con, end)
-    fresh = run_rows(con, "data_freshness")[0]["newest"]
+    fresh = run_rows(con, "data_freshness")[0]["newest"] if data_to is False else data_to
     review = Review(
         week=week, start=start, end=end, last=last, last_year=ly, data_to=fresh, quarter=q,
         goal=goal_numbers(con, end), goal_last_week=goal_numbers(con, last[1]) if last[1] >= q[0] else {},

@@ -27,15 +27,16 @@ ui.page_header("Weekly review", view, "The same sections every week, so a change
 # a resource, not data: the review holds every friction row of the week (100k+ at 10M leads), and unpickling that
 # on each run cost seconds; the object is shared and only read
 @st.cache_resource(show_spinner="Gathering the week's numbers…", max_entries=16)
-def _review(week: str, ref: dt.date, version: tuple, path: str):
+def _review(week: str, ref: dt.date, version: tuple, path: str, data_to: dt.date | None):
     con = ui._shared_connection(path).cursor()
     try:
-        return review.build(con, week, ref)
+        return review.build(con, week, ref, data_to=data_to)   # the header read data_to already
     finally:
         con.close()
 
 
-r = _review(week, ref, ui.data_version(), str(ui.db_path()))
+review_key = (week, ref, ui.data_version(), str(ui.db_path()), ui.data_to())   # _review's arguments
+r = _review(*review_key)
 g = r.goal
 
 # ---- the joint goal -----------------------------------------------------------------------------------------
@@ -84,14 +85,14 @@ FRICTION = (("sla_breaches", "MQLs waiting past the SLA", ["company", "owner", "
 
 
 @st.cache_resource(max_entries=16)
-def _friction(week: str, ref: dt.date, version: tuple, path: str) -> dict[str, pd.DataFrame]:
+def _friction(key: tuple) -> dict[str, pd.DataFrame]:
     """The first rows of the review's friction lists as frames, made once; shared and only read."""
-    rv = _review(week, ref, version, path)
+    rv = _review(*key)
     return {key: pd.DataFrame(rv.friction[key], columns=fields) if rv.friction[key] else pd.DataFrame(columns=fields)
             for key, _, fields in FRICTION}
 
 
-frames = _friction(week, ref, ui.data_version(), str(ui.db_path()))
+frames = _friction(review_key)
 for col, (key, title, fields) in zip(st.columns(3), FRICTION):
     rows = frames[key]
     col.markdown(f"**{title}: {ui.fmt_int(r.friction_totals[key])}**")

@@ -16,6 +16,9 @@ def test_two_sessions_and_an_import_see_no_error(tmp_path, client):
     upload = load.upload_file(tmp_path, 50)
     r = load.run(db, 2, upload=upload, today=TODAY, client=client)
     assert r["errors"] == [] and r["pages"] == 2 * len(load.PAGES) and "import_s" in r
+    # each session's first page is its opening, reported apart from the visits after it
+    assert len(r["openings"]) == 2 and r["clicks"]["pages"] == r["pages"] - 2
+    assert "the 2 openings" in load.line("story", r) and f"the {r['pages'] - 2} visits after them" in load.line("story", r)
     with duckdb.connect(str(db), read_only=True) as c:
         assert c.execute("select count(*) from lead_records where email like 'load%@bench.test'").fetchone()[0] == 50
 

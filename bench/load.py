@@ -2,7 +2,8 @@
 
 Starts the app on a company's database, then N concurrent sessions each open the app on one page and click
 through every other page in the navigation, as a person does, while one more session (Chromium) imports a file
-through the Data page. A session is either a WebSocket client speaking Streamlit's own protocol
+through the Data page; a session keeps walking until a whole pass of it started after the import landed, so the
+pages that compute again after the commit are measured too, and those visits are also reported on their own. A session is either a WebSocket client speaking Streamlit's own protocol
 (`onefunnel.warmup.StreamlitClient`, as the server's warm-up: the page's time runs until the server's script has
 finished, so it measures the server alone) or a Chromium page
 (one browser context each; from the click until the page has settled, so it includes the browser drawing on the
@@ -33,7 +34,9 @@ PAGES = ["/", "/funnel", "/review", "/standup", "/ownership", "/marketing", "/sa
 CLIENTS = ("websocket", "chromium")
 START = "opening the app"   # the first page load after the server started (the walk's first row)
 WARMUP = "server warm-up"   # the start-up warm-up before it, when the walk waits for one
-OPENING = "opening"   # marks a session's first page in a load run: a new session loading the app
+# A visit in a load run: a session's first page (a new session loading the app), a visit before the import
+# landed, or after it (every page computes again after its commit)
+OPENING, DURING, AFTER = "opening", "during the import", "after the import"
 
 
 def _order(offset: int) -> list[str]:
@@ -41,35 +44,46 @@ def _order(offset: int) -> list[str]:
     return PAGES[offset % len(PAGES):] + PAGES[:offset % len(PAGES)]
 
 
-async def _browser_session(browser, base: str, rounds: int, times: list, errors: list, offset: int) -> None:
+async def _visits(order: list[str], rounds: int, landed: asyncio.Event | None):
+    """The pages a session visits, each with its tag: `rounds` passes over `order` and, while an import runs, more
+    passes until a whole pass has started after the import landed (so every session also meets the pages
+    computing again after its commit). Tags: OPENING (the first page), DURING (before the landing), AFTER (after
+    it, or when nothing is imported)."""
+    n, after = 0, landed is None
+    while n < rounds or not after:
+        started_after = landed is None or landed.is_set()
+        for i, path in enumerate(order):
+            yield path, OPENING if n == i == 0 else AFTER if landed is None or landed.is_set() else DURING
+        n += 1
+        after = after or started_after
+
+
+async def _browser_session(browser, base: str, rounds: int, times: list, errors: list, offset: int,
+                           landed: asyncio.Event | None = None) -> None:
     """A person in Chromium: opens the app on one page, then clicks every other page in the navigation."""
     ctx = await browser.new_context(viewport={"width": 1440, "height": 900})
     page = await ctx.new_page()
-    order = _order(offset)
-    elapsed, error = await open_app(page, base + order[0])
-    times.append((order[0], elapsed, OPENING))
-    errors.extend([error] if error else [])
-    for path in (order * rounds)[1:]:
-        elapsed, error = await click(page, path)
-        times.append((path, elapsed))
+    async for path, tag in _visits(_order(offset), rounds, landed):
+        elapsed, error = await (open_app(page, base + path) if tag == OPENING else click(page, path))
+        times.append((path, elapsed, tag))
         errors.extend([error] if error else [])
     await ctx.close()
 
 
-async def _ws_session(base: str, rounds: int, times: list, errors: list, offset: int) -> None:
+async def _ws_session(base: str, rounds: int, times: list, errors: list, offset: int,
+                      landed: asyncio.Event | None = None) -> None:
     """The same person as _browser_session, as a WebSocket client (no browser: the server's time alone)."""
-    order = _order(offset)
     try:
         async with StreamlitClient(base) as client:
-            for n, path in enumerate(order * rounds):
+            async for path, tag in _visits(_order(offset), rounds, landed):
                 elapsed, error = await client.open(path)
-                times.append((path, elapsed) + ((OPENING,) if n == 0 else ()))
+                times.append((path, elapsed, tag))
                 errors.extend([error] if error else [])
     except Exception as exc:
         errors.append(f"websocket: {type(exc).__name__}: {str(exc)[:120]}")
 
 
-async def _importer(browser, base: str, upload: Path, errors: list, done: dict) -> None:
+async def _importer(browser, base: str, upload: Path, errors: list, done: dict, landed: asyncio.Event) -> None:
     ctx = await browser.new_context(viewport={"width": 1440, "height": 900})
     page = await ctx.new_page()
     t = time.perf_counter()
@@ -83,6 +97,8 @@ async def _importer(browser, base: str, upload: Path, errors: list, done: dict) 
         await page.get_by_text("rows loaded").first.wait_for(timeout=10 * TIMEOUT_MS)
     except Exception as exc:
         errors.append(f"import: {type(exc).__name__}: {str(exc).splitlines()[0][:120]}")
+    finally:
+        landed.set()
     done["import_s"] = time.perf_counter() - t
     await ctx.close()
 
@@ -90,24 +106,27 @@ async def _importer(browser, base: str, upload: Path, errors: list, done: dict) 
 async def _drive(base: str, sessions: int, rounds: int, upload: Path | None, client: str) -> dict:
     from playwright.async_api import async_playwright
 
-    times: list[tuple] = []   # (page, seconds), and OPENING for a session's first page
+    times: list[tuple[str, float, str]] = []   # (page, seconds, tag: OPENING, DURING or AFTER the import)
     errors: list[str] = []
     done: dict = {}
+    landed = asyncio.Event() if upload is not None else None
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=os.environ.get("CHROMIUM", "/usr/bin/chromium"),
                                            args=["--no-sandbox", "--disable-dev-shm-usage"])
         t = time.perf_counter()
-        jobs = [_browser_session(browser, base, rounds, times, errors, i) if client == "chromium"
-                else _ws_session(base, rounds, times, errors, i) for i in range(sessions)]
+        jobs = [_browser_session(browser, base, rounds, times, errors, i, landed) if client == "chromium"
+                else _ws_session(base, rounds, times, errors, i, landed) for i in range(sessions)]
         if upload is not None:
-            jobs.append(_importer(browser, base, upload, errors, done))
+            jobs.append(_importer(browser, base, upload, errors, done, landed))
         await asyncio.gather(*jobs)
         wall = time.perf_counter() - t
         await browser.close()
-    clicks = [t[:2] for t in times if t[2:] != (OPENING,)]
-    return {"client": client, "sessions": sessions, **_spread([t[:2] for t in times]),
-            "openings": sorted(t[1] for t in times if t[2:] == (OPENING,)),
-            "clicks": _spread(clicks) if clicks else None, "errors": errors, "wall_s": wall, **done}
+    tagged = lambda *tags: [(p, s) for p, s, tag in times if tag in tags]
+    return {"client": client, "sessions": sessions, **_spread(tagged(OPENING, DURING, AFTER)),
+            "openings": sorted(s for _, s in tagged(OPENING)),
+            "clicks": _spread(tagged(DURING, AFTER)) if tagged(DURING, AFTER) else None,
+            "after_import": _spread(tagged(AFTER)) if upload is not None and tagged(AFTER) else None,
+            "errors": errors, "wall_s": wall, **done}
 
 
 async def _each_page(base: str, query: str) -> dict:
@@ -210,7 +229,10 @@ def line(name: str, r: dict) -> str:
             + (f"\n      the {len(r['openings'])} openings (a new session loading the app, all at once): median "
                f"{statistics.median(r['openings']):.2f} s, slowest {r['openings'][-1]:.2f} s; the "
                f"{r['clicks']['pages']} visits after them: p50 {r['clicks']['p50_s']:.2f} s, "
-               f"p95 {r['clicks']['p95_s']:.2f} s" if r.get("openings") and r.get("clicks") else ""))
+               f"p95 {r['clicks']['p95_s']:.2f} s" if r.get("openings") and r.get("clicks") else "")
+            + (f"; the {r['after_import']['pages']} visits after the import landed: p50 "
+               f"{r['after_import']['p50_s']:.2f} s, p95 {r['after_import']['p95_s']:.2f} s" if r.get("after_import")
+               else ""))
 
 
 def company_db(leads: int = 1_000_000, touches: int = 5_000_000) -> Path:

@@ -67,3 +67,27 @@ def test_the_spread_of_page_times():
     # sorted 1, 2, 2, 5: the median 2; the 95th percentile at 0.95 * 3 = 2.85 -> 2 + 0.85 * (5 - 2) = 4.55
     assert r["pages"] == 4 and r["p50_s"] == 2.0 and abs(r["p95_s"] - 4.55) < 1e-9
     assert r["page_medians"] == {"/a": 3.0, "/b": 2.0} and list(r["page_medians"]) == ["/a", "/b"]
+
+
+def test_a_load_session_walks_until_a_whole_pass_started_after_the_import():
+    import asyncio
+
+    from bench.load import AFTER, DURING, OPENING, _visits
+
+    async def walk(rounds, landed, land_at):
+        seen = []
+        async for visit in _visits(["/a", "/b"], rounds, landed):
+            seen.append(visit)
+            if len(seen) == land_at:
+                landed.set()
+        return seen
+
+    # the import lands during the 3rd visit: the pass it fell in does not count, the one after it does
+    assert asyncio.run(walk(1, asyncio.Event(), 3)) == [
+        ("/a", OPENING), ("/b", DURING), ("/a", DURING), ("/b", AFTER), ("/a", AFTER), ("/b", AFTER)]
+    # landed during the first pass with two rounds asked: the second pass started after it, so two passes
+    assert [t for _, t in asyncio.run(walk(2, asyncio.Event(), 1))] == [OPENING, AFTER, AFTER, AFTER]
+
+    async def no_import():
+        return [v async for v in _visits(["/a", "/b"], 2, None)]
+    assert asyncio.run(no_import()) == [("/a", OPENING), ("/b", AFTER), ("/a", AFTER), ("/b", AFTER)]

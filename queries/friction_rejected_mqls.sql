@@ -9,8 +9,8 @@
 select l.lead_key,
        l.email,
        l.company,
-       coalesce(nullif(l.owner, ''), '(none)') as owner,
-       coalesce(nullif(l.source, ''), '(none)') as source,
+       or_none(l.owner) as owner,
+       or_none(l.source) as source,
        l.channel,
        l.campaign_name as campaign,
        l.mql_at,
@@ -21,6 +21,6 @@ select l.lead_key,
 from lead_dims l
 where l.mql_at is not null
   and l.disqualified_at::date between $start::date and $end::date
-  and (len($owners::varchar[]) = 0 or list_contains($owners::varchar[], coalesce(nullif(l.owner, ''), '(none)')))
+  and (len($owners::varchar[]) = 0 or list_contains($owners::varchar[], or_none(l.owner)))
 order by l.disqualified_at desc, l.lead_key
 limit $limit;

@@ -6,6 +6,6 @@ select coalesce(nullif(trim(disqualify_reason), ''), '(none)') as reason, count(
 from lead_dims
 where mql_at is not null
   and disqualified_at::date between $start::date and $end::date
-  and (len($owners::varchar[]) = 0 or list_contains($owners::varchar[], coalesce(owner, '(none)')))
+  and (len($owners::varchar[]) = 0 or list_contains($owners::varchar[], or_none(owner)))
 group by 1
 order by rejected desc, reason;

@@ -13,9 +13,9 @@
 select s.lead_key,
        s.email,
        s.company,
-       coalesce(nullif(s.owner, ''), '(none)') as owner,
-       coalesce(nullif(s.source, ''), '(none)') as source,
-       coalesce(nullif(s.campaign, ''), '(none)') as campaign,
+       or_none(s.owner) as owner,
+       or_none(s.source) as source,
+       or_none(s.campaign) as campaign,
        s.mql_at,
        (epoch(($as_of::date + 1)::timestamp) - epoch(s.mql_at)) / 3600.0 as hours_waiting,
        (epoch(($as_of::date + 1)::timestamp) - epoch(s.mql_at)) / 3600.0 - $sla_hours as hours_over_sla,
@@ -29,6 +29,6 @@ where s.mql_at::date between $start::date and $end::date
   and (s.sql_at is null or s.sql_at >= ($as_of::date + 1)::timestamp)
   and (s.disqualified_at is null or s.disqualified_at >= ($as_of::date + 1)::timestamp)
   and epoch(s.mql_at) + $sla_hours * 3600.0 < epoch(($as_of::date + 1)::timestamp)
-  and (len($owners::varchar[]) = 0 or list_contains($owners::varchar[], coalesce(nullif(s.owner, ''), '(none)')))
+  and (len($owners::varchar[]) = 0 or list_contains($owners::varchar[], or_none(s.owner)))
 order by s.mql_at, s.lead_key
 limit $limit;

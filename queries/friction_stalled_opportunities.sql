@@ -15,7 +15,7 @@ open_opps as (
     from opportunities
     where created_at < ($as_of::date + 1)::timestamp
       and (not is_closed or close_date > $as_of::date)
-      and (len($owners::varchar[]) = 0 or list_contains($owners::varchar[], coalesce(nullif(owner, ''), '(none)')))
+      and (len($owners::varchar[]) = 0 or list_contains($owners::varchar[], or_none(owner)))
 ),
 last_activity as (
     select o.opp_key, max(a.activity_at) as last_activity_at
@@ -24,7 +24,7 @@ last_activity as (
     group by o.opp_key
 ),
 facts as (
-    select o.opp_key, o.name, coalesce(nullif(o.owner, ''), '(none)') as owner, o.stage, o.amount, o.probability,
+    select o.opp_key, o.name, or_none(o.owner) as owner, o.stage, o.amount, o.probability,
            o.created_at, o.close_date, o.lead_key, l.last_activity_at,
            $as_of::date - greatest(o.created_at, coalesce(l.last_activity_at, o.created_at))::date as idle_days,
            o.close_date < $as_of::date as is_past_close,

@@ -21,14 +21,14 @@ sla as (
     select mql_at::date as day, count(*) as mqls, count(*) filter (where sla_status = 'breached') as breaches
     from mql_sla($sla_hours, $as_of)
     where mql_at::date between $start::date and $end::date
-      and (len($owners::varchar[]) = 0 or list_contains($owners::varchar[], coalesce(nullif(owner, ''), '(none)')))
+      and (len($owners::varchar[]) = 0 or list_contains($owners::varchar[], or_none(owner)))
     group by 1
 ),
 rejected as (
     select disqualified_at::date as day, count(*) as rejected
     from leads
     where mql_at is not null and disqualified_at::date between $start::date and $end::date
-      and (len($owners::varchar[]) = 0 or list_contains($owners::varchar[], coalesce(nullif(owner, ''), '(none)')))
+      and (len($owners::varchar[]) = 0 or list_contains($owners::varchar[], or_none(owner)))
     group by 1
 ),
 snap as (   -- each open opportunity at each snapshot day, with its last sign of life
@@ -39,7 +39,7 @@ snap as (   -- each open opportunity at each snapshot day, with its last sign of
     join opportunities o
       on o.created_at < (w.snapshot_day + 1)::timestamp
      and (not o.is_closed or o.close_date > w.snapshot_day)
-     and (len($owners::varchar[]) = 0 or list_contains($owners::varchar[], coalesce(nullif(o.owner, ''), '(none)')))
+     and (len($owners::varchar[]) = 0 or list_contains($owners::varchar[], or_none(o.owner)))
     left join activities a
       on a.lead_key = o.lead_key and a.activity_at < (w.snapshot_day + 1)::timestamp
     group by w.week_start, w.snapshot_day, o.opp_key, o.close_date, o.created_at

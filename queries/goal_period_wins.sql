@@ -10,7 +10,7 @@
 select o.opp_key,
        coalesce(o.name, o.record_id) as deal,
        o.amount,
-       coalesce(o.owner, '(none)') as owner,
+       or_none(o.owner) as owner,
        o.close_date,
        o.created_at::date as created_date,
        case when is_marketing_sourced(l.mql_at, o.created_at) then 'marketing' else 'sales' end as sourced_by,

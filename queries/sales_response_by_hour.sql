@@ -14,6 +14,6 @@ select isodow(mql_at) as weekday,
        median(response_hours) as mql_response_hours_median
 from mql_sla($sla_hours, $as_of)
 where mql_at::date between $start::date and $end::date
-  and ($owner::varchar is null or coalesce(owner, '(none)') = $owner::varchar)
+  and ($owner::varchar is null or or_none(owner) = $owner::varchar)
 group by 1, 2
 order by 1, 2;

@@ -9,9 +9,9 @@ with c as (
     left join opportunities o on c.subject_kind = 'deal' and o.opp_key = c.subject_id
     where c.created_at > $since::timestamp and c.created_at <= $now::timestamp
 )
-select c.comment_id, c.subject_kind, c.subject_id, c.owner, coalesce(nullif(d.team, ''), '(none)') as team,
+select c.comment_id, c.subject_kind, c.subject_id, c.owner, or_none(d.team) as team,
        c.author, c.created_at, c.parent_id is not null as is_reply, c.body
 from c
 left join owner_directory d on d.owner = c.owner
-where ($team = '' or coalesce(nullif(d.team, ''), '(none)') = $team) and ($owner = '' or c.owner = $owner)
+where ($team = '' or or_none(d.team) = $team) and ($owner = '' or c.owner = $owner)
 order by c.created_at desc, c.comment_id desc;

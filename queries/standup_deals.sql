@@ -16,11 +16,11 @@ with events as (
     from opportunities
     where is_closed and close_date between $since::date and $now::date
 )
-select e.opp_key, o.name, coalesce(nullif(o.owner, ''), '(none)') as owner,
-       coalesce(nullif(d.team, ''), '(none)') as team, e.event, e.at, e.from_stage, e.to_stage, o.stage, o.amount
+select e.opp_key, o.name, or_none(o.owner) as owner,
+       or_none(d.team) as team, e.event, e.at, e.from_stage, e.to_stage, o.stage, o.amount
 from events e
 join opportunities o on o.opp_key = e.opp_key
 left join owner_directory d on d.owner = o.owner
-where ($team = '' or coalesce(nullif(d.team, ''), '(none)') = $team)
-  and ($owner = '' or coalesce(nullif(o.owner, ''), '(none)') = $owner)
+where ($team = '' or or_none(d.team) = $team)
+  and ($owner = '' or or_none(o.owner) = $owner)
 order by e.at desc, e.opp_key, e.event;

@@ -20,7 +20,7 @@ touched as (
     join touches t on t.lead_key = w.lead_key and t.touched_at::date <= w.close_date
     group by w.opp_key
 )
-select w.opp_key, w.name, coalesce(w.owner, '(none)') as owner, w.amount, w.close_date, w.created_at,
+select w.opp_key, w.name, or_none(w.owner) as owner, w.amount, w.close_date, w.created_at,
        w.close_date - w.created_at::date as sales_cycle_days,
        w.company, w.lead_key, w.lead_channel,
        coalesce(t.campaigns, '') as campaigns,

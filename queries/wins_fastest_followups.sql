@@ -4,10 +4,10 @@
 -- Grain: one row per answered MQL with mql_at in P, the 10 fastest. Key: lead_key.
 -- Params: $start, $end (inclusive).
 select r.lead_key, l.company,
-       coalesce(r.owner, '(none)') as owner,
-       (select min(coalesce(a.owner, '(none)')) from activities a
+       or_none(r.owner) as owner,
+       (select min(or_none(a.owner)) from activities a
          where a.lead_key = r.lead_key and a.activity_at = r.first_response_at) as answered_by,
-       coalesce(nullif(r.source, ''), '(none)') as source,
+       or_none(r.source) as source,
        r.mql_at, r.first_response_at, r.response_hours
 from mql_response r
 join leads l using (lead_key)

@@ -320,6 +320,12 @@ def test_an_owner_stored_empty_is_listed_and_picked_as_none(con):
         # l3 rejected 09-10 (week of 09-07, the 11th); o6 stalled at 09-06, 09-13 and 09-30 (see test_friction_weekly)
         assert [r["rejected_mqls"] for r in weekly] == [0] * 10 + [1, 0, 0, 0]
         assert [r["stalled_opps"] for r in weekly] == [0] * 9 + [1, 1, 0, 0, 1]
+        # the response by hour's owner filter (queries/model/00_dimension_values.sql, or_none): the unowned MQLs
+        # l11 (Thu 12h) and l9 (Sat 10h), and now l4 (Sun 9h); Norm Never keeps l5 and l3 (see test_response_by_hour)
+        got = rows(con, "sales_response_by_hour", owner="(none)")
+        assert [(r["weekday"], r["hour"]) for r in got] == [(4, 12), (6, 10), (7, 9)]
+        got = rows(con, "sales_response_by_hour", owner="Norm Never")
+        assert [(r["weekday"], r["hour"]) for r in got] == [(3, 0), (6, 10)]
     finally:
         con.execute("rollback")
 

@@ -8,12 +8,12 @@
 -- Grain: one row per lead_key (as `leads`).
 create or replace view live.lead_dims as
 select l.*,
-       coalesce(nullif(coalesce(cm.channel, l.source), ''), '(none)') as channel,
-       coalesce(nullif(l.campaign, ''), '(none)') as campaign_name,
-       coalesce(nullif(l.owner, ''), '(none)') as owner_name,
-       coalesce(nullif(d.team, ''), '(none)') as owner_team,
-       coalesce(nullif(d.manager, ''), '(none)') as owner_manager,
-       coalesce(nullif(d.region, ''), '(none)') as owner_region,
+       or_none(coalesce(cm.channel, l.source)) as channel,
+       or_none(l.campaign) as campaign_name,
+       or_none(l.owner) as owner_name,
+       or_none(d.team) as owner_team,
+       or_none(d.manager) as owner_manager,
+       or_none(d.region) as owner_region,
        sy.source_system,
        coalesce(lo.opportunities, 0) as opportunity_count,
        coalesce(lo.won_opportunities, 0) as won_opportunity_count

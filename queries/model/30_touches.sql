@@ -25,7 +25,7 @@ with imported as (
 ),
 origin as (
     select lead_key, created_at as touched_at, source as channel,
-           coalesce(nullif(campaign, ''), '(none)') as campaign, true as is_origin, null::varchar as asset
+           or_none(campaign) as campaign, true as is_origin, null::varchar as asset
     from main.leads
     where coalesce(source, '') <> ''
       and created_at is not null

@@ -6,7 +6,7 @@ select distinct coalesce(cm.channel, t.channel) as channel, t.campaign
 from (
     select distinct channel, campaign from touch_records
     union
-    select distinct source, coalesce(nullif(campaign, ''), '(none)') from main.leads
+    select distinct source, or_none(campaign) from main.leads
     where coalesce(source, '') <> ''
 ) t
 left join channel_map cm on cm.source = t.channel;

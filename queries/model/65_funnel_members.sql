@@ -25,7 +25,7 @@ opp_dims as (
     select o.*,
            coalesce(ld.channel, '(unlinked)') as channel,
            coalesce(ld.campaign_name, '(unlinked)') as campaign_name,
-           coalesce(nullif(o.owner, ''), '(none)') as owner_name,
+           or_none(o.owner) as owner_name,
            coalesce(o.name, o.record_id) as record
     from opportunities o
     left join lead_dims ld on ld.lead_key = o.lead_key

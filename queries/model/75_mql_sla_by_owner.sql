@@ -2,7 +2,7 @@
 -- per lead owner (METRICS.md "By owner"; SLA status from mql_sla). '(none)' = no owner.
 -- Grain: one row per lead owner with an MQL in the period. Key: owner.
 create or replace macro mql_sla_by_owner(start_date, end_date, sla_hours, as_of) as table
-select coalesce(owner, '(none)') as owner,
+select or_none(owner) as owner,
        count(*) as mqls,
        count(*) filter (where sla_status = 'met')      as sla_met,
        count(*) filter (where sla_status = 'breached') as sla_breaches,

@@ -1,18 +1,17 @@
 """`python -m bench.load`: many people on the app at once (issue 15, "Load"), figures only.
 
-Starts the app on a company's database, then N concurrent sessions each open the app on one page and click
-through every other page in the navigation, as a person does, while one more session (Chromium) imports a file
-through the Data page; a session keeps walking until a whole pass of it started after the import landed, so the
-pages that compute again after the commit are measured too, and those visits are also reported on their own. A session is either a WebSocket client speaking Streamlit's own protocol
-(`onefunnel.warmup.StreamlitClient`, as the server's warm-up: the page's time runs until the server's script has
-finished, so it measures the server alone) or a Chromium page
-(one browser context each; from the click until the page has settled, so it includes the browser drawing on the
-same two cores). An error is a page that shows an exception or the app's "Something went wrong", a script that
-does not finish, a navigation that fails or times out (60 s), or an import that does not report success. Reports
-p50 and p95 of the page times and the errors for each (company, client, sessions). `make bench` runs it on the
-demo company and on the 1M-lead company at 8 and 32 WebSocket sessions and 8 Chromium sessions;
-tests/browser/test_bench_load.py runs 2 sessions of each kind on a small company so the driver stays working.
-Tests never assert its times.
+Starts the app on a company's database, then N concurrent sessions each open the app on one page and click through
+every other page in the navigation, as a person does, while one more session (Chromium) imports a file through the
+Data page; a session keeps walking until a whole pass of it started after the import landed, so the pages that
+compute again after the commit are measured too, and those visits are also reported on their own. A session is
+either a WebSocket client speaking Streamlit's own protocol (`onefunnel.warmup.StreamlitClient`, as the server's
+warm-up: the page's time runs until the server's script has finished, so it measures the server alone) or a Chromium
+page (one browser context each; from the click until the page has settled, so it includes the browser drawing on the
+same two cores). An error is a page that shows an exception or the app's "Something went wrong", a script that does
+not finish, a navigation that fails or times out (60 s), or an import that does not report success. Reports p50 and
+p95 of the page times and the errors for each (company, client, sessions). `make bench` runs it on the demo company
+and on the 1M-lead company at 8 and 32 WebSocket sessions and 8 Chromium sessions; tests/browser/test_bench_load.py
+runs 2 sessions of each kind on a small company so the driver stays working. Tests never assert its times.
 """
 
 from __future__ import annotations

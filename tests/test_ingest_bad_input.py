@@ -40,6 +40,20 @@ def test_a_nul_byte_past_the_first_256_kb_is_refused_with_its_line(con, tmp_path
     assert imports(con) == 0
 
 
+def test_a_nul_byte_past_the_first_4_mb_chunk_is_refused_with_its_line(con, tmp_path):
+    # the scan reads 4 MiB (4,194,304 bytes) at a time; the line is counted over every chunk before the NUL
+    f = tmp_path / "nul_far.csv"
+    good = "a@x.com,2026-07-01,Web\n"                     # 23 bytes a line
+    rows = 200_000                                         # 4,600,000 bytes of rows: into the second chunk
+    f.write_bytes((HEADER + good * rows).encode() + b"c@x.com,2026-07-01,W\x00eb\n")
+    with pytest.raises(FileRefused) as exc:
+        ingest_file(con, f)
+    # the header (line 1), 200,000 rows (lines 2..200,001), the NUL on line 200,002 at byte 24 + 4,600,000 + 20
+    assert exc.value.line == 200_002
+    assert "at byte 4,600,044" in exc.value.reason
+    assert imports(con) == 0
+
+
 @pytest.mark.parametrize("body, words", [(",,\n", "the one data row is empty"),
                                          (",,\n , ,\n,,\n", "all 3 data rows are empty")])
 def test_a_file_whose_only_data_rows_are_empty_is_refused(con, tmp_path, body, words):

@@ -390,17 +390,26 @@ def _refuse_nul(path: Path, file_name: str, encoding: str) -> None:
     data: refused with its byte offset and line."""
     if encoding.startswith("utf-16"):
         return
-    offset, newlines = 0, 0
+    offset = 0
     with open(path, "rb") as f:
         while chunk := f.read(4 * 1024 * 1024):
             at = chunk.find(b"\x00")
             if at >= 0:
-                line = newlines + chunk.count(b"\n", 0, at) + 1
                 raise FileRefused(file_name, f"a NUL byte (binary content) at byte {offset + at:,}: a text export has "
                                              "none, so the file is damaged or not text; export it again as CSV or XLSX",
-                                  line=line)
+                                  line=_line_at(path, offset + at))
             offset += len(chunk)
+
+
+def _line_at(path: Path, byte: int) -> int:
+    """The line (from 1) that holds byte offset `byte` of the file. Lines are counted only when a file is refused:
+    counting them for every chunk of a clean file took most of the scan's time (0.13 s of 0.16 s on 390 MB)."""
+    newlines, left = 0, byte
+    with open(path, "rb") as f:
+        while left and (chunk := f.read(min(left, 4 * 1024 * 1024))):
             newlines += chunk.count(b"\n")
+            left -= len(chunk)
+    return newlines + 1
 
 
 def _encoding_of(path: Path, file_name: str) -> str:

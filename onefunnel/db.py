@@ -182,14 +182,21 @@ def _model_code() -> str:
 
 def create_model(con: duckdb.DuckDBPyConnection) -> None:
     """(Re)create the views and macros of queries/model/, in file-name order. A live view's table is created
-    empty when it is missing (a new file, or one from before the tables); refresh_model fills it."""
+    empty when it is missing (a new file, or one from before the tables); refresh_model fills it. A statement that
+    does not bind because a table has an older version's columns (a view reading a column the model added since)
+    has those tables made empty in the view's shape first (_reshape_stale)."""
     con.execute(f"create schema if not exists {LIVE}")
     tables = {r[0] for r in con.execute("select table_name from duckdb_tables() where database_name = current_database()"
                                         " and schema_name = 'main'").fetchall()}
     for file in sorted(MODEL_DIR.glob("*.sql")):
         for stmt in duckdb.extract_statements(file.read_text()):
             try:
-                con.execute(stmt)
+                try:
+                    con.execute(stmt)
+                except duckdb.BinderException:
+                    if not _reshape_stale(con):
+                        raise
+                    con.execute(stmt)
                 made = _LIVE_VIEW.match(stmt.query)
                 if made and made.group(1) not in tables:
                     con.execute(f"drop view if exists main.{made.group(1)}")
@@ -197,6 +204,23 @@ def create_model(con: duckdb.DuckDBPyConnection) -> None:
                     con.execute("delete from model_state")
             except duckdb.Error as exc:
                 raise RuntimeError(f"{file.name}: {exc}") from exc
+
+
+def _reshape_stale(con: duckdb.DuckDBPyConnection) -> bool:
+    """Make empty, in their live view's columns, the model's tables whose columns differ from it (an older version's
+    model built them); refresh_model rebuilds every table after it. Whether any table was."""
+    shape = ("select table_name, list((column_name, data_type) order by column_index) from duckdb_columns() "
+             "where database_name = current_database() and schema_name = ? group by all")
+    live = dict(con.execute(shape, [LIVE]).fetchall())
+    stale = [name for name, cols in con.execute(shape, ["main"]).fetchall()
+             if name in live and cols != live[name]
+             and con.execute("select count(*) from duckdb_tables() where database_name = current_database() "
+                             "and schema_name = 'main' and table_name = ?", [name]).fetchall()[0][0]]
+    for name in stale:
+        con.execute(f"create or replace table main.{name} as select * from {LIVE}.{name} limit 0")
+    if stale:
+        con.execute("delete from model_state")
+    return bool(stale)
 
 
 # Up to this many stored records the generation also hashes their content: a change that bypassed the import

@@ -12,17 +12,10 @@
 -- Times are fractional days (except Opportunity -> Won, whole days). Pairs whose later stage is dated
 -- before the earlier one are left out of the times and counted in out_of_order.
 -- median_days = median, p90_days = quantile_cont(0.9) (linear interpolation, as METRICS.md's p90).
-with first_opp as (
-    select lead_key, min(created_at) as first_opp_at
-    from opportunities
-    where lead_key is not null
-    group by 1
-),
-lead_facts as (
-    select l.lead_key, l.created_at, l.mql_at, l.sql_at, f.first_opp_at,
-           l.created_at::date between $start::date and $end::date as in_cohort
-    from leads l
-    left join first_opp f using (lead_key)
+with lead_facts as (   -- first_opp_at: the lead's first deal (lead_outcomes, via lead_dims)
+    select lead_key, created_at, mql_at, sql_at, first_opp_at,
+           created_at::date between $start::date and $end::date as in_cohort
+    from lead_dims
 ),
 pairs as (
     select 1 as step_order, 'Lead → MQL' as step, 'MQL' as stage,

@@ -3,8 +3,9 @@
 -- ('(none)' when empty); owner_name = the owner ('(none)' when empty); owner_team, owner_manager,
 -- owner_region from the owner directory (setting owner_directory, '(none)' when not listed); source_system =
 -- the system of the person's most recently imported record; opportunity_count / won_opportunity_count = the
--- deals linked to the lead, and the won ones among them (lead_outcomes; 0 when none): the funnel's measures
--- read them here rather than joining lead_outcomes to a million leads on every query.
+-- deals linked to the lead, and the won ones among them (lead_outcomes; 0 when none); first_opp_at, first_closed_on,
+-- first_won_on = the lead's first deal, first close and first win (lead_outcomes; null when none). The funnel's
+-- measures and the touches' funnel step read them here rather than joining lead_outcomes to a million leads.
 -- Grain: one row per lead_key (as `leads`).
 create or replace view live.lead_dims as
 select l.*,
@@ -16,7 +17,8 @@ select l.*,
        or_none(d.region) as owner_region,
        sy.source_system,
        coalesce(lo.opportunities, 0) as opportunity_count,
-       coalesce(lo.won_opportunities, 0) as won_opportunity_count
+       coalesce(lo.won_opportunities, 0) as won_opportunity_count,
+       lo.first_opp_at, lo.first_closed_on, lo.first_won_on
 from main.leads l
 left join channel_map cm on cm.source = l.source
 left join owner_directory d on d.owner = l.owner

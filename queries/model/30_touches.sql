@@ -5,8 +5,8 @@
 -- asset: the material the touch carried (null when the export names none; README "Materials").
 -- funnel_step: the step of the funnel its lead was in at touched_at: '1 before MQL' (no mql_at yet), '2 MQL → SQL'
 -- (MQL, no sql_at yet), '3 SQL → opportunity' (SQL, no opportunity created yet), '4 opportunity → close' (from the
--- lead's first opportunity's creation to the day of its first close), '5 after close' (messages_by_stage.sql
--- counts them; here once, so that query reads no lead and no deal).
+-- lead's first opportunity's creation to the day of its first close; lead_outcomes defines both), '5 after close'
+-- (messages_by_stage.sql counts them; here once, so that query reads no lead and no deal).
 -- Grain: one row per touch (not unique: identical touches may repeat).
 create or replace view live.touches as
 with imported as (
@@ -34,13 +34,9 @@ origin as (
 select a.lead_key, a.touched_at, coalesce(cm.channel, a.channel) as channel, a.campaign, a.is_origin, a.asset,
        case when l.mql_at is null or a.touched_at < l.mql_at then '1 before MQL'
             when l.sql_at is null or a.touched_at < l.sql_at then '2 MQL → SQL'
-            when d.first_opp_at is null or a.touched_at < d.first_opp_at then '3 SQL → opportunity'
-            when d.first_close is null or a.touched_at::date <= d.first_close then '4 opportunity → close'
+            when l.first_opp_at is null or a.touched_at < l.first_opp_at then '3 SQL → opportunity'
+            when l.first_closed_on is null or a.touched_at::date <= l.first_closed_on then '4 opportunity → close'
             else '5 after close' end as funnel_step
 from (select * from imported union all select * from origin) a
-join main.leads l on l.lead_key = a.lead_key
-left join (select lead_key, min(created_at) as first_opp_at, min(close_date) filter (where is_closed) as first_close
-           from main.opportunities
-           where lead_key is not null
-           group by lead_key) d on d.lead_key = a.lead_key
+join main.lead_dims l on l.lead_key = a.lead_key
 left join channel_map cm on cm.source = a.channel;

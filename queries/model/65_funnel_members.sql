@@ -30,12 +30,11 @@ opp_dims as (
     from opportunities o
     left join lead_dims ld on ld.lead_key = o.lead_key
 ),
-lead_opps as (   -- per lead: its opportunities (any date) and won opportunities
+lead_opps as (   -- per lead: the amounts and names of its opportunities (any date) and of its won ones
     select lead_key,
-           count(*) as opps, sum(amount) as opp_amount, min(created_at) as first_opp_at,
+           sum(amount) as opp_amount,
            string_agg(coalesce(name, record_id), '; ' order by created_at) as deals,
-           count(*) filter (where is_won) as won, sum(amount) filter (where is_won) as won_amount,
-           min(close_date) filter (where is_won) as first_won_on,
+           sum(amount) filter (where is_won) as won_amount,
            string_agg(coalesce(name, record_id), '; ' order by created_at) filter (where is_won) as won_deals
     from opportunities
     where lead_key is not null
@@ -61,8 +60,7 @@ period_members as (
     from opp_dims where is_won and close_date between start_date::date and end_date::date
 ),
 cohort as (
-    select ld.*, lo.opps, lo.opp_amount, lo.first_opp_at, lo.deals, lo.won, lo.won_amount, lo.first_won_on,
-           lo.won_deals
+    select ld.*, lo.opp_amount, lo.deals, lo.won_amount, lo.won_deals
     from lead_rows ld
     left join lead_opps lo using (lead_key)
     where ld.created_at::date between start_date::date and end_date::date
@@ -80,11 +78,11 @@ cohort_members as (
     union all
     select 'Opportunity', 'lead', lead_key, record, company, channel, campaign_name, owner_name,
            first_opp_at, opp_amount, deals
-    from cohort where opps > 0
+    from cohort where opportunity_count > 0
     union all
     select 'Won', 'lead', lead_key, record, company, channel, campaign_name, owner_name,
            first_won_on::timestamp, won_amount, won_deals
-    from cohort where won > 0
+    from cohort where won_opportunity_count > 0
 ),
 members as (
     select * from period_members where counting = 'period'

@@ -346,6 +346,30 @@ def test_template_opportunities_links_and_amounts(con):
     assert got["O-4"] == (T(2024, 3, 13), D(2024, 4, 15), "Negotiation", 1000.0, None, False, False, "dora@t.example")
 
 
+def test_touches_and_activities_link_by_their_lead_id_before_their_email(con, tmp_path):
+    """METRICS.md "Lead link": an explicit id reference when the export has one, else the email. The lead ids are
+    template_leads.csv's (system template); a Salesforce file's Lead ID names only Salesforce records."""
+    load(con, "template_leads.csv")
+    charlie = rows(con, "select lead_key from leads where company = 'Charlie'")[0][0]   # record 00042, no email
+    (tmp_path / "touches.csv").write_text(
+        "email,lead_id,touched_at,channel,campaign\n"
+        "other@t.example,L-002,2024-03-10 10:00,Email,by_id\n"          # the id wins: bob, not other@
+        ",00042,2024-03-11 10:00,Email,by_id_no_email\n"                # charlie, who has no email
+        "alice@t.example,L-999,2024-03-12 10:00,Email,by_email\n")      # no such id: the email, alice
+    (tmp_path / "members.csv").write_text(
+        "Campaign Name,Campaign Type,Member Status,Lead ID,Email,First Responded Date\n"
+        "Spring,Webinar,Responded,L-002,alice@t.example,3/15/2024\n")   # L-002 is no Salesforce id: alice
+    (tmp_path / "activities.csv").write_text(
+        "email,lead_id,at,type,owner\n"
+        "nobody@t.example,L-001,2024-03-20 09:00,call,Sam Ortiz\n"      # the id: alice
+        ",L-404,2024-03-21 09:00,call,Sam Ortiz\n")                     # no such id, no email: nobody's
+    load(con, tmp_path / "touches.csv", tmp_path / "members.csv", tmp_path / "activities.csv")
+    assert sorted(rows(con, "select campaign, lead_key from touches where not is_origin")) == [
+        ("Spring", "alice@t.example"), ("by_email", "alice@t.example"), ("by_id", "bob@t.example"),
+        ("by_id_no_email", charlie)]
+    assert rows(con, "select lead_key, activity_at from activities") == [("alice@t.example", T(2024, 3, 20, 9))]
+
+
 def test_template_touches_deduplicated_and_attached(con):
     load(con, "template_leads.csv")
     r = load(con, "template_touches.csv")

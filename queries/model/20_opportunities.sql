@@ -13,12 +13,9 @@ create or replace macro old_deal_kind(close_date, created_at, cutoff) as
 
 create or replace view live.opportunities as
 with by_ref as (
-    select o.source_system, o.record_id, arg_max(r.lead_key, r.seq) as lead_key
-    from opportunity_records o
-    join lead_records r
-      on r.record_id = o.lead_ref
-     and (o.lead_ref_system is null or r.source_system = o.lead_ref_system)
-    group by all
+    select source_system, record_id, lead_of_ref(lead_ref, lead_ref_system) as lead_key
+    from opportunity_records
+    where lead_ref is not null
 ),
 converted as (   -- a lead record that names the opportunity it was converted into
     select source_system, converted_opportunity_id as record_id, arg_max(lead_key, seq) as lead_key

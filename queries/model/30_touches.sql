@@ -14,11 +14,7 @@ with imported as (
     from touch_records t
     where t.lead_ref is null
     union all
-    select coalesce(
-               (select arg_max(r.lead_key, r.seq) from lead_records r
-                where r.record_id = t.lead_ref
-                  and (t.lead_ref_system is null or r.source_system = t.lead_ref_system)),
-               t.email) as lead_key,
+    select coalesce(lead_of_ref(t.lead_ref, t.lead_ref_system), t.email) as lead_key,
            t.touched_at, t.channel, t.campaign, false, t.asset
     from touch_records t
     where t.lead_ref is not null

@@ -6,11 +6,7 @@ with linked as (
     from activity_records t
     where t.lead_ref is null
     union all
-    select coalesce(
-               (select arg_max(r.lead_key, r.seq) from lead_records r
-                where r.record_id = t.lead_ref
-                  and (t.lead_ref_system is null or r.source_system = t.lead_ref_system)),
-               t.email),
+    select coalesce(lead_of_ref(t.lead_ref, t.lead_ref_system), t.email),
            t.activity_at, t.type, t.owner, t.asset
     from activity_records t
     where t.lead_ref is not null

@@ -209,13 +209,13 @@ def create_model(con: duckdb.DuckDBPyConnection) -> None:
 def _reshape_stale(con: duckdb.DuckDBPyConnection) -> bool:
     """Make empty, in their live view's columns, the model's tables whose columns differ from it (an older version's
     model built them); refresh_model rebuilds every table after it. Whether any table was."""
-    shape = ("select table_name, list((column_name, data_type) order by column_index) from duckdb_columns() "
-             "where database_name = current_database() and schema_name = ? group by all")
-    live = dict(con.execute(shape, [LIVE]).fetchall())
-    stale = [name for name, cols in con.execute(shape, ["main"]).fetchall()
-             if name in live and cols != live[name]
-             and con.execute("select count(*) from duckdb_tables() where database_name = current_database() "
-                             "and schema_name = 'main' and table_name = ?", [name]).fetchall()[0][0]]
+    shape = ("select table_name, list((column_name, data_type) order by column_index) from duckdb_columns() c "
+             "where database_name = current_database() and schema_name = ? and (? or exists (select 1 from "
+             "duckdb_tables() t where t.database_name = c.database_name and t.schema_name = c.schema_name "
+             "and t.table_name = c.table_name)) group by all")
+    live = dict(con.execute(shape, [LIVE, True]).fetchall())   # the views
+    stale = [name for name, cols in con.execute(shape, ["main", False]).fetchall()   # the tables
+             if name in live and cols != live[name]]
     for name in stale:
         con.execute(f"create or replace table main.{name} as select * from {LIVE}.{name} limit 0")
     if stale:
